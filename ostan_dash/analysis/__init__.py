@@ -1,0 +1,1 @@
+"""Pure analysis functions: hot times, hot spots, evaluation and survey statistics."""

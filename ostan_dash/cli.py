@@ -1,0 +1,144 @@
+"""``ostan-dash``: the operators' command line (database, migrations, demo data, serving, stats)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+
+from ostan_dash import config
+
+
+def _setup_database() -> None:
+    """Start the local cluster and create the database when no DATABASE_URL is given."""
+    if config.uses_local_cluster():
+        from ostan_dash.store import cluster
+
+        print(f"Lokal databas: {cluster.start()}")
+        if cluster.ensure_database(config.DEFAULT_DATABASE):
+            print(f"Databasen {config.DEFAULT_DATABASE} skapad")
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from ostan_dash.store import cluster
+
+    if not config.uses_local_cluster():
+        from ostan_dash.store import scalar
+
+        print("DATABASE_URL är satt: " + ("databasen svarar" if scalar("SELECT 1") == 1 else "inget svar"))
+        return 0
+    action = {"start": cluster.start, "stop": cluster.stop, "status": cluster.status}[args.action]
+    print(action())
+    return 0
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    from ostan_dash.store import engine, migrate
+
+    _setup_database()
+    done = migrate.apply(engine())
+    print("Migreringar körda: " + (", ".join(done) if done else "inga nya"))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ostan_dash import demo
+    from ostan_dash.store import engine
+
+    with engine().connect() as conn:
+        loaded = demo.is_loaded(conn)
+    if loaded:
+        if args.if_empty:
+            print("Databasen har redan data: demodata laddas inte igen")
+            return 0
+        print("Databasen har redan data. Använd en tom databas (ostan-dash db reset) för att ladda om.",
+              file=sys.stderr)
+        return 1
+    written = demo.load(scale=args.scale, progress=print)
+    print(json.dumps(written, ensure_ascii=False))
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Everything ``make demo`` and ``make test`` need before serving or testing."""
+    cmd_migrate(args)
+    args.if_empty = True
+    args.scale = 1.0
+    return cmd_demo(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    app = config.PROJECT_DIR / "app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+           "--server.address", args.address]
+    print(f"Östan-dash körs på http://localhost:{args.port}")
+    return subprocess.call(cmd, cwd=config.PROJECT_DIR)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from ostan_dash.store import queries
+
+    out = {"tables": queries.table_counts(), "incidents": queries.incident_summary()}
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for name, n in out["tables"].items():
+            print(f"{name:24s} {n:>10,d}".replace(",", " "))
+        inc = out["incidents"]
+        print(f"Händelser {inc['first']} – {inc['last']}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from ostan_dash import bench
+
+    result = bench.run(scales=args.scales, output=args.output, progress=print)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ostan-dash", description="Östan-dash: drift och data")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="den lokala databasen")
+    db.add_argument("action", choices=["start", "stop", "status"])
+    db.set_defaults(func=cmd_db)
+
+    sub.add_parser("migrate", help="kör nya migreringar i sql/").set_defaults(func=cmd_migrate)
+
+    demo = sub.add_parser("demo", help="demodata för Östan")
+    demo_sub = demo.add_subparsers(dest="demo_action", required=True)
+    load = demo_sub.add_parser("load", help="ladda demodata i en tom databas")
+    load.add_argument("--scale", type=float, default=1.0, help="multiplicera antalet händelser")
+    load.add_argument("--if-empty", action="store_true", help="gör inget om data redan finns")
+    load.set_defaults(func=cmd_demo)
+
+    sub.add_parser("setup", help="starta, migrera och ladda demodata vid behov").set_defaults(func=cmd_setup)
+
+    serve = sub.add_parser("serve", help="starta webbappen")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("OSTAN_PORT", "8501")))
+    serve.add_argument("--address", default="localhost")
+    serve.set_defaults(func=cmd_serve)
+
+    stats = sub.add_parser("stats", help="antal rader per tabell och händelsernas tidsspann")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(func=cmd_stats)
+
+    bench = sub.add_parser("bench", help="mät laddning och interaktioner")
+    bench.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
+    bench.add_argument("--output", default="var/bench.json")
+    bench.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

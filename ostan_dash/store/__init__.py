@@ -1,0 +1,123 @@
+"""The one place that owns the database Engine, SQL text, time limits, row caps and reads into Polars.
+
+Nothing outside ``ostan_dash.store`` opens a connection. Every statement binds its parameters.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+import polars as pl
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ostan_dash.config import database_url
+
+STATEMENT_TIMEOUT_MS = int(os.environ.get("OSTAN_STATEMENT_TIMEOUT_MS", "30000"))
+MAX_ROWS = 5_000_000
+
+
+@cache
+def engine(url: str | None = None) -> Engine:
+    """The process's Engine (one per URL): pre-ping, Stockholm time and a statement timeout."""
+    return sa.create_engine(
+        url or database_url(),
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c timezone=Europe/Stockholm",
+            "application_name": "ostan-dash",
+        },
+    )
+
+
+def dispose() -> None:
+    """Close every pooled connection and forget the Engines (tests, after a fork)."""
+    if engine.cache_info().currsize:
+        engine().dispose()
+    engine.cache_clear()
+
+
+@contextmanager
+def begin(url: str | None = None) -> Iterator[Connection]:
+    """A connection inside one transaction: committed on success, rolled back on any error."""
+    with engine(url).begin() as conn:
+        yield conn
+
+
+def read_frame(
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    conn: Connection | None = None,
+    schema: Mapping[str, pl.DataType] | None = None,
+    max_rows: int = MAX_ROWS,
+) -> pl.DataFrame:
+    """Run a SELECT with bound parameters and return a Polars frame (at most ``max_rows`` rows)."""
+    def run(c: Connection) -> pl.DataFrame:
+        result = c.execute(sa.text(sql), dict(params or {}))
+        cols = list(result.keys())
+        rows = result.fetchmany(max_rows + 1)
+        if len(rows) > max_rows:
+            raise RuntimeError(f"Frågan gav fler än {max_rows} rader")
+        if schema is not None:
+            return pl.DataFrame(rows, schema=dict(schema), orient="row")
+        if not rows:
+            return pl.DataFrame(schema=dict.fromkeys(cols, pl.Null))
+        return pl.DataFrame([tuple(r) for r in rows], schema=cols, orient="row", infer_schema_length=None)
+
+    if conn is not None:
+        return run(conn)
+    with engine().connect() as c:
+        return run(c)
+
+
+def copy_frame(sql: str, params: Mapping[str, Any] | None = None, *,
+               schema: Mapping[str, pl.DataType] | None = None,
+               conn: Connection | None = None) -> pl.DataFrame:
+    """Stream a large SELECT through ``COPY ... TO STDOUT`` as CSV into Polars (fast path).
+
+    ``params`` are bound by psycopg, which quotes each value (COPY cannot take server-side
+    parameters); never format values into ``sql`` yourself.
+    """
+    def run(c: Connection) -> pl.DataFrame:
+        raw = c.connection.driver_connection
+        assert isinstance(raw, psycopg.Connection)
+        buf = io.BytesIO()
+        with raw.cursor() as cur:
+            with cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)", params or None) as cp:
+                for chunk in cp:
+                    buf.write(chunk)
+        buf.seek(0)
+        if buf.getbuffer().nbytes == 0:
+            return pl.DataFrame(schema=dict(schema or {}))
+        return pl.read_csv(buf, schema_overrides=dict(schema) if schema else None,
+                           infer_schema_length=10000)
+
+    if conn is not None:
+        return run(conn)
+    with engine().connect() as c:
+        return run(c)
+
+
+def execute(sql: str, params: Mapping[str, Any] | None = None, *, conn: Connection | None = None) -> int:
+    """Run one writing statement with bound parameters; returns the affected row count."""
+    if conn is not None:
+        return conn.execute(sa.text(sql), dict(params or {})).rowcount
+    with begin() as c:
+        return c.execute(sa.text(sql), dict(params or {})).rowcount
+
+
+def scalar(sql: str, params: Mapping[str, Any] | None = None, *, conn: Connection | None = None) -> Any:
+    """The single value a query returns (``None`` when no row)."""
+    if conn is not None:
+        return conn.execute(sa.text(sql), dict(params or {})).scalar()
+    with engine().connect() as c:
+        return c.execute(sa.text(sql), dict(params or {})).scalar()

@@ -1,0 +1,127 @@
+"""Reads the dashboard needs, each returning a finished Polars frame.
+
+Times leave the database as epoch seconds (exact, zone-free) and become Europe/Stockholm
+datetimes here, so every analysis bins in local time.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ostan_dash.config import TZ_NAME
+from ostan_dash.store import copy_frame, read_frame
+
+INCIDENT_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.Int64,
+    "source": pl.Utf8,
+    "category": pl.Utf8,
+    "subtype": pl.Utf8,
+    "object_type": pl.Utf8,
+    "t_from": pl.Int64,
+    "t_to": pl.Int64,
+    "x": pl.Float64,
+    "y": pl.Float64,
+    "area_id": pl.Int32,
+    "organisation_id": pl.Int32,
+}
+
+_INCIDENTS_SQL = """
+SELECT i.id, 'est' AS source, i.category, i.subtype, i.object_type,
+       floor(extract(epoch FROM i.occurred_from))::bigint AS t_from,
+       floor(extract(epoch FROM i.occurred_to))::bigint AS t_to,
+       ST_X(i.geom) AS x, ST_Y(i.geom) AS y, i.area_id, i.organisation_id
+FROM incidents i
+WHERE i.occurred_from >= %(since)s
+UNION ALL
+SELECT p.id, 'polis' AS source, p.crime_group, p.crime_type, NULL,
+       floor(extract(epoch FROM p.occurred_from))::bigint,
+       floor(extract(epoch FROM p.occurred_to))::bigint,
+       ST_X(p.geom), ST_Y(p.geom), p.area_id, NULL
+FROM police_crimes p
+WHERE p.occurred_from >= %(since)s
+"""
+
+
+def epoch_to_local(col: str) -> pl.Expr:
+    """Epoch seconds → ``Datetime('us', 'Europe/Stockholm')``."""
+    return pl.from_epoch(pl.col(col), time_unit="s").dt.replace_time_zone("UTC").dt.convert_time_zone(TZ_NAME)
+
+
+def incidents(since: str = "1900-01-01") -> pl.DataFrame:
+    """All EST reports and police-reported crimes since ``since`` in one frame.
+
+    Columns: id, source (``est`` | ``polis``), category (EST category or police crime group),
+    subtype (EST subtype or police crime type), object_type, occurred_from, occurred_to
+    (Europe/Stockholm), x, y (SWEREF 99 TM metres; null for police crimes known only by area),
+    area_id, organisation_id.
+    """
+    raw = copy_frame(_INCIDENTS_SQL, {"since": since}, schema=INCIDENT_SCHEMA)
+    if raw.is_empty():
+        raw = pl.DataFrame(schema=INCIDENT_SCHEMA)
+    return raw.with_columns(
+        occurred_from=epoch_to_local("t_from"),
+        occurred_to=epoch_to_local("t_to"),
+        source=pl.col("source").cast(pl.Categorical),
+        category=pl.col("category").cast(pl.Categorical),
+    ).drop("t_from", "t_to")
+
+
+def areas() -> pl.DataFrame:
+    """Areas with population and outline as GeoJSON in WGS 84 (for maps) and in SWEREF 99 TM."""
+    return read_frame(
+        """
+        SELECT id AS area_id, code, name, kind, population,
+               ST_AsGeoJSON(ST_Transform(geom, 4326), 6) AS geojson_wgs84,
+               ST_Area(geom) / 1e6 AS km2
+        FROM areas ORDER BY name
+        """,
+        schema={"area_id": pl.Int32, "code": pl.Utf8, "name": pl.Utf8, "kind": pl.Utf8,
+                "population": pl.Int64, "geojson_wgs84": pl.Utf8, "km2": pl.Float64},
+    )
+
+
+def organisations() -> pl.DataFrame:
+    """Organisations (id, name, kind)."""
+    return read_frame(
+        "SELECT id AS organisation_id, name, kind FROM organisations ORDER BY name",
+        schema={"organisation_id": pl.Int32, "name": pl.Utf8, "kind": pl.Utf8},
+    )
+
+
+def table_counts() -> dict[str, int]:
+    """Exact row count of every table of the public schema (for ``ostan-dash stats``)."""
+    names = read_frame(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+        "AND tablename NOT IN ('spatial_ref_sys') ORDER BY tablename"
+    )["tablename"].to_list()
+    counts: dict[str, int] = {}
+    for name in names:
+        # Table names come from the catalogue, quoted as identifiers; no value is interpolated.
+        counts[name] = int(read_frame(f'SELECT count(*) AS n FROM "{name}"')["n"][0])  # noqa: S608
+    return counts
+
+
+def incident_summary() -> dict[str, object]:
+    """First and last incident date and the row count per category (EST and police together)."""
+    span = read_frame(
+        """
+        SELECT min(d_min)::date::text AS first, max(d_max)::date::text AS last FROM (
+          SELECT min(occurred_from AT TIME ZONE 'Europe/Stockholm') d_min,
+                 max(occurred_from AT TIME ZONE 'Europe/Stockholm') d_max FROM incidents
+          UNION ALL
+          SELECT min(occurred_from AT TIME ZONE 'Europe/Stockholm'),
+                 max(occurred_from AT TIME ZONE 'Europe/Stockholm') FROM police_crimes) s
+        """
+    )
+    by_cat = read_frame(
+        "SELECT category, count(*) AS n FROM incidents GROUP BY category ORDER BY category"
+    )
+    by_police = read_frame(
+        "SELECT crime_group, count(*) AS n FROM police_crimes GROUP BY crime_group ORDER BY crime_group"
+    )
+    return {
+        "first": span["first"][0],
+        "last": span["last"][0],
+        "by_category": {r["category"]: int(r["n"]) for r in by_cat.iter_rows(named=True)},
+        "police_by_group": {r["crime_group"]: int(r["n"]) for r in by_police.iter_rows(named=True)},
+    }

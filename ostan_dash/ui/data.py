@@ -1,0 +1,36 @@
+"""Cached loaders: finished Polars frames for the pages (the store does the reading)."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from ostan_dash.store import queries
+
+TTL_SECONDS = 120
+
+
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner="Läser händelser …")
+def incidents() -> pl.DataFrame:
+    """Every EST report and police-reported crime. Held once per process, not copied per user:
+    the frame is never mutated, and nothing in it depends on who asks."""
+    return queries.incidents()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def areas() -> pl.DataFrame:
+    """Areas with population and outlines."""
+    return queries.areas()
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def organisations() -> pl.DataFrame:
+    """Organisations."""
+    return queries.organisations()
+
+
+def clear() -> None:
+    """Forget cached data (after a write)."""
+    incidents.clear()
+    areas.clear()
+    organisations.clear()

@@ -1,0 +1,123 @@
+"""The login gate around streamlit-authenticator, following the measured facts in shared/notes/login.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities import LoginError
+
+from ostan_dash import auth, config
+from ostan_dash.ui import texts
+
+COOKIE_NAME = "ostan_dash_auth"
+
+
+def _secret_cookie_key() -> str | None:
+    try:
+        return st.secrets.get("auth", {}).get("cookie_key")
+    except (FileNotFoundError, KeyError, AttributeError):
+        return None
+    except Exception:  # noqa: BLE001 - st.secrets raises its own parse errors; fall back to env
+        return None
+
+
+def _guard(authenticator: stauth.Authenticate) -> None:
+    """Wrap the password check: database rate limit, equal time for unknown users, audit."""
+    controller = authenticator.authentication_controller
+    original = controller.login
+    model = controller.authentication_model
+
+    def guarded(username: str | None = None, password: str | None = None, *args: Any, **kwargs: Any):
+        if kwargs.get("token") is not None or not (username and password):
+            return original(username, password, *args, **kwargs)
+        name = username.lower().strip()
+        if auth.is_locked(name):
+            auth.burn_dummy_check(password)
+            auth.record_attempt(name, False)
+            st.session_state["authentication_status"] = False
+            st.session_state["ostan_login_error"] = texts.LOGIN_LOCKED
+            return False
+        if name not in model.credentials["usernames"]:
+            auth.burn_dummy_check(password)
+            auth.record_attempt(name, False)
+            st.session_state["authentication_status"] = False
+            return False
+        ok = original(username, password, *args, **kwargs)
+        auth.record_attempt(name, bool(ok))
+        return ok
+
+    controller.login = guarded
+
+
+def _login(authenticator: stauth.Authenticate) -> None:
+    try:
+        authenticator.login(location="main", fields=texts.LOGIN_FIELDS, key="ostan_login")
+    except (jwt.exceptions.PyJWTError, LoginError, KeyError, TypeError):
+        # A forged, malformed or stale cookie (e.g. ``alg: none``) means: logged out.
+        st.session_state["authentication_status"] = None
+        st.session_state["logout"] = True
+        authenticator.login(location="main", fields=texts.LOGIN_FIELDS, key="ostan_login")
+
+
+def _session_valid(authenticator: stauth.Authenticate, key: str, user: auth.User) -> bool:
+    sid = st.session_state.get("ostan_sid")
+    if sid is None:
+        cookie = authenticator.cookie_controller.cookie_model
+        if cookie.exp_date:  # fresh login through the form in this run
+            sid = auth.session_id(user.username, cookie.exp_date, key)
+            auth.open_session(sid, user.id)
+        elif isinstance(cookie.token, dict) and "exp_date" in cookie.token:
+            sid = auth.session_id(user.username, cookie.token["exp_date"], key)
+        else:
+            return False
+        st.session_state["ostan_sid"] = sid
+    return auth.check_session(sid)
+
+
+def gate() -> auth.User:
+    """Show the login form until a valid user is logged in; return that user (else ``st.stop``)."""
+    try:
+        key = auth.cookie_key(_secret_cookie_key())
+    except auth.WeakKeyError:
+        st.error(texts.WEAK_KEY)
+        st.stop()
+    authenticator = stauth.Authenticate(
+        auth.credentials(), COOKIE_NAME, key,
+        cookie_expiry_days=auth.ABSOLUTE_TIMEOUT.total_seconds() / 86400,
+        auto_hash=False, login_sleep_time=0,
+    )
+    _guard(authenticator)
+    st.session_state["ostan_authenticator"] = authenticator
+    _login(authenticator)
+
+    user = None
+    if st.session_state.get("authentication_status"):
+        user = auth.user(st.session_state["username"])
+        if user is None or not _session_valid(authenticator, key, user):
+            st.session_state.pop("ostan_sid", None)
+            authenticator.logout(location="unrendered")
+            st.warning(texts.LOGIN_EXPIRED)
+            _login(authenticator)
+            user = None
+    if user is None:
+        if st.session_state.get("authentication_status") is False:
+            st.error(st.session_state.pop("ostan_login_error", texts.LOGIN_FAILED))
+        if config.demo_mode():
+            st.info(texts.LOGIN_DEMO_HINT)
+        st.stop()
+    return user
+
+
+def logout_button() -> None:
+    """The library's own logout button (no st.rerun around it); revokes the server session."""
+    authenticator: stauth.Authenticate = st.session_state["ostan_authenticator"]
+
+    def revoke(_: dict) -> None:
+        sid = st.session_state.pop("ostan_sid", None)
+        if sid:
+            auth.revoke_session(sid)
+
+    authenticator.logout(texts.LOGOUT, "sidebar", key="ostan_logout", callback=revoke)
