@@ -18,8 +18,8 @@ def _setup_database() -> None:
         from ostan_dash.store import cluster
 
         print(f"Lokal databas: {cluster.start()}")
-        if cluster.ensure_database(config.DEFAULT_DATABASE):
-            print(f"Databasen {config.DEFAULT_DATABASE} skapad")
+        if cluster.ensure_database(config.default_database()):
+            print(f"Databasen {config.default_database()} skapad")
 
 
 def cmd_db(args: argparse.Namespace) -> int:

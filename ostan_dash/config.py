@@ -6,6 +6,7 @@ database; without it the project-local cluster under ``var/`` is used (``ostan-d
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,11 @@ class LocalCluster:
 
 
 LOCAL = LocalCluster()
-DEFAULT_DATABASE = os.environ.get("OSTAN_DATABASE", "ostan")
+
+
+def default_database() -> str:
+    """Name of the database in the local cluster: ``OSTAN_DATABASE`` or ``ostan`` (tests: ``ostan_test``)."""
+    return os.environ.get("OSTAN_DATABASE", "ostan")
 
 
 def database_url() -> str:
@@ -47,7 +52,7 @@ def database_url() -> str:
         if url.startswith("postgresql://") or url.startswith("postgres://"):
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         return url
-    return LOCAL.url(DEFAULT_DATABASE)
+    return LOCAL.url(default_database())
 
 
 def uses_local_cluster() -> bool:
@@ -60,10 +65,8 @@ def demo_mode() -> bool:
     return os.environ.get("OSTAN_DEMO", "1") == "1"
 
 
-def today():
+def today() -> dt.date:
     """Today's date in Europe/Stockholm (``OSTAN_TODAY`` overrides it, for tests and demos)."""
-    import datetime as dt
-
     fixed = os.environ.get("OSTAN_TODAY", "").strip()
     if fixed:
         return dt.date.fromisoformat(fixed)
