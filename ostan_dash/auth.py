@@ -84,7 +84,14 @@ def user(username: str) -> User | None:
     if df.is_empty():
         return None
     r = df.row(0, named=True)
-    return User(r["id"], r["username"], r["display_name"], r["role"], r["organisation_id"], r["organisation"])
+    return User(
+        r["id"],
+        r["username"],
+        r["display_name"],
+        r["role"],
+        r["organisation_id"],
+        r["organisation"],
+    )
 
 
 def is_locked(username: str, *, now: dt.datetime | None = None) -> bool:
@@ -107,10 +114,14 @@ def record_attempt(username: str, success: bool) -> None:
     """Log a login attempt (and the last login time on success)."""
     name = username.lower().strip()[:64]
     with begin() as conn:
-        conn.execute(text("INSERT INTO login_attempts (username, success) VALUES (:u, :s)"),
-                     {"u": name, "s": success})
+        conn.execute(
+            text("INSERT INTO login_attempts (username, success) VALUES (:u, :s)"),
+            {"u": name, "s": success},
+        )
         if success:
-            conn.execute(text("UPDATE users SET last_login_at = now() WHERE username = :u"), {"u": name})
+            conn.execute(
+                text("UPDATE users SET last_login_at = now() WHERE username = :u"), {"u": name}
+            )
         conn.execute(
             text("INSERT INTO audit_log (username, action) VALUES (:u, :a)"),
             {"u": name, "a": "inloggning" if success else "misslyckad inloggning"},
@@ -132,7 +143,9 @@ def open_session(sid: str, user_id: int) -> None:
     """Record a new session at login."""
     with begin() as conn:
         conn.execute(
-            text("INSERT INTO user_sessions (id, user_id) VALUES (:id, :u) ON CONFLICT (id) DO NOTHING"),
+            text(
+                "INSERT INTO user_sessions (id, user_id) VALUES (:id, :u) ON CONFLICT (id) DO NOTHING"
+            ),
             {"id": sid, "u": user_id},
         )
 
@@ -143,33 +156,45 @@ def check_session(sid: str, *, now: dt.datetime | None = None) -> bool:
     now = now or dt.datetime.now(dt.UTC)
     with begin() as conn:
         row = conn.execute(
-            text("SELECT created_at, last_seen_at, revoked_at FROM user_sessions WHERE id = :id FOR UPDATE"),
+            text(
+                "SELECT created_at, last_seen_at, revoked_at FROM user_sessions WHERE id = :id FOR UPDATE"
+            ),
             {"id": sid},
         ).first()
         if row is None or row.revoked_at is not None:
             return False
         if now - row.last_seen_at > IDLE_TIMEOUT or now - row.created_at > ABSOLUTE_TIMEOUT:
-            conn.execute(text("UPDATE user_sessions SET revoked_at = :now WHERE id = :id"),
-                         {"id": sid, "now": now})
+            conn.execute(
+                text("UPDATE user_sessions SET revoked_at = :now WHERE id = :id"),
+                {"id": sid, "now": now},
+            )
             return False
-        conn.execute(text("UPDATE user_sessions SET last_seen_at = :now WHERE id = :id"),
-                     {"id": sid, "now": now})
+        conn.execute(
+            text("UPDATE user_sessions SET last_seen_at = :now WHERE id = :id"),
+            {"id": sid, "now": now},
+        )
         return True
 
 
 def revoke_session(sid: str) -> None:
     """Revoke one session (logout)."""
     with begin() as conn:
-        conn.execute(text("UPDATE user_sessions SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL"),
-                     {"id": sid})
+        conn.execute(
+            text(
+                "UPDATE user_sessions SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL"
+            ),
+            {"id": sid},
+        )
 
 
 def revoke_user_sessions(username: str) -> int:
     """Revoke every session of a user (an administrator's action); returns how many."""
     with begin() as conn:
         return conn.execute(
-            text("UPDATE user_sessions s SET revoked_at = now() FROM users u "
-                 "WHERE u.id = s.user_id AND u.username = :u AND s.revoked_at IS NULL"),
+            text(
+                "UPDATE user_sessions s SET revoked_at = now() FROM users u "
+                "WHERE u.id = s.user_id AND u.username = :u AND s.revoked_at IS NULL"
+            ),
             {"u": username},
         ).rowcount
 

@@ -36,7 +36,9 @@ def timed(fn: Callable[[], object], *, repeat: int = 5) -> dict[str, float]:
 def oversikt_aggregation(frame: pl.DataFrame, week: dt.date) -> None:
     """Everything Översikt computes from the incident frame."""
     overview.week_vs_baseline(frame, week_start=week, by=["source"])
-    overview.week_vs_baseline(frame.filter(pl.col("source") == "est"), week_start=week, by=["category"])
+    overview.week_vs_baseline(
+        frame.filter(pl.col("source") == "est"), week_start=week, by=["category"]
+    )
     overview.week_vs_baseline(frame, week_start=week, by=["area_id"])
     overview.weekly_series(frame, last_week=week, weeks=13, by=["source"])
 
@@ -93,10 +95,14 @@ def bench_scale(scale: float, progress: Callable[[str], None]) -> dict[str, obje
         cluster.drop_database(name)
 
 
-def run(*, scales: list[float], output: str, progress: Callable[[str], None] = print) -> dict[str, object]:
+def run(
+    *, scales: list[float], output: str, progress: Callable[[str], None] = print
+) -> dict[str, object]:
     """Benchmark every scale and write the JSON report to ``output``."""
     if not config.uses_local_cluster():
-        raise SystemExit("Benchmarken skapar egna databaser i det lokala klustret; kör utan DATABASE_URL.")
+        raise SystemExit(
+            "Benchmarken skapar egna databaser i det lokala klustret; kör utan DATABASE_URL."
+        )
     from ostan_dash.store import cluster
 
     cluster.start()

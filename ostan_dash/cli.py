@@ -28,7 +28,10 @@ def cmd_db(args: argparse.Namespace) -> int:
     if not config.uses_local_cluster():
         from ostan_dash.store import scalar
 
-        print("DATABASE_URL är satt: " + ("databasen svarar" if scalar("SELECT 1") == 1 else "inget svar"))
+        print(
+            "DATABASE_URL är satt: "
+            + ("databasen svarar" if scalar("SELECT 1") == 1 else "inget svar")
+        )
         return 0
     action = {"start": cluster.start, "stop": cluster.stop, "status": cluster.status}[args.action]
     print(action())
@@ -54,8 +57,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if args.if_empty:
             print("Databasen har redan data: demodata laddas inte igen")
             return 0
-        print("Databasen har redan data. Använd en tom databas (ostan-dash db reset) för att ladda om.",
-              file=sys.stderr)
+        print(
+            "Databasen har redan data. Använd en tom databas (ostan-dash db reset) för att ladda om.",
+            file=sys.stderr,
+        )
         return 1
     written = demo.load(scale=args.scale, progress=print)
     print(json.dumps(written, ensure_ascii=False))
@@ -72,8 +77,17 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     app = config.PROJECT_DIR / "app.py"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-           "--server.address", args.address]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.address,
+    ]
     print(f"Östan-dash körs på http://localhost:{args.port}")
     return subprocess.call(cmd, cwd=config.PROJECT_DIR)
 
@@ -117,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--if-empty", action="store_true", help="gör inget om data redan finns")
     load.set_defaults(func=cmd_demo)
 
-    sub.add_parser("setup", help="starta, migrera och ladda demodata vid behov").set_defaults(func=cmd_setup)
+    sub.add_parser("setup", help="starta, migrera och ladda demodata vid behov").set_defaults(
+        func=cmd_setup
+    )
 
     serve = sub.add_parser("serve", help="starta webbappen")
     serve.add_argument("--port", type=int, default=int(os.environ.get("OSTAN_PORT", "8501")))

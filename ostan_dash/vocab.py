@@ -104,11 +104,15 @@ def subtype_label(category: str, key: str) -> str:
 
 def vocabulary_sql() -> str:
     """The INSERT statements of ``sql/002_vocabulary.sql``, generated from this module."""
+
     def q(s: str) -> str:
         return "'" + s.replace("'", "''") + "'"
 
     lines = ["INSERT INTO est_categories (key, label, sort) VALUES"]
-    lines.append(",\n".join(f"    ({q(k)}, {q(v)}, {i})" for i, (k, v) in enumerate(CATEGORIES.items())) + ";")
+    lines.append(
+        ",\n".join(f"    ({q(k)}, {q(v)}, {i})" for i, (k, v) in enumerate(CATEGORIES.items()))
+        + ";"
+    )
     rows = [
         f"    ({q(c)}, {q(k)}, {q(v)}, {i})"
         for c, subs in SUBTYPES.items()
@@ -117,5 +121,8 @@ def vocabulary_sql() -> str:
     lines.append("INSERT INTO est_subtypes (category, key, label, sort) VALUES")
     lines.append(",\n".join(rows) + ";")
     lines.append("INSERT INTO est_object_types (key, label, sort) VALUES")
-    lines.append(",\n".join(f"    ({q(k)}, {q(v)}, {i})" for i, (k, v) in enumerate(OBJECT_TYPES.items())) + ";")
+    lines.append(
+        ",\n".join(f"    ({q(k)}, {q(v)}, {i})" for i, (k, v) in enumerate(OBJECT_TYPES.items()))
+        + ";"
+    )
     return "\n".join(lines) + "\n"

@@ -61,6 +61,7 @@ def read_frame(
     max_rows: int = MAX_ROWS,
 ) -> pl.DataFrame:
     """Run a SELECT with bound parameters and return a Polars frame (at most ``max_rows`` rows)."""
+
     def run(c: Connection) -> pl.DataFrame:
         result = c.execute(sa.text(sql), dict(params or {}))
         cols = list(result.keys())
@@ -71,7 +72,9 @@ def read_frame(
             return pl.DataFrame(rows, schema=dict(schema), orient="row")
         if not rows:
             return pl.DataFrame(schema=dict.fromkeys(cols, pl.Null))
-        return pl.DataFrame([tuple(r) for r in rows], schema=cols, orient="row", infer_schema_length=None)
+        return pl.DataFrame(
+            [tuple(r) for r in rows], schema=cols, orient="row", infer_schema_length=None
+        )
 
     if conn is not None:
         return run(conn)
@@ -79,27 +82,35 @@ def read_frame(
         return run(c)
 
 
-def copy_frame(sql: str, params: Mapping[str, Any] | None = None, *,
-               schema: Mapping[str, pl.DataType] | None = None,
-               conn: Connection | None = None) -> pl.DataFrame:
+def copy_frame(
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    schema: Mapping[str, pl.DataType] | None = None,
+    conn: Connection | None = None,
+) -> pl.DataFrame:
     """Stream a large SELECT through ``COPY ... TO STDOUT`` as CSV into Polars (fast path).
 
     ``params`` are bound by psycopg, which quotes each value (COPY cannot take server-side
     parameters); never format values into ``sql`` yourself.
     """
+
     def run(c: Connection) -> pl.DataFrame:
         raw = c.connection.driver_connection
         assert isinstance(raw, psycopg.Connection)
         buf = io.BytesIO()
         with raw.cursor() as cur:
-            with cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)", params or None) as cp:
+            with cur.copy(
+                f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)", params or None
+            ) as cp:
                 for chunk in cp:
                     buf.write(chunk)
         buf.seek(0)
         if buf.getbuffer().nbytes == 0:
             return pl.DataFrame(schema=dict(schema or {}))
-        return pl.read_csv(buf, schema_overrides=dict(schema) if schema else None,
-                           infer_schema_length=10000)
+        return pl.read_csv(
+            buf, schema_overrides=dict(schema) if schema else None, infer_schema_length=10000
+        )
 
     if conn is not None:
         return run(conn)
@@ -107,7 +118,9 @@ def copy_frame(sql: str, params: Mapping[str, Any] | None = None, *,
         return run(c)
 
 
-def execute(sql: str, params: Mapping[str, Any] | None = None, *, conn: Connection | None = None) -> int:
+def execute(
+    sql: str, params: Mapping[str, Any] | None = None, *, conn: Connection | None = None
+) -> int:
     """Run one writing statement with bound parameters; returns the affected row count."""
     if conn is not None:
         return conn.execute(sa.text(sql), dict(params or {})).rowcount
@@ -115,7 +128,9 @@ def execute(sql: str, params: Mapping[str, Any] | None = None, *, conn: Connecti
         return c.execute(sa.text(sql), dict(params or {})).rowcount
 
 
-def scalar(sql: str, params: Mapping[str, Any] | None = None, *, conn: Connection | None = None) -> Any:
+def scalar(
+    sql: str, params: Mapping[str, Any] | None = None, *, conn: Connection | None = None
+) -> Any:
     """The single value a query returns (``None`` when no row)."""
     if conn is not None:
         return conn.execute(sa.text(sql), dict(params or {})).scalar()

@@ -61,10 +61,23 @@ def init(cluster: LocalCluster = LOCAL) -> bool:
         return False
     _owner_fix(cluster)
     subprocess.run(
-        _as_server_user([pg_bin("initdb"), "-D", str(cluster.data_dir), "-U", cluster.superuser,
-                         "--auth-local=trust", "--auth-host=reject", "-E", "UTF8",
-                         "--locale=C.UTF-8", "--no-instructions"]),
-        check=True, stdout=subprocess.DEVNULL,
+        _as_server_user(
+            [
+                pg_bin("initdb"),
+                "-D",
+                str(cluster.data_dir),
+                "-U",
+                cluster.superuser,
+                "--auth-local=trust",
+                "--auth-host=reject",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-instructions",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     conf = cluster.data_dir / "postgresql.conf"
     with conf.open("a") as f:
@@ -87,9 +100,21 @@ def start(cluster: LocalCluster = LOCAL) -> str:
         return "körs redan"
     _owner_fix(cluster)
     subprocess.run(
-        _as_server_user([pg_bin("pg_ctl"), "-D", str(cluster.data_dir), "-l", str(cluster.log_file),
-                         "-w", "-t", "60", "start"]),
-        check=True, stdout=subprocess.DEVNULL,
+        _as_server_user(
+            [
+                pg_bin("pg_ctl"),
+                "-D",
+                str(cluster.data_dir),
+                "-l",
+                str(cluster.log_file),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     for _ in range(100):
         if is_running(cluster):
@@ -103,8 +128,11 @@ def stop(cluster: LocalCluster = LOCAL) -> str:
     if not is_running(cluster):
         return "körs inte"
     subprocess.run(
-        _as_server_user([pg_bin("pg_ctl"), "-D", str(cluster.data_dir), "-m", "fast", "-w", "stop"]),
-        check=True, stdout=subprocess.DEVNULL,
+        _as_server_user(
+            [pg_bin("pg_ctl"), "-D", str(cluster.data_dir), "-m", "fast", "-w", "stop"]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     return "stoppad"
 
@@ -122,8 +150,13 @@ def ensure_database(name: str, cluster: LocalCluster = LOCAL) -> bool:
     import psycopg
     from psycopg import sql
 
-    with psycopg.connect(host=str(cluster.socket_dir), port=cluster.port, user=cluster.superuser,
-                         dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        host=str(cluster.socket_dir),
+        port=cluster.port,
+        user=cluster.superuser,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if exists:
             return False
@@ -136,6 +169,13 @@ def drop_database(name: str, cluster: LocalCluster = LOCAL) -> None:
     import psycopg
     from psycopg import sql
 
-    with psycopg.connect(host=str(cluster.socket_dir), port=cluster.port, user=cluster.superuser,
-                         dbname="postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with psycopg.connect(
+        host=str(cluster.socket_dir),
+        port=cluster.port,
+        user=cluster.superuser,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )

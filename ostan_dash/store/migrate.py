@@ -49,13 +49,17 @@ def apply(engine: Engine, sql_dir: Path = SQL_DIR) -> list[str]:
     A changed checksum of an applied migration is an error: migrations are append-only.
     """
     with engine.begin() as conn:
-        conn.execute(sa.text(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
-            " applied_at timestamptz NOT NULL DEFAULT now())"
-        ))
-        applied = {r.version: r.checksum for r in conn.execute(
-            sa.text("SELECT version, checksum FROM schema_migrations"))}
+        conn.execute(
+            sa.text(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
+                " applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+        )
+        applied = {
+            r.version: r.checksum
+            for r in conn.execute(sa.text("SELECT version, checksum FROM schema_migrations"))
+        }
     done: list[str] = []
     for mig in discover(sql_dir):
         if mig.version in applied:
@@ -66,7 +70,9 @@ def apply(engine: Engine, sql_dir: Path = SQL_DIR) -> list[str]:
             # The driver runs the file as one multi-statement script, untouched by placeholders.
             conn.connection.driver_connection.execute(mig.text)
             conn.execute(
-                sa.text("INSERT INTO schema_migrations (version, name, checksum) VALUES (:v, :n, :c)"),
+                sa.text(
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (:v, :n, :c)"
+                ),
                 {"v": mig.version, "n": mig.name, "c": mig.checksum},
             )
         done.append(mig.name)

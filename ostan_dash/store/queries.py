@@ -44,7 +44,11 @@ WHERE p.occurred_from >= %(since)s
 
 def epoch_to_local(col: str) -> pl.Expr:
     """Epoch seconds → ``Datetime('us', 'Europe/Stockholm')``."""
-    return pl.from_epoch(pl.col(col), time_unit="s").dt.replace_time_zone("UTC").dt.convert_time_zone(TZ_NAME)
+    return (
+        pl.from_epoch(pl.col(col), time_unit="s")
+        .dt.replace_time_zone("UTC")
+        .dt.convert_time_zone(TZ_NAME)
+    )
 
 
 def incidents(since: str = "1900-01-01") -> pl.DataFrame:
@@ -75,8 +79,15 @@ def areas() -> pl.DataFrame:
                ST_Area(geom) / 1e6 AS km2
         FROM areas ORDER BY name
         """,
-        schema={"area_id": pl.Int32, "code": pl.Utf8, "name": pl.Utf8, "kind": pl.Utf8,
-                "population": pl.Int64, "geojson_wgs84": pl.Utf8, "km2": pl.Float64},
+        schema={
+            "area_id": pl.Int32,
+            "code": pl.Utf8,
+            "name": pl.Utf8,
+            "kind": pl.Utf8,
+            "population": pl.Int64,
+            "geojson_wgs84": pl.Utf8,
+            "km2": pl.Float64,
+        },
     )
 
 

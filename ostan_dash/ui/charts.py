@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import polars as pl
 import plotly.graph_objects as go
+import polars as pl
 
 from ostan_dash.ui import fmt
 
@@ -11,7 +11,9 @@ PALETTE = ["#1f5f8b", "#e07b39", "#4b9e5f", "#b0413e", "#7e5ea8", "#8c6d46", "#4
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 
 
-def _layout(fig: go.Figure, *, title: str, y_title: str, x_title: str = "", large: bool = False) -> go.Figure:
+def _layout(
+    fig: go.Figure, *, title: str, y_title: str, x_title: str = "", large: bool = False
+) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left"),
         font=dict(family=FONT, size=18 if large else 14),
@@ -26,18 +28,31 @@ def _layout(fig: go.Figure, *, title: str, y_title: str, x_title: str = "", larg
     return fig
 
 
-def weekly_trend(series: pl.DataFrame, *, group: str, labels: dict[str, str], title: str,
-                 highlight_week=None, large: bool = False) -> go.Figure:
+def weekly_trend(
+    series: pl.DataFrame,
+    *,
+    group: str,
+    labels: dict[str, str],
+    title: str,
+    highlight_week=None,
+    large: bool = False,
+) -> go.Figure:
     """Lines of weekly counts per group; the week under discussion marked."""
     fig = go.Figure()
     for i, key in enumerate(sorted(series[group].unique().to_list())):
         part = series.filter(pl.col(group) == key).sort("week_start")
         weeks = [fmt.iso_week(d) for d in part["week_start"].to_list()]
-        fig.add_trace(go.Scatter(
-            x=part["week_start"].to_list(), y=part["count"].to_list(), mode="lines+markers",
-            name=labels.get(key, key), line=dict(color=PALETTE[i % len(PALETTE)], width=3),
-            customdata=weeks, hovertemplate="%{customdata}: %{y} st<extra>%{fullData.name}</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=part["week_start"].to_list(),
+                y=part["count"].to_list(),
+                mode="lines+markers",
+                name=labels.get(key, key),
+                line=dict(color=PALETTE[i % len(PALETTE)], width=3),
+                customdata=weeks,
+                hovertemplate="%{customdata}: %{y} st<extra>%{fullData.name}</extra>",
+            )
+        )
     if highlight_week is not None:
         fig.add_vline(x=highlight_week, line=dict(color="#888", dash="dot"))
     fig.update_xaxes(tickformat="v. %V", dtick=7 * 86400000 * 2)
@@ -47,14 +62,26 @@ def weekly_trend(series: pl.DataFrame, *, group: str, labels: dict[str, str], ti
 def change_bars(table: pl.DataFrame, *, label: str, title: str, large: bool = False) -> go.Figure:
     """Horizontal bars: last week against the baseline mean, per group."""
     t = table.sort("count")
-    fig = go.Figure([
-        go.Bar(y=t[label].to_list(), x=t["baseline_mean"].to_list(), orientation="h",
-               name="Snitt 12 veckor före", marker_color="#b9c7d3",
-               hovertemplate="%{y}: %{x:.1f} st/vecka<extra>Snitt</extra>"),
-        go.Bar(y=t[label].to_list(), x=t["count"].to_list(), orientation="h",
-               name="Senaste veckan", marker_color=PALETTE[0],
-               hovertemplate="%{y}: %{x} st<extra>Senaste veckan</extra>"),
-    ])
+    fig = go.Figure(
+        [
+            go.Bar(
+                y=t[label].to_list(),
+                x=t["baseline_mean"].to_list(),
+                orientation="h",
+                name="Snitt 12 veckor före",
+                marker_color="#b9c7d3",
+                hovertemplate="%{y}: %{x:.1f} st/vecka<extra>Snitt</extra>",
+            ),
+            go.Bar(
+                y=t[label].to_list(),
+                x=t["count"].to_list(),
+                orientation="h",
+                name="Senaste veckan",
+                marker_color=PALETTE[0],
+                hovertemplate="%{y}: %{x} st<extra>Senaste veckan</extra>",
+            ),
+        ]
+    )
     fig.update_layout(barmode="group", hovermode="y unified", height=max(300, 38 * t.height + 120))
     fig = _layout(fig, title=title, y_title="", x_title="Antal händelser", large=large)
     fig.update_yaxes(title=None)

@@ -12,7 +12,8 @@ def to_csv_bytes(df: pl.DataFrame) -> bytes:
     """CSV as Swedish Excel opens it: ``;`` separator, decimal comma, UTF-8 with BOM."""
     out = df.with_columns(
         pl.col(c).round(2).cast(pl.Utf8).str.replace(r"\.", ",")
-        for c, t in df.schema.items() if t.is_float()
+        for c, t in df.schema.items()
+        if t.is_float()
     )
     return "\ufeff".encode() + out.write_csv(separator=";").encode()
 
@@ -24,14 +25,30 @@ def to_xlsx_bytes(df: pl.DataFrame, *, sheet: str = "Data") -> bytes:
     return buf.getvalue()
 
 
-def table(df: pl.DataFrame, *, name: str, key: str, column_config: dict | None = None,
-          height: int | None = None) -> None:
+def table(
+    df: pl.DataFrame,
+    *,
+    name: str,
+    key: str,
+    column_config: dict | None = None,
+    height: int | None = None,
+) -> None:
     """Show ``df`` and offer it for download as CSV and Excel under ``name``."""
-    st.dataframe(df, hide_index=True, use_container_width=True, column_config=column_config,
-                 height=height)
+    st.dataframe(
+        df, hide_index=True, use_container_width=True, column_config=column_config, height=height
+    )
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("Ladda ned CSV", to_csv_bytes(df), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"{key}_csv")
-    c2.download_button("Ladda ned Excel", to_xlsx_bytes(df), file_name=f"{name}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx")
+    c1.download_button(
+        "Ladda ned CSV",
+        to_csv_bytes(df),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
+    c2.download_button(
+        "Ladda ned Excel",
+        to_xlsx_bytes(df),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+    )

@@ -7,8 +7,20 @@ import math
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-          "september", "oktober", "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 WEEKDAYS_SHORT = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
 
@@ -20,7 +32,9 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     if isinstance(value, float) and math.isinf(value):
         return "∞" if value > 0 else f"{MINUS}∞"
     text = f"{abs(value):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    return (MINUS if value < 0 and float(text.replace(NBSP, "").replace(",", ".")) != 0 else "") + text
+    return (
+        MINUS if value < 0 and float(text.replace(NBSP, "").replace(",", ".")) != 0 else ""
+    ) + text
 
 
 def percent(value: float | None, decimals: int = 0, *, signed: bool = False) -> str:

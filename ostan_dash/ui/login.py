@@ -30,7 +30,9 @@ def _guard(authenticator: stauth.Authenticate) -> None:
     original = controller.login
     model = controller.authentication_model
 
-    def guarded(username: str | None = None, password: str | None = None, *args: Any, **kwargs: Any):
+    def guarded(
+        username: str | None = None, password: str | None = None, *args: Any, **kwargs: Any
+    ):
         if kwargs.get("token") is not None or not (username and password):
             return original(username, password, *args, **kwargs)
         name = username.lower().strip()
@@ -85,9 +87,12 @@ def gate() -> auth.User:
         st.error(texts.WEAK_KEY)
         st.stop()
     authenticator = stauth.Authenticate(
-        auth.credentials(), COOKIE_NAME, key,
+        auth.credentials(),
+        COOKIE_NAME,
+        key,
         cookie_expiry_days=auth.ABSOLUTE_TIMEOUT.total_seconds() / 86400,
-        auto_hash=False, login_sleep_time=0,
+        auto_hash=False,
+        login_sleep_time=0,
     )
     _guard(authenticator)
     st.session_state["ostan_authenticator"] = authenticator

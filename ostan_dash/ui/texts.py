@@ -11,18 +11,30 @@ LOGIN_FIELDS = {
     "Captcha": "Kontrollkod",
 }
 LOGIN_FAILED = "Fel användarnamn eller lösenord."
-LOGIN_LOCKED = ("För många misslyckade inloggningar. Försök igen om 15 minuter, "
-                "eller be en administratör om hjälp.")
-LOGIN_EXPIRED = "Din session har avslutats (utloggad, för lång inaktivitet eller återkallad). Logga in igen."
-LOGIN_DEMO_HINT = ("Demokonton: **admin**, **analytiker**, **rapportor** och **lasare**, "
-                   "alla med lösenordet `ostan-demo` (endast demo).")
+LOGIN_LOCKED = (
+    "För många misslyckade inloggningar. Försök igen om 15 minuter, "
+    "eller be en administratör om hjälp."
+)
+LOGIN_EXPIRED = (
+    "Din session har avslutats (utloggad, för lång inaktivitet eller återkallad). Logga in igen."
+)
+LOGIN_DEMO_HINT = (
+    "Demokonton: **admin**, **analytiker**, **rapportor** och **lasare**, "
+    "alla med lösenordet `ostan-demo` (endast demo)."
+)
 LOGOUT = "Logga ut"
-WEAK_KEY = ("Inloggningen är inte konfigurerad: ange en slumpmässig nyckel på minst 32 tecken i "
-            "OSTAN_COOKIE_KEY eller i secrets.toml ([auth] cookie_key).")
-DB_DOWN = ("Databasen svarar inte just nu. Försök igen om en stund; kvarstår felet, "
-           "kontakta systemförvaltaren.")
+WEAK_KEY = (
+    "Inloggningen är inte konfigurerad: ange en slumpmässig nyckel på minst 32 tecken i "
+    "OSTAN_COOKIE_KEY eller i secrets.toml ([auth] cookie_key)."
+)
+DB_DOWN = (
+    "Databasen svarar inte just nu. Försök igen om en stund; kvarstår felet, "
+    "kontakta systemförvaltaren."
+)
 
-EMPTY_DATA = ("Det finns inga händelser i databasen än. Rapportera en händelse, importera polisens "
-              "veckoutdrag eller ladda demodata med `make demo`.")
+EMPTY_DATA = (
+    "Det finns inga händelser i databasen än. Rapportera en händelse, importera polisens "
+    "veckoutdrag eller ladda demodata med `make demo`."
+)
 
 SOURCE_LABELS = {"est": "EST-rapporter", "polis": "Polisanmälda brott"}

@@ -7,15 +7,20 @@ import streamlit as st
 from ostan_dash.ui import fmt
 
 
-def kpi(container, label: str, value: int, baseline: float, *, help_text: str | None = None) -> None:
+def kpi(
+    container, label: str, value: int, baseline: float, *, help_text: str | None = None
+) -> None:
     """A metric card: the week's count and its change against the baseline mean.
 
     An increase is shown red (``inverse``): in this product more incidents is the bad direction.
     """
     change = value - baseline
     pct = (value / baseline - 1) * 100 if baseline > 0 else None
-    delta = f"{fmt.number(change, 1)} mot snitt ({fmt.percent(pct, 0, signed=True)})" if pct is not None \
+    delta = (
+        f"{fmt.number(change, 1)} mot snitt ({fmt.percent(pct, 0, signed=True)})"
+        if pct is not None
         else f"{fmt.number(change, 1)} mot snitt"
+    )
     if change > 0 and not delta.startswith("+"):
         delta = "+" + delta
     container.metric(label, fmt.number(value), delta=delta, delta_color="inverse", help=help_text)
