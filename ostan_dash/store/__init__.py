@@ -136,3 +136,34 @@ def scalar(
         return conn.execute(sa.text(sql), dict(params or {})).scalar()
     with engine().connect() as c:
         return c.execute(sa.text(sql), dict(params or {})).scalar()
+
+
+ROLE_OF = {
+    "admin": "ostan_admin",
+    "analytiker": "ostan_analytiker",
+    "rapportor": "ostan_rapportor",
+    "lasare": "ostan_lasare",
+}
+
+
+def _assume(conn: Connection, user_id: int, role: str) -> None:
+    db_role = ROLE_OF[role]  # KeyError for an unknown role: never run without a role
+    conn.execute(sa.text("SELECT set_config('role', :r, true)"), {"r": db_role})
+    conn.execute(sa.text("SELECT set_config('ostan.user_id', :u, true)"), {"u": str(int(user_id))})
+
+
+@contextmanager
+def as_user(user_id: int, role: str, *, conn: Connection | None = None) -> Iterator[Connection]:
+    """One transaction run with the database privileges of ``role`` (``sql/003_roles.sql``).
+
+    The page decided the user may act; the database checks it again: grants per role and
+    row-level security (a reporter may change only their own reports, for 48 hours). With
+    ``conn`` the role is assumed inside that connection's current transaction (tests).
+    """
+    if conn is not None:
+        _assume(conn, user_id, role)
+        yield conn
+        return
+    with engine().begin() as c:
+        _assume(c, user_id, role)
+        yield c
