@@ -98,7 +98,7 @@ st.plotly_chart(
         large=large,
         title=f"Händelser per vecka, de senaste {BASELINE_WEEKS + 1} veckorna",
     ),
-    use_container_width=True,
+    width="stretch",
 )
 
 # Tables ----------------------------------------------------------------------------------------
@@ -118,7 +118,7 @@ with left:
             large=large,
             title=f"{fmt.iso_week(week)} mot snitt per vecka",
         ),
-        use_container_width=True,
+        width="stretch",
     )
 
 with right:

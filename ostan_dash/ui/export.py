@@ -35,7 +35,11 @@ def table(
 ) -> None:
     """Show ``df`` and offer it for download as CSV and Excel under ``name``."""
     st.dataframe(
-        df, hide_index=True, use_container_width=True, column_config=column_config, height=height
+        df,
+        hide_index=True,
+        width="stretch",
+        column_config=column_config,
+        height=height if height is not None else "auto",
     )
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button(

@@ -30,6 +30,7 @@ def test_week_counts_equal_sql(as_role, db):
     week = last_complete_week(config.today())
     sunday = week + dt.timedelta(days=6)
     at = as_role("analytiker")
+    assert not at.exception, at.exception
     metrics = {m.label: m for m in at.metric}
     assert metrics["EST-rapporter"].value == fmt.number(_count(db, "est", week, sunday))
     assert metrics["Polisanmälda brott"].value == fmt.number(_count(db, "polis", week, sunday))

@@ -29,3 +29,31 @@ def test_health_endpoint_answers(server):
 
     with urllib.request.urlopen(f"{server}/_stcore/health", timeout=5) as r:
         assert r.status == 200
+
+
+def test_a_copied_cookie_does_not_log_in_after_logout(server, browser, page):
+    """Logout revokes the server-side session: replaying the old cookie shows the login form."""
+    login(page, server, "analytiker")
+    page.get_by_role("heading", name="Översikt").wait_for()
+    page.wait_for_timeout(1500)  # let the cookie component write the cookie
+    cookies = page.context.cookies()
+    assert any(c["name"] == "ostan_dash_auth" for c in cookies)
+    page.get_by_role("button", name="Logga ut").click()
+    page.get_by_label("Användarnamn").wait_for()
+
+    replay = browser.new_context(viewport={"width": 1200, "height": 900})
+    replay.add_cookies(cookies)
+    other = replay.new_page()
+    other.goto(server)
+    other.get_by_label("Användarnamn").wait_for(timeout=45_000)
+    assert other.get_by_role("heading", name="Översikt").count() == 0
+    replay.close()
+
+
+def test_reloading_a_deep_link_stays_on_the_page(server, page):
+    login(page, server, "analytiker")
+    page.get_by_role("heading", name="Översikt").wait_for()
+    page.wait_for_timeout(1500)
+    page.goto(f"{server}/oversikt?visning=stor")
+    page.get_by_role("heading", name="Översikt").wait_for()
+    assert "visning=stor" in page.url
