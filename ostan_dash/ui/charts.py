@@ -55,7 +55,11 @@ def weekly_trend(
         )
     if highlight_week is not None:
         fig.add_vline(x=highlight_week, line=dict(color="#888", dash="dot"))
-    fig.update_xaxes(tickformat="v. %V", dtick=7 * 86400000 * 2)
+    weeks_shown = sorted(series["week_start"].unique().to_list())
+    step = max(1, len(weeks_shown) // 8)
+    fig.update_xaxes(
+        tickvals=weeks_shown[::step], ticktext=[f"v. {d.isocalendar()[1]}" for d in weeks_shown[::step]]
+    )
     return _layout(fig, title=title, y_title="Antal per vecka", x_title="ISO-vecka", large=large)
 
 

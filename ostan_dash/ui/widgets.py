@@ -7,23 +7,32 @@ import streamlit as st
 from ostan_dash.ui import fmt
 
 
-def kpi(
-    container, label: str, value: int, baseline: float, *, help_text: str | None = None
-) -> None:
+def kpi_delta(value: int, baseline: float) -> str:
+    """The change against the baseline mean as Streamlit's metric reads it: ``"+5,5 (+41 %)"``.
+
+    Streamlit picks the arrow from a leading ASCII ``-`` or ``+``, so the sign is written in
+    ASCII here even though the numbers use Swedish formatting.
+    """
+    change = value - baseline
+    sign = "-" if change < 0 else "+"
+    text = f"{sign}{fmt.number(abs(change), 1)}"
+    if baseline > 0:
+        text += f" ({sign}{fmt.percent(abs(value / baseline - 1) * 100, 0)})"
+    return text
+
+
+def kpi(container, label: str, value: int, baseline: float, *, help_text: str | None = None) -> None:
     """A metric card: the week's count and its change against the baseline mean.
 
     An increase is shown red (``inverse``): in this product more incidents is the bad direction.
     """
-    change = value - baseline
-    pct = (value / baseline - 1) * 100 if baseline > 0 else None
-    delta = (
-        f"{fmt.number(change, 1)} mot snitt ({fmt.percent(pct, 0, signed=True)})"
-        if pct is not None
-        else f"{fmt.number(change, 1)} mot snitt"
+    container.metric(
+        label,
+        fmt.number(value),
+        delta=kpi_delta(value, baseline),
+        delta_color="inverse",
+        help=help_text or "Förändring mot snittet per vecka under de 12 veckorna före.",
     )
-    if change > 0 and not delta.startswith("+"):
-        delta = "+" + delta
-    container.metric(label, fmt.number(value), delta=delta, delta_color="inverse", help=help_text)
 
 
 def presentation_mode_css() -> None:

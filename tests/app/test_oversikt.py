@@ -44,7 +44,7 @@ def test_delta_is_change_against_twelve_week_mean(as_role, db):
     now = _count(db, "est", week, week + dt.timedelta(days=6))
     base = _count(db, "est", week - dt.timedelta(weeks=12), week - dt.timedelta(days=1)) / 12
     delta = {m.label: m for m in at.metric}["EST-rapporter"].delta
-    assert delta.startswith(("+" if now - base > 0 else "") + fmt.number(now - base, 1))
+    assert delta.startswith(("+" if now - base >= 0 else "-") + fmt.number(abs(now - base), 1))
 
 
 def test_area_filter_comes_from_the_url(as_role, db):

@@ -75,7 +75,7 @@ def page(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="sv-SE",
                               timezone_id="Europe/Stockholm")
     pg = ctx.new_page()
-    pg.set_default_timeout(45_000)
+    pg.set_default_timeout(120_000)
     yield pg
     ctx.close()
 

@@ -31,3 +31,11 @@ def test_percent_signed():
 def test_iso_week_uses_iso_year():
     assert fmt.iso_week(dt.date(2027, 1, 1)) == f"v.{NB}53 2026"
     assert fmt.week_range(dt.date(2026, 11, 16)) == f"v.{NB}47 2026 (16–22 november)"
+
+
+def test_kpi_delta_uses_ascii_sign_for_the_arrow():
+    from ostan_dash.ui.widgets import kpi_delta
+
+    assert kpi_delta(10, 12.5) == f"-2,5 (-20{NB}%)"
+    assert kpi_delta(15, 10.0) == f"+5,0 (+50{NB}%)"
+    assert kpi_delta(3, 0.0) == "+3,0"
