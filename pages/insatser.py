@@ -1,0 +1,623 @@
+"""Insatser: plan, implementation log, SMART goal progress and evaluation of interventions."""
+
+import datetime as dt
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from ostan_dash import config, vocab
+from ostan_dash.analysis import interventions as ai
+from ostan_dash.store import as_user
+from ostan_dash.store import interventions as si
+from ostan_dash.store import problems as sp
+from ostan_dash.ui import charts, data, export, fmt
+
+READ_ROLES = ("admin", "analytiker", "lasare")
+WRITE_ROLES = ("admin", "analytiker")
+TTL = 120
+
+
+def table(df: pl.DataFrame, **kw) -> None:
+    """``export.table`` with a height that fits the rows (Streamlit 1.67 rejects ``None``)."""
+    export.table(df, height=min(40 + 35 * max(df.height, 1), 460), **kw)
+
+
+st.title("Insatser")
+user = st.session_state.get("user")
+if user is None or user.role not in READ_ROLES:  # the router hides the page; check again here
+    st.error("Du har inte behörighet att se insatserna.")
+    st.stop()
+can_write = user.role in WRITE_ROLES
+today = config.today()
+
+
+@st.cache_data(ttl=TTL, show_spinner="Läser insatser …")
+def load_interventions() -> pl.DataFrame:
+    return si.interventions()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_settings() -> tuple[dict, dict]:
+    return dict(sp.setting("unit_costs", {})), dict(sp.setting("criteria_thresholds", {}))
+
+
+@st.cache_data(ttl=TTL, show_spinner="Räknar i insatsområde, omgivning och kontrollområde …")
+def load_followup(iv_id: int, start, end, baseline: str, buffer_m: int, today_: dt.date):
+    """Counts per zone for the evaluation and daily counts for the SMART trajectory."""
+    periods = ai.comparison_periods(start, end, today_, baseline)
+    b0, b1 = ai.baseline_period(start, end, baseline)
+    base_daily = si.daily_target_counts(iv_id, b0, b1)
+    if periods is None:
+        empty = pl.DataFrame(schema={"day": pl.Date, "n": pl.Int64})
+        return None, None, empty, base_daily
+    before, after = periods
+    zones = si.zone_counts(iv_id, before=before, after=after, buffer_m=buffer_m)
+    act_daily = si.daily_target_counts(iv_id, start, after[1])
+    return periods, zones, act_daily, base_daily
+
+
+def summarise(row: dict, *, baseline: str, buffer_m: int) -> dict:
+    """SMART progress and (when running or finished) the evaluation of one intervention."""
+    periods, zones, act_daily, base_daily = load_followup(
+        row["intervention_id"], row["start_date"], row["end_date"], baseline, buffer_m, today
+    )
+    goal = row["goal_reduction_pct"] or 0.0
+    trajectory = ai.smart_trajectory(
+        act_daily,
+        base_daily,
+        start=row["start_date"],
+        end=row["end_date"],
+        baseline_start=ai.baseline_period(row["start_date"], row["end_date"], baseline)[0],
+        today=today,
+        goal_pct=goal,
+    )
+    progress = ai.smart_progress(
+        trajectory, goal_pct=goal, today=today, cancelled=row["status"] == "installd"
+    )
+    evaluation = None
+    if zones is not None and row["status"] in ("pagaende", "avslutad"):
+        s = si.counts_summary(zones)
+        has_control = bool(row["has_control"])
+        evaluation = ai.evaluate(
+            ai.Counts(
+                s["target"]["before"],
+                s["target"]["after"],
+                s["buffer"]["before"],
+                s["buffer"]["after"],
+                s["control"]["before"] if has_control else None,
+                s["control"]["after"] if has_control else None,
+            ),
+            days=(periods[1][1] - periods[1][0]).days + 1,
+            buffer_m=buffer_m,
+            control_name=row["control_areas"],
+        )
+    return {
+        "periods": periods,
+        "zones": zones,
+        "trajectory": trajectory,
+        "progress": progress,
+        "evaluation": evaluation,
+    }
+
+
+def smart_figure(trajectory: pl.DataFrame, *, title: str, goal_pct: float) -> go.Figure:
+    """Cumulative incidents: actual against the baseline trajectory and the goal line."""
+    days = trajectory["day"].to_list()
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=days,
+                y=trajectory["baseline_cum"].to_list(),
+                name="Jämförelseperiod (utan insats)",
+                line=dict(color="#9aa9b6", width=3),
+                hovertemplate="%{x|%Y-%m-%d}: %{y} st<extra>Jämförelse</extra>",
+            ),
+            go.Scatter(
+                x=days,
+                y=trajectory["goal_cum"].to_list(),
+                name=f"Mål ({fmt.percent(goal_pct)} färre)",
+                line=dict(color=charts.PALETTE[2], width=2, dash="dash"),
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} st<extra>Mål</extra>",
+            ),
+            go.Scatter(
+                x=days,
+                y=trajectory["actual_cum"].to_list(),
+                name="Faktiskt utfall",
+                line=dict(color=charts.PALETTE[0], width=4),
+                hovertemplate="%{x|%Y-%m-%d}: %{y} st<extra>Utfall</extra>",
+            ),
+        ]
+    )
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left"),
+        font=dict(family=charts.FONT, size=14),
+        separators=", ",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        margin=dict(l=10, r=10, t=70, b=10),
+        plot_bgcolor="white",
+        hovermode="x unified",
+    )
+    fig.update_xaxes(title="Datum", showgrid=False)
+    fig.update_yaxes(title="Antal händelser, kumulativt", gridcolor="#e5e5e5", rangemode="tozero")
+    return fig
+
+
+ivs = load_interventions()
+if ivs.is_empty():
+    st.info(
+        "Det finns inga insatser än. Planera den första under **Planera ny insats** nedan, "
+        "gärna utifrån en problembild med orsaksanalys."
+    )
+
+unit_costs, _ = load_settings()
+st.caption(
+    "Insatser följs upp mot sitt SMART-mål och utvärderas före/efter i insatsområdet, mot ett "
+    "kontrollområde och i en ring runt insatsområdet (omfördelning och spridning). Händelser "
+    "räknas den dag deras tidsfönster börjar, svensk tid. Underlag per " + fmt.date(today) + "."
+)
+
+# Overview ------------------------------------------------------------------------------------
+summaries: dict[int, dict] = {}
+rows = []
+for row in ivs.iter_rows(named=True):
+    summ = summarise(row, baseline=row["baseline"], buffer_m=int(row["buffer_m"]))
+    summaries[row["intervention_id"]] = summ
+    p, ev = summ["progress"], summ["evaluation"]
+    rows.append(
+        {
+            "Insats": row["title"],
+            "Status": ai.STATUS_LABELS.get(row["status"], row["status"]),
+            "SMART-status": ai.SMART_LABELS[p.status],
+            "Minskning hittills": fmt.percent(p.reduction_pct),
+            "Mål": fmt.percent(row["goal_reduction_pct"]),
+            "Dagar kvar": fmt.number(p.days_left)
+            if row["status"] in ("planerad", "pagaende")
+            else "–",
+            "Utvärdering": ai.VERDICT_LABELS[ev.verdict] if ev else "–",
+            "Ansvarig": ", ".join(
+                x for x in (row["responsible_org"], row["responsible_role"]) if x
+            ),
+            "Nästa steg": ai.next_action(
+                status=row["status"],
+                smart=p.status,
+                start=row["start_date"],
+                end=row["end_date"],
+                last_log=row["last_log"],
+                today=today,
+            ),
+            "Start": row["start_date"],
+            "Slut": row["end_date"],
+        }
+    )
+
+if rows:
+    st.subheader("Alla insatser")
+    overview = pl.DataFrame(rows)
+    counts = overview.group_by("SMART-status").len()
+    cols = st.columns(5)
+    for col, key in zip(
+        cols, ["pa_vag", "i_riskzonen", "uppnatt", "ej_uppnatt", "ej_startad"], strict=True
+    ):
+        label = ai.SMART_LABELS[key]
+        n = counts.filter(pl.col("SMART-status") == label)["len"].sum()
+        col.metric(label.capitalize(), fmt.number(int(n)))
+    table(
+        overview,
+        name=f"insatser-{today.isoformat()}",
+        key="iv_overview",
+        column_config={
+            "Start": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "Slut": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        },
+    )
+
+# One intervention ----------------------------------------------------------------------------
+if rows:
+    titles = dict(zip(ivs["intervention_id"].to_list(), ivs["title"].to_list(), strict=True))
+    ids = list(titles)
+    url_id = st.query_params.get("insats", "")
+    default = ids.index(int(url_id)) if url_id.isdigit() and int(url_id) in ids else 0
+    chosen = st.selectbox("Välj insats", ids, index=default, format_func=titles.get, key="iv_pick")
+    st.query_params["insats"] = str(chosen)
+    row = ivs.filter(pl.col("intervention_id") == chosen).row(0, named=True)
+
+    st.header(row["title"])
+    st.markdown(
+        f"**{ai.STATUS_LABELS.get(row['status'], row['status'])}** · "
+        f"{ai.KIND_LABELS.get(row['kind'], row['kind'])} insats"
+        + (f" · {row['type_name']} (evidens: {row['evidence']})" if row["type_name"] else "")
+        + f" · {fmt.date(row['start_date'])} – {fmt.date(row['end_date'])}"
+    )
+
+    tab_plan, tab_log, tab_smart, tab_eval = st.tabs(
+        ["Plan", "Genomförande", "SMART-mål", "Utvärdering"]
+    )
+
+    with tab_plan:
+        where = row["target_areas"] or ""
+        if row["has_target_geom"]:
+            where = (
+                where + " – " if where else ""
+            ) + "avgränsad plats (polygon eller plats med radie)"
+        st.markdown(
+            f"**Vad:** {row['description'] or '–'}  \n"
+            f"**Var:** {where or '–'}  \n"
+            f"**När:** {fmt.long_date(row['start_date'])} – {fmt.long_date(row['end_date'])}  \n"
+            f"**Ansvarig:** {row['responsible_org'] or '–'}, {row['responsible_role'] or '–'}  \n"
+            f"**Räknar:** {', '.join(vocab.category_label(c) for c in row['categories'])}  \n"
+            f"**Problembild:** {row['problem_title'] or '–'}  \n"
+            f"**Orsakshypotes:** {row['cause_hypothesis'] or '–'}  \n"
+            f"**Förväntad effekt:** {row['expected_effect'] or '–'}"
+        )
+        c1, c2, c3 = st.columns(3)
+        c1.metric("Kostnad", f"{fmt.number(row['cost_sek'])} kr")
+        c2.metric(
+            "Uppskattad kostnad om inget görs",
+            f"{fmt.number(row['cost_of_inaction_sek'])} kr" if row["cost_of_inaction_sek"] else "–",
+        )
+        c3.metric("Kontrollområde", row["control_areas"] or "–")
+        if can_write:
+            with st.form("iv_status"):
+                new_status = st.selectbox(
+                    "Ändra status",
+                    list(ai.STATUS_LABELS),
+                    index=list(ai.STATUS_LABELS).index(row["status"]),
+                    format_func=ai.STATUS_LABELS.get,
+                )
+                if st.form_submit_button("Spara status") and new_status != row["status"]:
+                    with as_user(user.id, user.role) as conn:
+                        si.set_status(chosen, new_status, username=user.username, conn=conn)
+                    load_interventions.clear()
+                    st.success("Statusen är sparad.")
+                    st.rerun()
+
+    with tab_log:
+        log = si.log_entries(chosen)
+        fid = ai.fidelity_summary(log)
+        f1, f2, f3, f4 = st.columns(4)
+        f1.metric("Uppföljningar", fmt.number(fid["n"]))
+        f2.metric("Enligt plan", fmt.number(fid["enligt_plan"]))
+        f3.metric("Delvis", fmt.number(fid["delvis"]))
+        f4.metric("Ej genomförda", fmt.number(fid["ej_genomford"]))
+        st.markdown(f"**Genomförandetrohet:** {fid['text']}")
+        if log.is_empty():
+            st.info(
+                "Inget genomförande loggat än. Logga varje uppföljning: datum, om insatsen gjordes som planerat och en kort notering."
+            )
+        else:
+            table(
+                log.select(
+                    pl.col("entry_date").alias("Datum"),
+                    pl.col("fidelity").replace_strict(ai.FIDELITY_LABELS).alias("Genomfört"),
+                    pl.col("note").alias("Notering"),
+                    pl.col("author").alias("Loggat av"),
+                ),
+                name=f"insats-{chosen}-logg",
+                key="iv_log",
+                column_config={"Datum": st.column_config.DateColumn(format="YYYY-MM-DD")},
+            )
+        if can_write:
+            with st.form("iv_log_form", clear_on_submit=True):
+                st.markdown("**Ny uppföljning**")
+                l1, l2 = st.columns(2)
+                entry_date = l1.date_input(
+                    "Datum", value=today, max_value=today, format="YYYY-MM-DD"
+                )
+                fidelity = l2.radio(
+                    "Genomfört",
+                    list(ai.FIDELITY_LABELS),
+                    format_func=ai.FIDELITY_LABELS.get,
+                    horizontal=True,
+                )
+                note = st.text_area("Notering (inga personuppgifter)", max_chars=1000)
+                if st.form_submit_button("Spara uppföljning"):
+                    with as_user(user.id, user.role) as conn:
+                        si.add_log_entry(
+                            chosen,
+                            entry_date=entry_date,
+                            fidelity=fidelity,
+                            note=note,
+                            user_id=user.id,
+                            username=user.username,
+                            conn=conn,
+                        )
+                    load_interventions.clear()
+                    st.success("Uppföljningen är sparad.")
+                    st.rerun()
+
+    with tab_smart:
+        s1, s2 = st.columns(2)
+        baseline = s1.radio(
+            "Jämför med",
+            list(ai.BASELINE_LABELS),
+            index=list(ai.BASELINE_LABELS).index(row["baseline"]),
+            format_func=ai.BASELINE_LABELS.get,
+            key=f"iv_baseline_{chosen}",
+        )
+        buffer_m = s2.slider(
+            "Omgivningens bredd (ring runt insatsområdet), meter",
+            min_value=100,
+            max_value=1500,
+            value=int(row["buffer_m"]),
+            step=50,
+            key=f"iv_buffer_{chosen}",
+        )
+        summ = (
+            summaries[chosen]
+            if baseline == row["baseline"] and buffer_m == row["buffer_m"]
+            else summarise(row, baseline=baseline, buffer_m=buffer_m)
+        )
+        p = summ["progress"]
+        b0, b1 = ai.baseline_period(row["start_date"], row["end_date"], baseline)
+        goal = row["goal_reduction_pct"] or 0.0
+        st.markdown(
+            f"**SMART-mål:** minst {fmt.percent(goal)} färre händelser "
+            f"{fmt.date(row['start_date'])} – {fmt.date(row['end_date'])} än under "
+            f"{fmt.date(b0)} – {fmt.date(b1)} ({ai.BASELINE_LABELS[baseline].lower()}). "
+            f"Målet tillåter högst {fmt.number(p.allowed_total, 0)} händelser "
+            f"(jämförelseperioden hade {fmt.number(p.baseline_total)})."
+        )
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Status", ai.SMART_LABELS[p.status])
+        m2.metric(
+            "Minskning hittills",
+            fmt.percent(p.reduction_pct),
+            help="Mot jämförelseperiodens samma dagar. Status 'i riskzonen' när minskningen i "
+            "nuvarande takt inte når målet; 'ej uppnått' när fler händelser redan har skett "
+            "än målet tillåter för hela perioden.",
+        )
+        m3.metric(
+            "Händelser hittills",
+            f"{fmt.number(p.actual)} (jämförelse {fmt.number(p.baseline_so_far)})",
+        )
+        m4.metric("Dagar kvar", fmt.number(p.days_left))
+        st.plotly_chart(
+            smart_figure(
+                summ["trajectory"],
+                title="Händelser i insatsområdet, kumulativt sedan start",
+                goal_pct=goal,
+            ),
+            use_container_width=True,
+        )
+
+    with tab_eval:
+        ev = summ["evaluation"]
+        if ev is None:
+            st.info(
+                "Utvärderingen visas när insatsen har startat (pågående eller avslutad). "
+                f"Start {fmt.date(row['start_date'])}."
+            )
+        else:
+            (before, after) = summ["periods"]
+            st.markdown(
+                f"**Före:** {fmt.date(before[0])} – {fmt.date(before[1])} · "
+                f"**Under/efter:** {fmt.date(after[0])} – {fmt.date(after[1])} "
+                f"({fmt.number(ev.days)} dagar var). Omgivning: ring på {fmt.number(buffer_m)} m, "
+                "insatsområdet och kontrollområdet borträknade."
+            )
+            verdict = ai.VERDICT_LABELS[ev.verdict]
+            box = {
+                "success": st.success,
+                "diffusion": st.success,
+                "displacement": st.warning,
+                "no_effect": st.info,
+                "too_early": st.info,
+            }[ev.verdict]
+            box(f"**{verdict}.** {ev.conclusion}")
+            e1, e2, e3, e4 = st.columns(4)
+            e1.metric(
+                "Kvot efter/före",
+                fmt.number(ev.rate_ratio.ratio, 2),
+                help=f"95 % KI {fmt.number(ev.rate_ratio.ci_low, 2)}–{fmt.number(ev.rate_ratio.ci_high, 2)}, "
+                f"p = {fmt.number(ev.rate_ratio.p_value, 3)} (exakt Poissontest)",
+            )
+            e2.metric(
+                "Mot kontrollområdet",
+                fmt.number(ev.did.ratio, 2) if ev.did else "–",
+                help="Kvot av kvoter (difference-in-differences); under 1 = bättre än kontrollen."
+                + (
+                    f" 95 % KI {fmt.number(ev.did.ci_low, 2)}–{fmt.number(ev.did.ci_high, 2)}, "
+                    f"p = {fmt.number(ev.did.p_value, 3)}"
+                    if ev.did
+                    else ""
+                ),
+            )
+            e3.metric(
+                "WDQ",
+                fmt.number(ev.wdq.wdq, 2),
+                help="Weighted Displacement Quotient (Bowers & Johnson 2003): över 0 spridning av "
+                "positiva effekter, under 0 omfördelning till omgivningen, under −1 mer "
+                "omfördelat än förebyggt. Definieras bara när insatsområdet minskat.",
+            )
+            e4.metric(
+                "WDD",
+                fmt.number(ev.wdd.estimate, 0),
+                help=f"Weighted Displacement Difference (Wheeler & Ratcliffe 2018), SE "
+                f"{fmt.number(ev.wdd.se, 1)}, 95 % KI {fmt.number(ev.wdd.ci_low, 1)} till "
+                f"{fmt.number(ev.wdd.ci_high, 1)}; negativt = färre händelser än väntat.",
+            )
+            c = ev.counts
+            eval_table = pl.DataFrame(
+                {
+                    "Område": ["Insatsområde", f"Omgivning ({buffer_m} m)", "Kontrollområde"],
+                    "Före": [c.treated_before, c.buffer_before, c.control_before],
+                    "Under/efter": [c.treated_after, c.buffer_after, c.control_after],
+                },
+                schema={"Område": pl.Utf8, "Före": pl.Int64, "Under/efter": pl.Int64},
+            ).with_columns(
+                (pl.col("Under/efter") / pl.col("Före") * 100 - 100).round(0).alias("Förändring %")
+            )
+            table(
+                eval_table,
+                name=f"insats-{chosen}-utvardering",
+                key="iv_eval",
+                column_config={"Förändring %": st.column_config.NumberColumn(format="%+.0f %%")},
+            )
+
+            st.subheader("Kostnad och uppskattad besparing")
+            z = summ["zones"].filter(pl.col("zone").is_in(["target", "buffer"]))
+            before_by = {
+                k: int(n)
+                for k, n in z.filter(pl.col("period") == "before")
+                .group_by("category")
+                .agg(pl.col("n").sum())
+                .iter_rows()
+            }
+            after_by = {
+                k: int(n)
+                for k, n in z.filter(pl.col("period") == "after")
+                .group_by("category")
+                .agg(pl.col("n").sum())
+                .iter_rows()
+            }
+            trend = (
+                c.control_after / c.control_before
+                if c.control_before and c.control_after is not None
+                else 1.0
+            )
+            savings = ai.estimated_savings(before_by, after_by, unit_costs, trend=trend)
+            k1, k2, k3 = st.columns(3)
+            k1.metric("Insatsens kostnad", f"{fmt.number(row['cost_sek'])} kr")
+            k2.metric(
+                "Uppskattad besparing",
+                f"{fmt.number(savings)} kr",
+                help="Förebyggda händelser i insatsområdet och omgivningen (utöver kontrollområdets "
+                "utveckling) gånger styckkostnaden per kategori (inställningen unit_costs).",
+            )
+            net = savings - (row["cost_sek"] or 0)
+            k3.metric("Netto", f"{fmt.number(net)} kr")
+            if ev.verdict in ("no_effect", "too_early"):
+                st.caption(
+                    "Besparingen bygger på en förändring som inte är statistiskt säkerställd och "
+                    "ska läsas med stor försiktighet."
+                )
+
+# Plan a new intervention -----------------------------------------------------------------------
+if can_write:
+    with st.expander("Planera ny insats", expanded=ivs.is_empty()):
+        problems = sp.problems()
+        types = sp.intervention_types()
+        area_df = data.areas()
+        orgs = data.organisations()
+        places = sp.places()
+        area_names = dict(zip(area_df["area_id"].to_list(), area_df["name"].to_list(), strict=True))
+        with st.form("iv_new"):
+            title = st.text_input("Rubrik *")
+            description = st.text_area("Vad ska göras?")
+            n1, n2 = st.columns(2)
+            kind = n1.radio(
+                "Typ", list(ai.KIND_LABELS), format_func=ai.KIND_LABELS.get, horizontal=True
+            )
+            type_opts = {
+                None: "–",
+                **dict(zip(types["type_id"].to_list(), types["name"].to_list(), strict=True)),
+            }
+            type_id = n2.selectbox(
+                "Insatstyp (kunskapsbanken)", list(type_opts), format_func=type_opts.get
+            )
+            prob_opts = {
+                None: "–",
+                **dict(
+                    zip(problems["problem_id"].to_list(), problems["title"].to_list(), strict=True)
+                ),
+            }
+            problem_id = st.selectbox("Problembild", list(prob_opts), format_func=prob_opts.get)
+            hypothesis = st.text_input("Orsakshypotes som insatsen riktar sig mot")
+            categories = st.multiselect(
+                "Händelser som målet räknar *",
+                list(vocab.CATEGORIES),
+                format_func=vocab.category_label,
+            )
+            st.markdown(
+                "**Var** – välj områden, en plats med radie eller klistra in en polygon (WKT, SWEREF 99 TM)."
+            )
+            w1, w2, w3 = st.columns(3)
+            target_areas = w1.multiselect("Områden", list(area_names), format_func=area_names.get)
+            place_opts = {
+                None: "–",
+                **dict(zip(places["place_id"].to_list(), places["name"].to_list(), strict=True)),
+            }
+            place_id = w2.selectbox("Plats", list(place_opts), format_func=place_opts.get)
+            radius = w2.number_input(
+                "Radie kring platsen, m", min_value=0, max_value=3000, value=250, step=50
+            )
+            wkt = w3.text_area("Polygon (WKT)", placeholder="POLYGON((x y, x y, …))")
+            control_areas = st.multiselect(
+                "Kontrollområden (utan insats)", list(area_names), format_func=area_names.get
+            )
+            d1, d2, d3 = st.columns(3)
+            start = d1.date_input("Start *", value=today, format="YYYY-MM-DD")
+            end = d2.date_input("Slut *", value=today + dt.timedelta(days=182), format="YYYY-MM-DD")
+            buffer_new = d3.number_input(
+                "Omgivning (ring), m", min_value=50, max_value=5000, value=300, step=50
+            )
+            r1, r2 = st.columns(2)
+            org_opts = dict(
+                zip(orgs["organisation_id"].to_list(), orgs["name"].to_list(), strict=True)
+            )
+            org = r1.selectbox(
+                "Ansvarig organisation",
+                list(org_opts),
+                index=list(org_opts).index(user.organisation_id)
+                if user.organisation_id in org_opts
+                else 0,
+                format_func=org_opts.get,
+            )
+            role = r2.text_input("Ansvarig roll")
+            k1, k2 = st.columns(2)
+            cost = k1.number_input("Kostnad, kr", min_value=0, value=0, step=10_000)
+            inaction = k2.number_input(
+                "Uppskattad kostnad om inget görs, kr", min_value=0, value=0, step=10_000
+            )
+            effect = st.text_area("Förväntad effekt")
+            g1, g2 = st.columns(2)
+            goal_new = g1.number_input(
+                "SMART-mål: minskning, %", min_value=0, max_value=100, value=30
+            )
+            baseline_new = g2.radio(
+                "Jämför med", list(ai.BASELINE_LABELS), format_func=ai.BASELINE_LABELS.get
+            )
+            if st.form_submit_button("Spara insatsen", type="primary"):
+                try:
+                    with as_user(user.id, user.role) as conn:
+                        new_id = si.create_intervention(
+                            title=title,
+                            description=description or None,
+                            kind=kind,
+                            intervention_type_id=type_id,
+                            problem_id=problem_id,
+                            cause_hypothesis=hypothesis or None,
+                            categories=categories,
+                            target_area_ids=target_areas,
+                            place_id=place_id if not wkt.strip() else None,
+                            radius_m=radius,
+                            target_wkt=wkt.strip() or None,
+                            control_area_ids=control_areas,
+                            buffer_m=int(buffer_new),
+                            start_date=start,
+                            end_date=end,
+                            responsible_org_id=org,
+                            responsible_role=role or None,
+                            cost_sek=float(cost),
+                            cost_of_inaction_sek=float(inaction) or None,
+                            expected_effect=effect or None,
+                            goal_reduction_pct=float(goal_new),
+                            baseline=baseline_new,
+                            status="planerad" if start > today else "pagaende",
+                            user_id=user.id,
+                            username=user.username,
+                            conn=conn,
+                        )
+                except ValueError as exc:
+                    st.error(str(exc))
+                except Exception:  # noqa: BLE001 (never a stack trace to the user)
+                    st.error(
+                        "Insatsen kunde inte sparas. Kontrollera platsen eller polygonen "
+                        "(WKT i SWEREF 99 TM) och försök igen."
+                    )
+                else:
+                    load_interventions.clear()
+                    st.query_params["insats"] = str(new_id)
+                    st.success("Insatsen är sparad.")
+                    st.rerun()
