@@ -106,6 +106,61 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a file as ``ostan-dash import KIND FILE``: all or nothing, problems per line."""
+    from pathlib import Path
+
+    from ostan_dash.ingest import write
+    from ostan_dash.store import scalar
+
+    path = Path(args.file)
+    user_id = None
+    if args.user:
+        user_id = scalar("SELECT id FROM users WHERE username = :u", {"u": args.user})
+        if user_id is None:
+            print(f"Okänd användare: {args.user}", file=sys.stderr)
+            return 2
+    org = scalar(
+        "SELECT coalesce((SELECT organisation_id FROM users WHERE id = :u), "
+        "(SELECT min(id) FROM organisations))",
+        {"u": user_id},
+    )
+    out = write.run_import(
+        args.kind,
+        path.read_bytes(),
+        path.name,
+        user_id=user_id,
+        username=args.user or "cli",
+        organisation_id=org,
+        crs=args.crs,
+        dry_run=args.dry_run,
+        progress=(lambda f, t: print(f"{f:4.0%} {t}", file=sys.stderr)) if args.progress else None,
+    )
+    summary = {
+        "fil": out.file_name,
+        "typ": out.kind,
+        "rader_lasta": out.rows_read,
+        "rader_giltiga": out.rows_valid,
+        "rader_nya": out.rows_new,
+        "rader_fanns": out.rows_existing,
+        "skrivet": out.written,
+        "import_id": out.import_id,
+        "sekunder": round(out.seconds, 2),
+        "problem": out.problems.height,
+    }
+    print(json.dumps(summary, ensure_ascii=False))
+    if not out.ok:
+        for r in out.problems.head(args.max_problems).iter_rows(named=True):
+            rad = r["rad"] if r["rad"] is not None else "–"
+            varde = f" ({r['varde']})" if r["varde"] else ""
+            print(f"rad {rad}: {r['falt']}: {r['orsak']}{varde}", file=sys.stderr)
+        if args.problems:
+            out.problems.write_csv(args.problems, separator=";")
+        print("Ingenting har importerats.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from ostan_dash import bench
 
@@ -143,6 +198,19 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="antal rader per tabell och händelsernas tidsspann")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(func=cmd_stats)
+
+    imp = sub.add_parser("import", help="importera en fil (allt eller inget)")
+    imp.add_argument(
+        "kind", choices=["polisbrott", "omraden", "indikatorer", "enkat", "platser", "rapporter"]
+    )
+    imp.add_argument("file")
+    imp.add_argument("--crs", choices=["auto", "3006", "4326"], default="auto")
+    imp.add_argument("--dry-run", action="store_true", help="kontrollera bara, skriv inget")
+    imp.add_argument("--user", help="användarnamn som importen registreras på")
+    imp.add_argument("--problems", help="skriv alla problem till denna CSV-fil")
+    imp.add_argument("--max-problems", type=int, default=50)
+    imp.add_argument("--progress", action="store_true")
+    imp.set_defaults(func=cmd_import)
 
     bench = sub.add_parser("bench", help="mät laddning och interaktioner")
     bench.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])

@@ -1,0 +1,159 @@
+"""Import throughput: a synthetic police extract written into a scratch database and dropped.
+
+Called by ``ostan-dash bench``. The scratch database gets the schema and Östan's areas (built
+from the demo geography's seeds the same way the demo does: Voronoi cells clipped to the
+municipality boundary), so the area lookup and the outside-the-municipality check run against
+the real polygons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import numpy as np
+import polars as pl
+import sqlalchemy as sa
+
+from ostan_dash import config, vocab
+from ostan_dash.ingest import write
+
+SCRATCH_DB = "ostan_bench_import"
+
+_CRIME_TYPES = (
+    ("0857", "Stöld genom inbrott, ej vapen, i bostad (villa)"),
+    ("0866", "Snatteri"),
+    ("0375", "Misshandel, ej grov, utomhus, obekant med offret"),
+    ("0402", "Olaga hot mot man 18 år eller äldre, obekant"),
+    ("1201", "Skadegörelse, ej klotter"),
+    ("1213", "Skadegörelse genom klotter (ej på fordon)"),
+    ("5010", "Narkotikabrott, innehav (eget bruk)"),
+    ("0889", "Rån mot privatperson, ej väpnat, utomhus"),
+    ("3005", "Rattfylleri"),
+)
+
+
+def police_extract_csv(rows: int, *, seed: int = 20260302) -> bytes:
+    """A Windows-1252 ``;`` CSV like the police's weekly extract, ``rows`` crimes in the town.
+
+    Points are drawn around the town centre and kept only where they fall in the municipality
+    (the demo geography's own test), so every row is valid.
+    """
+    from ostan_dash.demo import geography
+
+    rng = np.random.default_rng(seed)
+    xs = np.empty(0)
+    ys = np.empty(0)
+    while xs.size < rows:
+        x = geography.CENTER[0] + rng.normal(0, 2500, rows)
+        y = geography.CENTER[1] + rng.normal(0, 2500, rows)
+        keep = geography.label(x, y) >= 0
+        xs = np.concatenate([xs, x[keep]])
+        ys = np.concatenate([ys, y[keep]])
+    xs, ys = xs[:rows].round(0), ys[:rows].round(0)
+    start = dt.datetime(2025, 1, 1)
+    minutes = rng.integers(0, 365 * 24 * 60, rows)
+    which = rng.integers(0, len(_CRIME_TYPES), rows)
+    t0 = [start + dt.timedelta(minutes=int(m)) for m in minutes]
+    frame = pl.DataFrame(
+        {
+            "Diarienummer": [f"5000-K{100000 + i // 2}-25" for i in range(rows)],
+            "Brottsnummer": [str(1 + i % 2) for i in range(rows)],
+            "Brottskod": [_CRIME_TYPES[k][0] for k in which],
+            "Brottsbenämning": [_CRIME_TYPES[k][1] for k in which],
+            "Från datum": [t.strftime("%Y-%m-%d") for t in t0],
+            "Från tid": [t.strftime("%H:%M") for t in t0],
+            "Till datum": [None] * rows,
+            "Till tid": [None] * rows,
+            "Kommun": ["Östan"] * rows,
+            "X (SWEREF99)": [str(int(v)) for v in ys],  # Swedish surveying: X is the northing
+            "Y (SWEREF99)": [str(int(v)) for v in xs],
+        },
+        schema_overrides={"Till datum": pl.Utf8, "Till tid": pl.Utf8},
+    )
+    return frame.write_csv(separator=";", line_terminator="\r\n").encode("cp1252")
+
+
+def _load_areas(url: str) -> None:
+    """Östan's 20 areas as Voronoi cells of their seeds, clipped to the municipality."""
+    from ostan_dash import store
+    from ostan_dash.demo import geography as g
+
+    b = g.boundary()
+    boundary = "POLYGON((" + ",".join(f"{x} {y}" for x, y in [*b, b[0]]) + "))"
+    seeds = (
+        "MULTIPOINT("
+        + ",".join(f"({g.xy(a.dx, a.dy)[0]} {g.xy(a.dx, a.dy)[1]})" for a in g.AREAS)
+        + ")"
+    )
+    with store.begin(url) as c:
+        for a in g.AREAS:
+            x, y = g.xy(a.dx, a.dy)
+            c.execute(
+                sa.text(
+                    """
+                    INSERT INTO areas (code, name, kind, population, geom)
+                    SELECT :code, :name, :kind, :pop,
+                           ST_Multi(ST_Intersection(d.geom, ST_GeomFromText(:b, 3006)))
+                    FROM (SELECT (ST_Dump(ST_VoronoiPolygons(ST_GeomFromText(:s, 3006), 0,
+                                  ST_Buffer(ST_GeomFromText(:b, 3006), 5000)))).geom) d
+                    WHERE ST_Intersects(d.geom, ST_SetSRID(ST_MakePoint(:x, :y), 3006))
+                    """
+                ),
+                {
+                    "code": a.code,
+                    "name": a.name,
+                    "kind": a.kind,
+                    "pop": a.population,
+                    "b": boundary,
+                    "s": seeds,
+                    "x": x,
+                    "y": y,
+                },
+            )
+
+
+def police_extract_throughput(rows: int = 100_000) -> dict[str, object]:
+    """Import a ``rows``-row police extract into a scratch database; time it and its re-import.
+
+    Returns
+    -------
+    dict
+        rows, seconds and rows per second of the first import (validation, COPY, area lookup,
+        municipality check, insert, all in one transaction), of a preview (dry run) and of the
+        re-import of the same file (which writes nothing), and the file size.
+    """
+    from ostan_dash import store
+    from ostan_dash.store import cluster, migrate
+
+    assert set(vocab.POLICE_GROUPS)  # the vocabulary the extract maps into
+    data = police_extract_csv(rows)
+    cluster.ensure_database(SCRATCH_DB)
+    url = config.LOCAL.url(SCRATCH_DB)
+    try:
+        migrate.apply(store.engine(url))
+        _load_areas(url)
+        t = time.perf_counter()
+        preview = write.run_import("polisbrott", data, "bench.csv", dry_run=True, url=url)
+        preview_s = time.perf_counter() - t
+        t = time.perf_counter()
+        first = write.run_import("polisbrott", data, "bench.csv", url=url)
+        first_s = time.perf_counter() - t
+        t = time.perf_counter()
+        again = write.run_import("polisbrott", data, "bench.csv", url=url)
+        again_s = time.perf_counter() - t
+        if not (first.written and first.rows_new == rows and again.rows_new == 0):
+            raise RuntimeError(f"importen gav fel resultat: {first.problems.head(5)}")
+        return {
+            "rows": rows,
+            "file_mb": round(len(data) / 1e6, 2),
+            "preview_s": round(preview_s, 2),
+            "import_s": round(first_s, 2),
+            "rows_per_s": round(rows / first_s),
+            "reimport_s": round(again_s, 2),
+            "reimport_rows_written": again.rows_new,
+            "preview_rows_new": preview.rows_new,
+        }
+    finally:
+        store.engine(url).dispose()
+        cluster.drop_database(SCRATCH_DB)

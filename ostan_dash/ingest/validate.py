@@ -1,0 +1,996 @@
+"""Validate imported rows: pure functions, Polars in, valid rows and a list of problems out.
+
+Each import kind has a column specification (:data:`SPECS`) with the Swedish column names that
+real exports carry and the aliases we accept (matching ignores case, spaces and punctuation, so
+``X (SWEREF99)`` and ``x-sweref 99`` are the same header). Columns not in the spec are ignored.
+
+The kinds and their columns (``*`` = required)
+-----------------------------------------------
+``polisbrott`` – the police's weekly extract of reported crimes
+    Diarienummer*, Brottsnummer (one case can hold several crimes; the key is
+    ``Diarienummer/Brottsnummer``), Brottskod, Brottsbenämning*, Brottsgrupp (derived from the
+    benämning and the Brå code's chapter when absent), Från datum*, Från tid, Till datum,
+    Till tid, Område (code or name) and/or a coordinate pair X-koordinat, Y-koordinat.
+``omraden`` – area boundaries (GeoJSON or GeoPackage)
+    Kod*, Namn*, Typ*, Befolkning*, geometry* (Polygon or MultiPolygon).
+``indikatorer`` – yearly official statistics per area
+    Områdeskod*, År*, Folkmängd*, Folkmängd 0–17 år*, Andel otrygga (%), Andel som inte
+    arbetar (%), Andel utan gymnasieutbildning (%), Andel utan fullständiga betyg (%),
+    Andel 0–17 år (%) (computed when absent), Andel som inte röstade (%), Organiserad
+    brottslighet (Ja/Nej).
+``enkat`` – the safety survey, one row per respondent (no personal data)
+    Löpnummer*, År*, Områdeskod*, Vikt*, Otrygg utomhus kvällstid, Orolig för brottsligheten,
+    Avstår från att gå ut, Utsatt för brott (Ja/Nej/1/0; blank, "Vet ej", "Ej svar" = no answer).
+``platser`` – places of interest
+    Namn*, Typ*, Skyddsvärd (Ja/Nej; default from the type), coordinates or a point geometry.
+``rapporter`` – EST reports exported from another system
+    Ärende-id*, Kategori*, Undertyp*, Objekttyp, Antal personer, Från datum*, Från tid,
+    Till datum, Till tid, X-koordinat*, Y-koordinat*, Organisation, Beskrivning.
+
+Coordinates are classified per row by magnitude, which is unambiguous inside Sweden: SWEREF 99
+TM northing 6.1–7.7 million m and easting 0.18–1.0 million m (in either column order, since
+Swedish surveying calls the northing X), WGS 84 latitude 54.5–69.5° and longitude 10–25°.
+RT 90 (easting 1.2–1.9 million m) is recognised and refused with a clear message. Dates are ISO
+(``2026-03-02``, also ``20260302`` and Excel date-times); times ``08:15``, ``8.15`` or ``0815``;
+numbers may carry a decimal comma, spaces as thousands separators and a ``%`` sign.
+
+Problems have the columns ``rad`` (the line in the file, header = 1), ``falt`` (the column as
+named in the file), ``orsak`` (Swedish) and ``varde`` (the offending cell).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from ostan_dash import vocab
+from ostan_dash.config import TZ_NAME
+from ostan_dash.ingest.read import GEOMETRY, ROW
+
+KINDS: dict[str, str] = {
+    "polisbrott": "Polisanmälda brott (veckoutdrag)",
+    "omraden": "Områdesgränser",
+    "indikatorer": "Områdesindikatorer (årlig statistik)",
+    "enkat": "Trygghetsundersökning (svar per person)",
+    "platser": "Platser (skolor, hållplatser m.m.)",
+    "rapporter": "EST-rapporter från annat system",
+}
+
+PROBLEM_SCHEMA = {"rad": pl.Int64, "falt": pl.Utf8, "orsak": pl.Utf8, "varde": pl.Utf8}
+MAX_WINDOW_DAYS_INCIDENT = 31
+
+AREA_KINDS: dict[str, str] = {
+    "centrum": "Centrum",
+    "resecentrum": "Resecentrum",
+    "flerbostadsomrade": "Flerbostadsområde",
+    "blandat": "Blandat",
+    "villaomrade": "Villaområde",
+    "by": "By",
+    "verksamhetsomrade": "Verksamhetsområde",
+}
+PLACE_KINDS: dict[str, str] = {
+    "skola": "Skola",
+    "forskola": "Förskola",
+    "centrum": "Centrum",
+    "resecentrum": "Resecentrum",
+    "vard": "Vård",
+    "aldreboende": "Äldreboende",
+    "polisstation": "Polisstation",
+    "kopcentrum": "Köpcentrum",
+    "fritidsgard": "Fritidsgård",
+    "idrottsplats": "Idrottsplats",
+    "park": "Park",
+    "busshallplats": "Busshållplats",
+    "annan": "Annan",
+}
+CRITICAL_PLACE_KINDS = frozenset(
+    {"skola", "forskola", "vard", "aldreboende", "polisstation", "centrum", "resecentrum"}
+    | {"kopcentrum"}
+)
+
+# Coordinate ranges that cover Sweden (metres for SWEREF 99 TM, degrees for WGS 84).
+SWEREF_E = (180_000.0, 1_000_000.0)
+SWEREF_N = (6_100_000.0, 7_700_000.0)
+RT90_E = (1_200_000.0, 1_900_000.0)
+WGS_LAT = (54.5, 69.5)
+WGS_LON = (10.0, 25.0)
+
+PERSONNUMMER = r"\b(?:19|20)?\d{6}[-+]?\d{4}\b"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import kind: its Swedish name, internal key and accepted aliases."""
+
+    name: str
+    key: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+_COORDS = (
+    Column(
+        "X-koordinat",
+        "coord_a",
+        aliases=(
+            "X",
+            "X (SWEREF99)",
+            "X (SWEREF 99 TM)",
+            "Nord",
+            "N",
+            "Northing",
+            "Latitud",
+            "Lat",
+        ),
+    ),
+    Column(
+        "Y-koordinat",
+        "coord_b",
+        aliases=(
+            "Y",
+            "Y (SWEREF99)",
+            "Y (SWEREF 99 TM)",
+            "Öst",
+            "Ost",
+            "E",
+            "Easting",
+            "Longitud",
+            "Lon",
+        ),
+    ),
+)
+_TIMES = (
+    Column(
+        "Från datum",
+        "date_from",
+        True,
+        ("Datum från", "Brottsdatum från", "Datum", "Fr.o.m. datum"),
+    ),
+    Column("Från tid", "time_from", False, ("Tid från", "Klockslag från", "Tid", "Fr.o.m. tid")),
+    Column("Till datum", "date_to", False, ("Datum till", "Brottsdatum till", "T.o.m. datum")),
+    Column("Till tid", "time_to", False, ("Tid till", "Klockslag till", "T.o.m. tid")),
+)
+_AREA = Column("Områdeskod", "area_ref", True, ("Område", "Kod", "Områdesnamn", "Områdes-id"))
+
+SPECS: dict[str, tuple[Column, ...]] = {
+    "polisbrott": (
+        Column(
+            "Diarienummer",
+            "case_no",
+            True,
+            ("Ärendenummer", "Diarienr", "K-nummer", "Anmälningsnummer"),
+        ),
+        Column("Brottsnummer", "crime_no", False, ("Löpnummer", "Brottsnr", "Brott nr")),
+        Column("Brottskod", "crime_code", False, ("Brottskod (Brå)", "Kod")),
+        Column("Brottsbenämning", "crime_type", True, ("Brott", "Brottstyp", "Benämning")),
+        Column("Brottsgrupp", "crime_group_in", False, ("Grupp",)),
+        *_TIMES,
+        Column("Område", "area_ref", False, ("Områdeskod", "Kommundel", "Stadsdel")),
+        *_COORDS,
+    ),
+    "omraden": (
+        Column("Kod", "code", True, ("Områdeskod", "Områdes-id", "Id", "Nyckelkod")),
+        Column("Namn", "name", True, ("Områdesnamn", "Område")),
+        Column("Typ", "kind", True, ("Områdestyp",)),
+        Column("Befolkning", "population", True, ("Folkmängd", "Invånare", "Antal invånare")),
+        Column("geometri", GEOMETRY, True),
+    ),
+    "indikatorer": (
+        _AREA,
+        Column("År", "year", True, ("Ar", "Year")),
+        Column("Folkmängd", "population", True, ("Befolkning", "Invånare")),
+        Column(
+            "Folkmängd 0–17 år",
+            "population_under18",
+            True,
+            ("Folkmängd 0-17 år", "Antal 0–17 år", "Antal 0-17 år", "Befolkning 0-17 år"),
+        ),
+        Column("Andel otrygga (%)", "pct_unsafe", False, ("Andel otrygga",)),
+        Column(
+            "Andel som inte arbetar (%)",
+            "pct_not_working",
+            False,
+            ("Andel ej förvärvsarbetande (%)", "Andel som inte arbetar"),
+        ),
+        Column(
+            "Andel utan gymnasieutbildning (%)",
+            "pct_low_education",
+            False,
+            ("Andel utan gymnasieutbildning",),
+        ),
+        Column(
+            "Andel utan fullständiga betyg (%)",
+            "pct_no_final_grades",
+            False,
+            ("Andel utan fullständiga betyg åk 9 (%)", "Andel utan fullständiga betyg"),
+        ),
+        Column(
+            "Andel 0–17 år (%)",
+            "pct_under18",
+            False,
+            ("Andel 0-17 år (%)", "Andel under 18 år (%)"),
+        ),
+        Column(
+            "Andel som inte röstade (%)",
+            "pct_non_voters",
+            False,
+            ("Andel icke-röstande (%)", "Andel som inte röstade"),
+        ),
+        Column(
+            "Organiserad brottslighet",
+            "organised_crime",
+            False,
+            ("Organiserad brottslighet (Ja/Nej)",),
+        ),
+    ),
+    "enkat": (
+        Column("Löpnummer", "respondent_ref", True, ("Respondent", "Svars-id", "Id", "Lopnr")),
+        Column("År", "year", True, ("Ar", "Undersökningsår")),
+        _AREA,
+        Column("Vikt", "weight", True, ("Vikt (kalibrerad)", "Weight")),
+        Column(
+            "Otrygg utomhus kvällstid",
+            "unsafe_evening",
+            False,
+            ("Känner sig otrygg ute sen kväll", "Otrygg kväll"),
+        ),
+        Column(
+            "Orolig för brottsligheten",
+            "worried_crime",
+            False,
+            ("Oroar sig för brottsligheten", "Orolig för brott"),
+        ),
+        Column("Avstår från att gå ut", "avoids_going_out", False, ("Avstår att gå ut",)),
+        Column("Utsatt för brott", "victim", False, ("Utsatt för brott senaste året",)),
+    ),
+    "platser": (
+        Column("Namn", "name", True, ("Platsnamn", "Benämning")),
+        Column("Typ", "kind", True, ("Platstyp", "Kategori")),
+        Column("Skyddsvärd", "critical", False, ("Skyddsvärt objekt", "Kritisk")),
+        *_COORDS,
+        Column("geometri", GEOMETRY, False),
+    ),
+    "rapporter": (
+        Column("Ärende-id", "external_id", True, ("Id", "Rapport-id", "Ärendenummer", "Ärende")),
+        Column("Kategori", "category_in", True, ("Händelsekategori",)),
+        Column("Undertyp", "subtype_in", True, ("Typ", "Händelsetyp")),
+        Column("Objekttyp", "object_in", False, ("Objekt",)),
+        Column("Antal personer", "persons_in", False, ("Ungefärligt antal personer", "Antal")),
+        *_TIMES,
+        *_COORDS,
+        Column("Organisation", "organisation", False, ("Rapporterande organisation",)),
+        Column("Beskrivning", "description", False, ("Fritext", "Kommentar")),
+    ),
+}
+
+
+@dataclass
+class Validated:
+    """Valid rows (typed, one per valid line, with ``rad``) and every problem found."""
+
+    rows: pl.DataFrame
+    problems: pl.DataFrame
+    rows_read: int
+    ignored_columns: list[str]
+    column_names: dict[str, str] = field(default_factory=dict)  # key → header in the file
+
+    def field_name(self, key: str) -> str:
+        """The column ``key`` as the file names it (else its standard Swedish name)."""
+        if key in self.column_names:
+            return self.column_names[key]
+        return next((c.name for specs in SPECS.values() for c in specs if c.key == key), key)
+
+    @property
+    def ok(self) -> bool:
+        """True when the whole file is valid (all-or-nothing: only then is anything written)."""
+        return self.problems.is_empty()
+
+
+# Small helpers -----------------------------------------------------------------------------------
+def normalise_header(name: str) -> str:
+    """Lower case, letters and digits only: ``X (SWEREF99)`` → ``xsweref99``; ``–`` = ``-``."""
+    return re.sub(r"[^0-9a-zåäöéü]", "", name.lower())
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics and extra spaces, for matching labels: ``Förskola`` → ``forskola``."""
+    t = unicodedata.normalize("NFKD", text.strip().lower())
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return re.sub(r"[\s_/-]+", " ", t).strip()
+
+
+def label_lookup(labels: dict[str, str], extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Folded key and folded label → key, so both ``villaomrade`` and ``Villaområde`` match."""
+    out: dict[str, str] = {}
+    for key, label in labels.items():
+        out[_fold(key)] = key
+        out[_fold(label)] = key
+    for alias, key in (extra or {}).items():
+        out[_fold(alias)] = key
+    return out
+
+
+def _fold_expr(col: str) -> pl.Expr:
+    # Polars has no Unicode normalisation; Swedish letters are the diacritics that occur here.
+    return (
+        pl.col(col)
+        .str.to_lowercase()
+        .str.replace_all("[åä]", "a")
+        .str.replace_all("ö", "o")
+        .str.replace_all("[éè]", "e")
+        .str.replace_all("ü", "u")
+        .str.replace_all(r"[\s_/-]+", " ")
+        .str.strip_chars()
+    )
+
+
+def match_columns(
+    header: list[str], spec: tuple[Column, ...]
+) -> tuple[dict[str, str], list[Column], list[str]]:
+    """Map file headers to spec keys. Returns (file header → key, missing required, ignored)."""
+    wanted: dict[str, Column] = {}
+    for c in spec:
+        if c.key == GEOMETRY:
+            continue
+        for n in (c.name, c.key, *c.aliases):
+            wanted.setdefault(normalise_header(n), c)
+    geometry = next((s for s in spec if s.key == GEOMETRY), None)
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    ignored: list[str] = []
+    for h in header:
+        c = geometry if h == GEOMETRY else wanted.get(normalise_header(h))
+        if c is None or c.key in used:
+            if h not in (ROW, GEOMETRY):
+                ignored.append(h)
+            continue
+        found[h] = c.key
+        used.add(c.key)
+    missing = [c for c in spec if c.required and c.key not in used]
+    return found, missing, ignored
+
+
+class _Checks:
+    """Collects problems row by row, vectorised: each check is one filter over the frame."""
+
+    def __init__(self, df: pl.DataFrame, names: dict[str, str]):
+        self.df = df
+        self.names = names  # key → column name as in the file
+        self.parts: list[pl.DataFrame] = []
+
+    def name(self, key: str) -> str:
+        return self.names.get(key, key)
+
+    def flag(
+        self, mask: pl.Expr, key: str, reason: str | pl.Expr, value: str | None = None
+    ) -> None:
+        value = value if value is not None else key
+        val = (
+            pl.col(value).cast(pl.Utf8) if value in self.df.columns else pl.lit(None, dtype=pl.Utf8)
+        )
+        reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
+        part = self.df.filter(mask.fill_null(False)).select(
+            pl.col(ROW).alias("rad"),
+            pl.lit(self.name(key)).alias("falt"),
+            reason_expr.cast(pl.Utf8).alias("orsak"),
+            val.alias("varde"),
+        )
+        if part.height:
+            self.parts.append(part)
+
+    def problems(self) -> pl.DataFrame:
+        if not self.parts:
+            return pl.DataFrame(schema=PROBLEM_SCHEMA)
+        return pl.concat(self.parts).sort("rad", maintain_order=True)
+
+
+def _col(df: pl.DataFrame, key: str) -> pl.Expr:
+    return pl.col(key) if key in df.columns else pl.lit(None, dtype=pl.Utf8)
+
+
+def parse_number(e: pl.Expr) -> pl.Expr:
+    """``"1 234,5"``, ``"12,5 %"``, ``"6632000"`` → Float64 (null when not a number)."""
+    return (
+        e.str.replace_all(r"[\s\u00a0%]", "")
+        .str.replace(r"^−", "-")
+        .str.replace(",", ".", literal=True)
+        .cast(pl.Float64, strict=False)
+    )
+
+
+def parse_date(e: pl.Expr) -> pl.Expr:
+    """ISO ``2026-03-02`` (also with a time after it, as Excel writes) or ``20260302`` → Date."""
+    return pl.coalesce(
+        e.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False),
+        e.str.to_date("%Y%m%d", strict=False),
+    )
+
+
+def parse_time_minutes(e: pl.Expr) -> pl.Expr:
+    """``08:15``, ``8.15``, ``0815``, ``08:15:00`` → minutes after midnight (null when invalid)."""
+    parts = e.str.extract_groups(r"^(\d{1,2})[:.]?(\d{2})(?::\d{2})?$")
+    h = parts.struct.field("1").cast(pl.Int32, strict=False)
+    m = parts.struct.field("2").cast(pl.Int32, strict=False)
+    return pl.when((h <= 23) & (m <= 59)).then(h * 60 + m)
+
+
+def _time_in_date_cell(e: pl.Expr) -> pl.Expr:
+    """A time written in the date cell (``2026-03-02 08:15``, an Excel date-time), else null."""
+    return parse_time_minutes(e.str.slice(11, 8).str.strip_chars())
+
+
+def parse_bool(e: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Ja/Nej/1/0/Sant/Falskt → Boolean; blank, "Vet ej", "Ej svar", "Uppgift saknas" → null.
+
+    Returns (value, invalid mask).
+    """
+    f = e.str.to_lowercase().str.strip_chars()
+    yes = f.is_in(["ja", "j", "1", "sant", "true", "x"])
+    no = f.is_in(["nej", "n", "0", "falskt", "false"])
+    blank = f.is_null() | f.is_in(["vet ej", "vet inte", "ej svar", "uppgift saknas", "-", "9"])
+    value = pl.when(yes).then(pl.lit(True)).when(no).then(pl.lit(False))
+    return value, ~(yes | no | blank)
+
+
+def local_epoch(date: pl.Expr, minutes: pl.Expr) -> pl.Expr:
+    """Local Europe/Stockholm date + minutes → epoch seconds.
+
+    An autumn time that occurs twice is read as the first (summer time); a spring time that does
+    not exist (02:00–02:59 on the last Sunday of March) is moved forward one hour, as clocks are.
+    """
+
+    def at(m: pl.Expr) -> pl.Expr:
+        return (
+            (date.cast(pl.Datetime("us")) + pl.duration(minutes=m))
+            .dt.replace_time_zone(TZ_NAME, ambiguous="earliest", non_existent="null")
+            .dt.epoch("s")
+        )
+
+    return pl.coalesce(at(minutes), at(minutes + 60))
+
+
+def _times(df: pl.DataFrame, ck: _Checks) -> pl.DataFrame:
+    """Från/Till datum and tid → ``t_from``, ``t_to`` (epoch seconds), with problems flagged.
+
+    Rules: a missing Från tid means the whole day from 00:00 (or the time in the date cell);
+    without Till datum the window ends the same day — at Till tid (the next day when it is
+    earlier than Från tid: 22:00–02:00), at Från tid when only that is given, else at 23:59.
+    """
+    d0 = parse_date(_col(df, "date_from"))
+    d1 = parse_date(_col(df, "date_to"))
+    m0_in = parse_time_minutes(_col(df, "time_from"))
+    m1_in = parse_time_minutes(_col(df, "time_to"))
+    df = df.with_columns(
+        _d0=d0,
+        _d1=d1,
+        _m0=pl.coalesce(m0_in, _time_in_date_cell(_col(df, "date_from"))),
+        _m1=pl.coalesce(m1_in, _time_in_date_cell(_col(df, "date_to"))),
+    )
+    ck.df = df
+    ck.flag(_col(df, "date_from").is_null(), "date_from", "datum saknas")
+    ck.flag(
+        _col(df, "date_from").is_not_null() & pl.col("_d0").is_null(),
+        "date_from",
+        "ogiltigt datum (skriv ÅÅÅÅ-MM-DD)",
+    )
+    ck.flag(
+        _col(df, "date_to").is_not_null() & pl.col("_d1").is_null(),
+        "date_to",
+        "ogiltigt datum (skriv ÅÅÅÅ-MM-DD)",
+    )
+    ck.flag(
+        _col(df, "time_from").is_not_null() & m0_in.is_null(),
+        "time_from",
+        "ogiltig tid (skriv TT:MM)",
+    )
+    ck.flag(
+        _col(df, "time_to").is_not_null() & m1_in.is_null(), "time_to", "ogiltig tid (skriv TT:MM)"
+    )
+    start_min = pl.col("_m0").fill_null(0)
+    end_same_day = (
+        pl.when(pl.col("_m1").is_not_null())
+        .then(pl.col("_m1"))
+        .when(pl.col("_m0").is_not_null())
+        .then(pl.col("_m0"))
+        .otherwise(23 * 60 + 59)
+    )
+    overnight = (
+        pl.col("_d1").is_null()
+        & pl.col("_m1").is_not_null()
+        & pl.col("_m0").is_not_null()
+        & (pl.col("_m1") < pl.col("_m0"))
+    )
+    end_date = (
+        pl.when(pl.col("_d1").is_not_null())
+        .then(pl.col("_d1"))
+        .when(overnight)
+        .then(pl.col("_d0") + pl.duration(days=1))
+        .otherwise(pl.col("_d0"))
+    )
+    end_min = (
+        pl.when(pl.col("_d1").is_not_null())
+        .then(pl.col("_m1").fill_null(23 * 60 + 59))
+        .otherwise(end_same_day)
+    )
+    df = df.with_columns(
+        t_from=local_epoch(pl.col("_d0"), start_min), t_to=local_epoch(end_date, end_min)
+    )
+    ck.df = df
+    ck.flag(
+        pl.col("t_from").is_not_null()
+        & pl.col("t_to").is_not_null()
+        & (pl.col("t_to") < pl.col("t_from")),
+        "date_to" if "date_to" in df.columns else "time_to",
+        "till-tiden ligger före från-tiden",
+    )
+    return df
+
+
+def _coordinates(df: pl.DataFrame, ck: _Checks, crs: str, *, required: bool) -> pl.DataFrame:
+    """A coordinate pair → ``x``, ``y`` and ``srid`` (3006 or 4326), classified by magnitude."""
+    a = parse_number(_col(df, "coord_a"))
+    b = parse_number(_col(df, "coord_b"))
+    df = df.with_columns(_a=a, _b=b)
+    a, b = pl.col("_a"), pl.col("_b")
+
+    def within(e: pl.Expr, rng: tuple[float, float]) -> pl.Expr:
+        return e.is_between(*rng)
+
+    sw_ab = within(a, SWEREF_E) & within(b, SWEREF_N)
+    sw_ba = within(a, SWEREF_N) & within(b, SWEREF_E)
+    wg_ab = within(a, WGS_LON) & within(b, WGS_LAT)
+    wg_ba = within(a, WGS_LAT) & within(b, WGS_LON)
+    rt90 = (within(a, RT90_E) & within(b, SWEREF_N)) | (within(a, SWEREF_N) & within(b, RT90_E))
+    if crs == "3006":
+        wg_ab = wg_ba = pl.lit(False)
+    elif crs == "4326":
+        sw_ab = sw_ba = pl.lit(False)
+    df = df.with_columns(
+        x=pl.when(sw_ab).then(a).when(sw_ba).then(b).when(wg_ab).then(a).when(wg_ba).then(b),
+        y=pl.when(sw_ab).then(b).when(sw_ba).then(a).when(wg_ab).then(b).when(wg_ba).then(a),
+        srid=pl.when(sw_ab | sw_ba).then(3006).when(wg_ab | wg_ba).then(4326).cast(pl.Int32),
+    )
+    ck.df = df
+    raw_a, raw_b = _col(df, "coord_a"), _col(df, "coord_b")
+    has_any = raw_a.is_not_null() | raw_b.is_not_null()
+    ck.flag(raw_a.is_not_null() & a.is_null(), "coord_a", "inte ett tal")
+    ck.flag(raw_b.is_not_null() & b.is_null(), "coord_b", "inte ett tal")
+    ck.flag(has_any & (raw_a.is_null() | raw_b.is_null()), "coord_a", "båda koordinaterna behövs")
+    expected = {"3006": "SWEREF 99 TM", "4326": "WGS 84"}.get(crs, "SWEREF 99 TM eller WGS 84")
+    ck.flag(
+        a.is_not_null() & b.is_not_null() & pl.col("srid").is_null() & rt90,
+        "coord_a",
+        "koordinaten ser ut att vara RT 90, som inte stöds: exportera i SWEREF 99 TM",
+    )
+    ck.flag(
+        a.is_not_null() & b.is_not_null() & pl.col("srid").is_null() & ~rt90,
+        "coord_a",
+        pl.format("koordinaten ({}, {}) ligger inte i Sverige i " + expected, raw_a, raw_b),
+    )
+    if required:
+        ck.flag(~has_any, "coord_a", "koordinater saknas")
+    return df
+
+
+def _unique(df: pl.DataFrame, ck: _Checks, key_expr: pl.Expr, field: str, what: str) -> None:
+    """Flag rows whose key repeats an earlier row of the same file."""
+    first = df.with_columns(_k=key_expr).with_columns(_first=pl.col(ROW).first().over("_k"))
+    ck.df = first
+    ck.flag(
+        pl.col("_k").is_not_null() & (pl.col("_first") != pl.col(ROW)),
+        field,
+        pl.format(what + " finns redan på rad {}", pl.col("_first")),
+    )
+
+
+def _int(
+    df: pl.DataFrame, ck: _Checks, key: str, lo: float, hi: float, *, required: bool
+) -> pl.Expr:
+    v = parse_number(_col(df, key))
+    raw = _col(df, key)
+    ck.flag(raw.is_not_null() & v.is_null(), key, "inte ett heltal")
+    ck.flag(v.is_not_null() & (v != v.round(0)), key, "inte ett heltal")
+    ck.flag(
+        v.is_not_null() & ~v.is_between(lo, hi), key, f"utanför tillåtet intervall {lo:g}–{hi:g}"
+    )
+    if required:
+        ck.flag(raw.is_null(), key, "värde saknas")
+    return v.cast(pl.Int64, strict=False)
+
+
+def _pct(df: pl.DataFrame, ck: _Checks, key: str) -> pl.Expr:
+    v = parse_number(_col(df, key))
+    ck.flag(_col(df, key).is_not_null() & v.is_null(), key, "inte ett tal")
+    ck.flag(v.is_not_null() & ~v.is_between(0, 100), key, "en andel måste ligga mellan 0 och 100 %")
+    return v
+
+
+def _required_text(df: pl.DataFrame, ck: _Checks, key: str) -> None:
+    ck.flag(_col(df, key).is_null(), key, "värde saknas")
+
+
+def _lookup(df: pl.DataFrame, ck: _Checks, key: str, table: dict[str, str], what: str) -> pl.Expr:
+    value = _fold_expr(key).replace_strict(table, default=None, return_dtype=pl.Utf8)
+    ck.flag(
+        pl.col(key).is_not_null() & value.is_null(),
+        key,
+        f"okänd {what} (tillåtna: " + ", ".join(dict.fromkeys(table.values())) + ")",
+    )
+    return value
+
+
+# Crime groups ------------------------------------------------------------------------------------
+_GROUP_WORDS: tuple[tuple[str, str], ...] = (
+    (r"\brån\b|\brånet\b|grovt rån|väpnat rån", "rån"),
+    (r"inbrott", "inbrott"),
+    (r"narkotika", "narkotika"),
+    (r"skadegörelse|klotter|åverkan|mordbrand|anlagd brand", "skadegorelse"),
+    (r"misshandel|mord|dråp|våld mot|våldtäkt|grov fridskränkning", "vald"),
+    (r"olaga hot|\bhot\b|ofredande|trakasseri", "hot"),
+    (r"stöld|snatteri|tillgrepp|bedrägeri", "stold"),
+    (r"rattfylleri|olovlig körning|vårdslöshet i trafik|trafik|smitning", "trafik"),
+)
+_GROUP_CHAPTER = {
+    "03": "vald",
+    "04": "hot",
+    "08": "stold",
+    "12": "skadegorelse",
+    "50": "narkotika",
+    "30": "trafik",
+    "31": "trafik",
+}
+
+
+def crime_group_expr(crime_type: pl.Expr, code: pl.Expr) -> pl.Expr:
+    """Police crime group from the benämning (keywords) or else the Brå code's chapter.
+
+    Brå's crime codes start with the chapter of the Penal Code (03 = crimes against life and
+    health, 04 = against liberty and peace, 08 = theft, 12 = criminal damage) or the special law
+    (50 = narcotics, 30–31 = road traffic). Unknown → ``ovrigt``.
+    """
+    t = crime_type.str.to_lowercase()
+    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.Utf8))
+    for pattern, group in _GROUP_WORDS:
+        expr = expr.when(t.str.contains(pattern)).then(pl.lit(group))
+    chapter = code.str.replace_all(r"\D", "").str.zfill(4).str.slice(0, 2)
+    return expr.otherwise(
+        chapter.replace_strict(_GROUP_CHAPTER, default="ovrigt", return_dtype=pl.Utf8)
+    )
+
+
+# Per kind ----------------------------------------------------------------------------------------
+def _police(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+    _required_text(df, ck, "case_no")
+    _required_text(df, ck, "crime_type")
+    external = (
+        pl.when(_col(df, "crime_no").is_not_null())
+        .then(pl.concat_str([pl.col("case_no"), pl.lit("/"), _col(df, "crime_no")]))
+        .otherwise(pl.col("case_no"))
+    )
+    df = df.with_columns(external_id=external)
+    ck.df = df
+    _unique(df, ck, pl.col("external_id"), "case_no", "samma diarienummer och brottsnummer")
+    df = ck.df
+    explicit = (
+        _lookup(df, ck, "crime_group_in", label_lookup(vocab.POLICE_GROUPS), "brottsgrupp")
+        if "crime_group_in" in df.columns
+        else pl.lit(None, dtype=pl.Utf8)
+    )
+    df = df.with_columns(
+        crime_group=pl.coalesce(
+            explicit, crime_group_expr(pl.col("crime_type"), _col(df, "crime_code"))
+        )
+    )
+    ck.df = df
+    df = _times(df, ck)
+    df = _coordinates(df, ck, crs, required=False)
+    ck.flag(
+        pl.col("x").is_null() & _col(df, "coord_a").is_null() & _col(df, "area_ref").is_null(),
+        "coord_a",
+        "platsen saknas: ange koordinater eller område",
+    )
+    return df.select(
+        ROW,
+        "external_id",
+        "crime_type",
+        "crime_group",
+        "t_from",
+        "t_to",
+        "x",
+        "y",
+        "srid",
+        _col(df, "area_ref").alias("area_ref"),
+    )
+
+
+def _areas(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+    for k in ("code", "name", GEOMETRY):
+        _required_text(df, ck, k)
+    _unique(df, ck, pl.col("code"), "code", "samma kod")
+    _unique(ck.df, ck, pl.col("name"), "name", "samma namn")
+    df = ck.df
+    kind = _lookup(
+        df,
+        ck,
+        "kind",
+        label_lookup(AREA_KINDS, {"landsbygd": "by", "industriomrade": "verksamhetsomrade"}),
+        "områdestyp",
+    )
+    _required_text(df, ck, "kind")
+    pop = _int(df, ck, "population", 0, 10_000_000, required=True)
+    return df.with_columns(kind=kind, population=pop).select(
+        ROW,
+        "code",
+        "name",
+        "kind",
+        "population",
+        pl.col(GEOMETRY).alias("geom"),
+        pl.lit(int(crs) if crs in ("3006", "4326") else None, dtype=pl.Int32).alias("srid"),
+    )
+
+
+def _indicators(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+    _required_text(df, ck, "area_ref")
+    year = _int(df, ck, "year", 1990, 2100, required=True)
+    pop = _int(df, ck, "population", 0, 10_000_000, required=True)
+    u18 = _int(df, ck, "population_under18", 0, 10_000_000, required=True)
+    pcts = {
+        k: _pct(df, ck, k)
+        for k in (
+            "pct_unsafe",
+            "pct_not_working",
+            "pct_low_education",
+            "pct_no_final_grades",
+            "pct_under18",
+            "pct_non_voters",
+        )
+    }
+    oc, bad = parse_bool(_col(df, "organised_crime"))
+    ck.flag(bad, "organised_crime", "skriv Ja eller Nej")
+    df = df.with_columns(
+        year=year,
+        population=pop,
+        population_under18=u18,
+        organised_crime=oc.fill_null(False),
+        **pcts,
+    )
+    ck.df = df
+    ck.flag(
+        pl.col("population_under18") > pl.col("population"),
+        "population_under18",
+        "fler barn än invånare",
+    )
+    _unique(
+        df,
+        ck,
+        pl.concat_str(
+            [pl.col("area_ref").str.to_lowercase(), pl.col("year").cast(pl.Utf8)], separator="|"
+        ),
+        "area_ref",
+        "samma område och år",
+    )
+    df = ck.df.with_columns(
+        pct_under18=pl.coalesce(
+            pl.col("pct_under18"),
+            pl.when(pl.col("population") > 0)
+            .then(pl.col("population_under18") / pl.col("population") * 100)
+            .round(2),
+        )
+    )
+    return df.select(
+        ROW, "area_ref", "year", "population", "population_under18", *pcts, "organised_crime"
+    )
+
+
+def _survey(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+    _required_text(df, ck, "respondent_ref")
+    _required_text(df, ck, "area_ref")
+    year = _int(df, ck, "year", 1990, 2100, required=True)
+    w = parse_number(_col(df, "weight"))
+    ck.flag(_col(df, "weight").is_null(), "weight", "värde saknas")
+    ck.flag(_col(df, "weight").is_not_null() & w.is_null(), "weight", "inte ett tal")
+    ck.flag(w.is_not_null() & (w <= 0), "weight", "vikten måste vara större än 0")
+    answers = {}
+    for k in ("unsafe_evening", "worried_crime", "avoids_going_out", "victim"):
+        v, bad = parse_bool(_col(df, k))
+        ck.flag(bad, k, "svaret ska vara Ja, Nej eller tomt")
+        answers[k] = v
+    df = df.with_columns(year=year, weight=w, **answers)
+    ck.df = df
+    _unique(
+        df,
+        ck,
+        pl.concat_str([pl.col("year").cast(pl.Utf8), pl.col("respondent_ref")], separator="|"),
+        "respondent_ref",
+        "samma löpnummer samma år",
+    )
+    return ck.df.select(ROW, "respondent_ref", "year", "area_ref", "weight", *answers)
+
+
+def _places(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+    _required_text(df, ck, "name")
+    _required_text(df, ck, "kind")
+    kind = _lookup(
+        df,
+        ck,
+        "kind",
+        label_lookup(
+            PLACE_KINDS,
+            {
+                "hallplats": "busshallplats",
+                "vardcentral": "vard",
+                "polis": "polisstation",
+                "grundskola": "skola",
+                "gymnasium": "skola",
+            },
+        ),
+        "platstyp",
+    )
+    crit, bad = parse_bool(_col(df, "critical"))
+    ck.flag(bad, "critical", "skriv Ja eller Nej")
+    df = df.with_columns(kind=kind, critical=crit)
+    ck.df = df
+    df = _coordinates(df, ck, crs, required=False)
+    has_geom = GEOMETRY in df.columns
+    geom = pl.col(GEOMETRY) if has_geom else pl.lit(None, dtype=pl.Utf8)
+    ck.flag(
+        pl.col("x").is_null() & _col(df, "coord_a").is_null() & geom.is_null(),
+        "coord_a",
+        "platsen saknas: ange koordinater",
+    )
+    _unique(
+        df,
+        ck,
+        pl.concat_str([_fold_expr("name"), pl.col("kind")], separator="|"),
+        "name",
+        "samma namn och typ",
+    )
+    df = ck.df
+    return df.with_columns(
+        critical=pl.coalesce(pl.col("critical"), pl.col("kind").is_in(list(CRITICAL_PLACE_KINDS))),
+        srid=pl.coalesce(
+            pl.col("srid"), pl.lit(int(crs) if crs in ("3006", "4326") else None, dtype=pl.Int32)
+        ),
+    ).select(ROW, "name", "kind", "critical", "x", "y", "srid", geom.alias("geom"))
+
+
+def _reports(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+    _required_text(df, ck, "external_id")
+    _unique(df, ck, pl.col("external_id"), "external_id", "samma ärende-id")
+    df = ck.df
+    cat = _lookup(df, ck, "category_in", label_lookup(vocab.CATEGORIES), "kategori")
+    _required_text(df, ck, "category_in")
+    df = df.with_columns(category=cat)
+    ck.df = df
+    sub_table = {
+        f"{c}|{k}": v for c, subs in vocab.SUBTYPES.items() for k, v in label_lookup(subs).items()
+    }
+    sub = pl.concat_str(
+        [pl.col("category"), _fold_expr("subtype_in")], separator="|"
+    ).replace_strict(sub_table, default=None, return_dtype=pl.Utf8)
+    _required_text(df, ck, "subtype_in")
+    ck.flag(
+        pl.col("category").is_not_null() & pl.col("subtype_in").is_not_null() & sub.is_null(),
+        "subtype_in",
+        "undertypen finns inte i kategorin",
+    )
+    obj = (
+        _lookup(df, ck, "object_in", label_lookup(vocab.OBJECT_TYPES), "objekttyp")
+        if "object_in" in df.columns
+        else pl.lit(None, dtype=pl.Utf8)
+    )
+    ck.flag(
+        _col(df, "object_in").is_not_null() & (pl.col("category") != "skadegorelse"),
+        "object_in",
+        "objekttyp anges bara för skadegörelse",
+    )
+    persons = _int(df, ck, "persons_in", 1, 1000, required=False)
+    ck.flag(
+        _col(df, "persons_in").is_not_null() & (pl.col("category") != "otrygg_samling"),
+        "persons_in",
+        "antal personer anges bara för samlingar av personer",
+    )
+    desc = _col(df, "description")
+    ck.flag(
+        desc.str.len_chars() > 2000,
+        "description",
+        "texten är längre än 2 000 tecken",
+        value="_none",
+    )
+    ck.flag(
+        desc.str.contains(PERSONNUMMER),
+        "description",
+        "texten ser ut att innehålla ett personnummer: inga personuppgifter i rapporter",
+        value="_none",
+    )
+    df = df.with_columns(subtype=sub, object_type=obj, persons_count=persons, description=desc)
+    ck.df = df
+    df = _times(df, ck)
+    ck.flag(
+        (pl.col("t_to") - pl.col("t_from")) > MAX_WINDOW_DAYS_INCIDENT * 86400,
+        "date_to" if "date_to" in df.columns else "date_from",
+        f"tidsfönstret är längre än {MAX_WINDOW_DAYS_INCIDENT} dagar",
+    )
+    df = _coordinates(df, ck, crs, required=True)
+    return df.select(
+        ROW,
+        "external_id",
+        "category",
+        "subtype",
+        "object_type",
+        "persons_count",
+        "t_from",
+        "t_to",
+        "x",
+        "y",
+        "srid",
+        _col(df, "organisation").alias("organisation"),
+        "description",
+    )
+
+
+_KIND_FN = {
+    "polisbrott": _police,
+    "omraden": _areas,
+    "indikatorer": _indicators,
+    "enkat": _survey,
+    "platser": _places,
+    "rapporter": _reports,
+}
+
+
+def validate(kind: str, raw: pl.DataFrame, *, crs: str = "auto") -> Validated:
+    """Validate the text cells of a file (``rad`` + one column per header) as import ``kind``.
+
+    Parameters
+    ----------
+    kind
+        One of :data:`KINDS`.
+    raw
+        The frame of :class:`ostan_dash.ingest.read.RawTable` (all columns text).
+    crs
+        ``auto`` (classify each coordinate by magnitude), ``3006`` or ``4326`` (only accept that).
+
+    Returns
+    -------
+    Validated
+        ``rows``: the valid rows only, typed, ready to write; ``problems``: every problem with
+        line, field and reason. The file is importable only when there are no problems.
+    """
+    if kind not in SPECS:
+        raise ValueError(f"okänd importtyp: {kind}")
+    spec = SPECS[kind]
+    header = [c for c in raw.columns if c != ROW]
+    found, missing, ignored = match_columns(header, spec)
+    if missing:
+        problems = pl.DataFrame(
+            {
+                "rad": [1] * len(missing),
+                "falt": [c.name for c in missing],
+                "orsak": [
+                    "kolumnen saknas"
+                    if c.key != GEOMETRY
+                    else "filen saknar geometrier (använd GeoJSON eller GeoPackage)"
+                    for c in missing
+                ],
+                "varde": [None] * len(missing),
+            },
+            schema=PROBLEM_SCHEMA,
+        )
+        return Validated(pl.DataFrame(), problems, raw.height, ignored)
+    df = raw.select(ROW, *[pl.col(h).alias(k) for h, k in found.items()])
+    names = {k: (h if h != GEOMETRY else "geometri") for h, k in found.items()}
+    ck = _Checks(df, names)
+    out = _KIND_FN[kind](df, ck, crs)
+    problems = ck.problems()
+    bad = set(problems["rad"].to_list())
+    rows = out.filter(~pl.col(ROW).is_in(list(bad))) if bad else out
+    return Validated(rows, problems, raw.height, ignored, names)
+
+
+def template(kind: str) -> pl.DataFrame:
+    """An empty frame with the column names of ``kind`` in file order (a download for users)."""
+    return pl.DataFrame(schema={c.name: pl.Utf8 for c in SPECS[kind] if c.key != GEOMETRY})

@@ -1,0 +1,526 @@
+"""Write a validated file in one transaction: all or nothing, no duplicates, recorded.
+
+The rows are streamed with ``COPY`` into a temporary table; the database then derives what only
+it can know (geometries transformed to SWEREF 99 TM, the area each point lies in, whether it lies
+in the municipality at all, area codes and organisation names that exist) and reports every
+row it cannot accept with its line number. Only when no row of the file has a problem are the
+rows inserted with ``INSERT … SELECT … ON CONFLICT`` — events (police crimes, survey answers,
+reports) are never inserted twice, reference data (areas, indicators, places) is updated only
+where it changed — and the import is recorded in ``imports`` and ``audit_log``. A preview is the
+same run rolled back, so its counts of new and already-present rows are exact.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import polars as pl
+import psycopg
+import psycopg.errors
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from ostan_dash import store
+from ostan_dash.ingest import read, validate
+
+Progress = Callable[[float, str], None]
+IMPORT_TIMEOUT_S = 600
+
+# Staging column types of each kind, in the order of the validated frame.
+_PG_TYPES: dict[type[pl.DataType] | pl.DataType, str] = {
+    pl.Int64: "bigint",
+    pl.Int32: "integer",
+    pl.Float64: "double precision",
+    pl.Boolean: "boolean",
+    pl.Utf8: "text",
+    pl.Null: "text",
+}
+
+TARGET_TABLE = {
+    "polisbrott": "police_crimes",
+    "omraden": "areas",
+    "indikatorer": "area_indicators",
+    "enkat": "survey_responses",
+    "platser": "places",
+    "rapporter": "incidents",
+}
+
+
+@dataclass
+class ImportOutcome:
+    """What an import (or its preview) found and did."""
+
+    kind: str
+    file_name: str
+    sha256: str
+    rows_read: int = 0
+    rows_valid: int = 0
+    rows_new: int = 0  # rows written (or that would be written, in a preview)
+    rows_existing: int = 0  # rows already in the database (not written again)
+    problems: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=validate.PROBLEM_SCHEMA)
+    )
+    written: bool = False
+    import_id: int | None = None
+    file_format: str | None = None
+    encoding: str | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when the file has no problem at all."""
+        return self.problems.is_empty()
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo it (a preview, or a file with problems)."""
+
+
+def _problem(rad: int | None, falt: str, orsak: str, varde: str | None = None) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"rad": [rad], "falt": [falt], "orsak": [orsak], "varde": [varde]},
+        schema=validate.PROBLEM_SCHEMA,
+    )
+
+
+@contextmanager
+def _transaction(conn: Connection | None, url: str | None) -> Iterator[Connection]:
+    """One transaction: a savepoint inside ``conn`` (tests), else a fresh ``store.begin()``."""
+    if conn is not None:
+        with conn.begin_nested():
+            yield conn
+    else:
+        with store.begin(url) as c:
+            yield c
+
+
+def _copy_in(conn: Connection, table: str, frame: pl.DataFrame) -> None:
+    """Stream ``frame`` into ``table`` with COPY (CSV; an empty unquoted cell is NULL)."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    buf = io.BytesIO()
+    frame.write_csv(buf, include_header=False, null_value="", quote_style="non_numeric")
+    cols = ", ".join(f'"{c}"' for c in frame.columns)
+    with raw.cursor() as cur:
+        with cur.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as cp:
+            cp.write(buf.getvalue())
+
+
+def _stage(conn: Connection, rows: pl.DataFrame) -> None:
+    """Create ``_raw`` with the validated columns and COPY the rows into it."""
+    cols = ", ".join(
+        f'"{c}" {_PG_TYPES.get(t.base_type(), "text")}' for c, t in rows.schema.items()
+    )
+    conn.execute(sa.text("DROP TABLE IF EXISTS _raw, _ingest"))
+    # Column names and types come from our own validated frame, never from the file.
+    conn.execute(sa.text(f"CREATE TEMP TABLE _raw ({cols})"))
+    if rows.height:
+        _copy_in(conn, "_raw", rows)
+
+
+_SAFE_GEOM_FN = """
+CREATE OR REPLACE FUNCTION pg_temp.ingest_geom(t text, fmt text) RETURNS geometry
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF t IS NULL THEN RETURN NULL; END IF;
+    IF fmt = 'wkb' THEN RETURN ST_GeomFromWKB(decode(t, 'hex')); END IF;
+    RETURN ST_GeomFromGeoJSON(t);
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+END $$;
+"""
+
+# An input geometry in SWEREF 99 TM: the declared/chosen SRID, else by magnitude (WGS 84 degrees
+# never exceed 180; SWEREF 99 TM metres in Sweden are always above 180 000).
+_TO_3006 = """ST_Transform(ST_SetSRID(g0, coalesce(srid,
+    CASE WHEN ST_XMax(g0) <= 180 AND ST_YMax(g0) <= 90 THEN 4326 ELSE 3006 END)), 3006)"""
+
+_AREA_MAP = """(SELECT DISTINCT ON (k) k, id FROM (
+    SELECT lower(code) AS k, id, 0 AS pri FROM areas UNION ALL
+    SELECT lower(name), id, 1 FROM areas) s ORDER BY k, pri, id)"""
+
+_OUTSIDE = "punkten ligger utanför kommunen"
+_POINT = "ST_Transform(ST_SetSRID(ST_MakePoint(r.x, r.y), r.srid), 3006)"
+
+
+# Per kind: the staging SELECT (from _raw r) that derives g / ids, the problem checks
+# (rad, falt, orsak, varde), the count of rows already present, and the write.
+def _fill(sql: dict) -> dict:
+    """Put the shared SQL fragments (constants of this module, never values) into templates."""
+    frags = {
+        "@POINT@": _POINT,
+        "@AREA_MAP@": _AREA_MAP,
+        "@TO_3006@": _TO_3006,
+        "@OUTSIDE@": _OUTSIDE,
+    }
+
+    def fill(t: str) -> str:
+        for k, v in frags.items():
+            t = t.replace(k, v)
+        return t
+
+    return {k: [fill(t) for t in v] if isinstance(v, list) else fill(v) for k, v in sql.items()}
+
+
+_STAGE_SQL: dict[str, str] = _fill(
+    {
+        "polisbrott": """
+        CREATE TEMP TABLE _ingest AS
+        SELECT r.*, s.g, am.id AS ref_area_id
+        FROM _raw r
+        CROSS JOIN LATERAL (SELECT CASE WHEN r.x IS NOT NULL THEN @POINT@ END AS g) s
+        LEFT JOIN @AREA_MAP@ am ON am.k = lower(r.area_ref)""",
+        "rapporter": """
+        CREATE TEMP TABLE _ingest AS
+        SELECT r.*, s.g, o.id AS organisation_id
+        FROM _raw r
+        CROSS JOIN LATERAL (SELECT @POINT@ AS g) s
+        LEFT JOIN organisations o
+          ON CASE WHEN r.organisation IS NULL THEN o.id = :org ELSE lower(o.name) = lower(r.organisation) END""",
+        "omraden": """
+        CREATE TEMP TABLE _ingest AS
+        SELECT r.*, CASE WHEN g0 IS NOT NULL THEN @TO_3006@ END AS g, g0
+        FROM _raw r CROSS JOIN LATERAL (SELECT pg_temp.ingest_geom(r.geom, :fmt) AS g0) s""",
+        "platser": """
+        CREATE TEMP TABLE _ingest AS
+        SELECT r.*, coalesce(CASE WHEN r.x IS NOT NULL THEN @POINT@ END,
+                             CASE WHEN g0 IS NOT NULL THEN @TO_3006@ END) AS g, g0
+        FROM _raw r CROSS JOIN LATERAL (SELECT pg_temp.ingest_geom(r.geom, :fmt) AS g0) s""",
+        "indikatorer": """
+        CREATE TEMP TABLE _ingest AS
+        SELECT r.*, am.id AS area_id FROM _raw r LEFT JOIN @AREA_MAP@ am ON am.k = lower(r.area_ref)""",
+        "enkat": """
+        CREATE TEMP TABLE _ingest AS
+        SELECT r.*, am.id AS area_id FROM _raw r LEFT JOIN @AREA_MAP@ am ON am.k = lower(r.area_ref)""",
+    }
+)
+
+_CHECK_SQL: dict[str, list[str]] = _fill(
+    {
+        "polisbrott": [
+            "SELECT rad, 'area_ref', 'okänt område', area_ref FROM _ingest "
+            "WHERE area_ref IS NOT NULL AND ref_area_id IS NULL AND g IS NULL",
+        ],
+        "rapporter": [
+            "SELECT rad, 'organisation', 'okänd organisation', organisation FROM _ingest "
+            "WHERE organisation_id IS NULL",
+        ],
+        "omraden": [
+            "SELECT rad, 'geometri', 'geometrin går inte att läsa', NULL FROM _ingest WHERE g0 IS NULL",
+            "SELECT rad, 'geometri', 'geometrin måste vara en yta (Polygon eller MultiPolygon)', "
+            "GeometryType(g) FROM _ingest WHERE g IS NOT NULL AND ST_Dimension(g) <> 2",
+            "SELECT rad, 'geometri', 'ogiltig geometri: ' || ST_IsValidReason(g), NULL FROM _ingest "
+            "WHERE g IS NOT NULL AND ST_Dimension(g) = 2 AND NOT ST_IsValid(g)",
+            "SELECT i.rad, 'name', 'namnet används redan av området ' || a.code, i.name "
+            "FROM _ingest i JOIN areas a ON a.name = i.name AND a.code <> i.code",
+        ],
+        "platser": [
+            "SELECT rad, 'geometri', 'geometrin går inte att läsa', NULL FROM _ingest "
+            "WHERE g IS NULL AND geom IS NOT NULL",
+            "SELECT rad, 'geometri', 'en plats ska vara en punkt', GeometryType(g) FROM _ingest "
+            "WHERE g IS NOT NULL AND GeometryType(g) <> 'POINT'",
+            "SELECT rad, 'coord_a', '@OUTSIDE@', coalesce(x || ', ' || y, ST_AsText(g0)) "
+            "FROM _ingest WHERE GeometryType(g) = 'POINT' AND area_of(g) IS NULL",
+        ],
+        "indikatorer": [
+            "SELECT rad, 'area_ref', 'okänt område', area_ref FROM _ingest WHERE area_id IS NULL",
+        ],
+        "enkat": [
+            "SELECT rad, 'area_ref', 'okänt område', area_ref FROM _ingest WHERE area_id IS NULL",
+        ],
+    }
+)
+
+# After the insert: the trigger has put each new point in its area; none means outside.
+_POST_CHECK_SQL: dict[str, list[str]] = _fill(
+    {
+        "polisbrott": [
+            "SELECT i.rad, 'coord_a', '@OUTSIDE@', i.x || ', ' || i.y "
+            "FROM police_crimes p JOIN _ingest i USING (external_id) "
+            "WHERE p.import_id = :imp AND p.geom IS NOT NULL AND p.area_id IS NULL"
+        ],
+        "rapporter": [
+            "SELECT i.rad, 'coord_a', '@OUTSIDE@', i.x || ', ' || i.y "
+            "FROM incidents t JOIN _ingest i "
+            "ON t.organisation_id = i.organisation_id AND t.external_id = i.external_id "
+            "WHERE t.import_id = :imp AND t.area_id IS NULL"
+        ],
+    }
+)
+
+_WRITE_SQL: dict[str, str] = {
+    "polisbrott": """
+        INSERT INTO police_crimes (external_id, crime_type, crime_group, occurred_from,
+                                   occurred_to, geom, area_id, import_id)
+        SELECT external_id, crime_type, crime_group, to_timestamp(t_from), to_timestamp(t_to),
+               g, CASE WHEN g IS NULL THEN ref_area_id END, :imp
+        FROM _ingest ORDER BY rad
+        ON CONFLICT (external_id) DO NOTHING""",
+    "rapporter": """
+        INSERT INTO incidents (category, subtype, object_type, persons_count, occurred_from,
+                               occurred_to, geom, organisation_id, description, import_id,
+                               external_id)
+        SELECT category, subtype, object_type, persons_count, to_timestamp(t_from),
+               to_timestamp(t_to), g, organisation_id, description, :imp, external_id
+        FROM _ingest ORDER BY rad
+        ON CONFLICT (organisation_id, external_id) DO NOTHING""",
+    "omraden": """
+        INSERT INTO areas (code, name, kind, population, geom)
+        SELECT code, name, kind, population, ST_Multi(g) FROM _ingest ORDER BY rad
+        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,
+            population = EXCLUDED.population, geom = EXCLUDED.geom
+        WHERE (areas.name, areas.kind, areas.population) IS DISTINCT FROM
+              (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.population)
+           OR NOT (areas.geom = EXCLUDED.geom)""",
+    "platser": """
+        INSERT INTO places (name, kind, critical, geom)
+        SELECT name, kind, critical, g FROM _ingest ORDER BY rad
+        ON CONFLICT (name, kind) DO UPDATE SET critical = EXCLUDED.critical, geom = EXCLUDED.geom
+        WHERE places.critical IS DISTINCT FROM EXCLUDED.critical
+           OR NOT (places.geom = EXCLUDED.geom)""",
+    "indikatorer": """
+        INSERT INTO area_indicators (area_id, year, population, population_under18, pct_unsafe,
+            pct_not_working, pct_low_education, pct_no_final_grades, pct_under18,
+            pct_non_voters, organised_crime, import_id)
+        SELECT area_id, year, population, population_under18, pct_unsafe, pct_not_working,
+               pct_low_education, pct_no_final_grades, pct_under18, pct_non_voters,
+               organised_crime, :imp
+        FROM _ingest ORDER BY rad
+        ON CONFLICT (area_id, year) DO UPDATE SET population = EXCLUDED.population,
+            population_under18 = EXCLUDED.population_under18, pct_unsafe = EXCLUDED.pct_unsafe,
+            pct_not_working = EXCLUDED.pct_not_working,
+            pct_low_education = EXCLUDED.pct_low_education,
+            pct_no_final_grades = EXCLUDED.pct_no_final_grades,
+            pct_under18 = EXCLUDED.pct_under18, pct_non_voters = EXCLUDED.pct_non_voters,
+            organised_crime = EXCLUDED.organised_crime, import_id = EXCLUDED.import_id
+        WHERE (area_indicators.population, area_indicators.population_under18,
+               area_indicators.pct_unsafe, area_indicators.pct_not_working,
+               area_indicators.pct_low_education, area_indicators.pct_no_final_grades,
+               area_indicators.pct_under18, area_indicators.pct_non_voters,
+               area_indicators.organised_crime)
+              IS DISTINCT FROM
+              (EXCLUDED.population, EXCLUDED.population_under18, EXCLUDED.pct_unsafe,
+               EXCLUDED.pct_not_working, EXCLUDED.pct_low_education,
+               EXCLUDED.pct_no_final_grades, EXCLUDED.pct_under18, EXCLUDED.pct_non_voters,
+               EXCLUDED.organised_crime)""",
+    "enkat": """
+        INSERT INTO survey_responses (year, area_id, weight, unsafe_evening, worried_crime,
+                                      avoids_going_out, victim, import_id, respondent_ref)
+        SELECT year, area_id, weight, unsafe_evening, worried_crime, avoids_going_out, victim,
+               :imp, respondent_ref
+        FROM _ingest ORDER BY rad
+        ON CONFLICT (year, respondent_ref) DO NOTHING""",
+}
+
+
+def _db_problems(conn: Connection, checks: list[str], params: dict | None = None) -> pl.DataFrame:
+    parts = [
+        store.read_frame(
+            f"SELECT rad::bigint AS rad, falt, orsak, varde::text AS varde "  # noqa: S608
+            f"FROM ({sql}) AS p(rad, falt, orsak, varde)",
+            params,
+            conn=conn,
+            schema=validate.PROBLEM_SCHEMA,
+        )
+        for sql in checks
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema=validate.PROBLEM_SCHEMA)
+
+
+def _record(
+    conn: Connection, outcome: ImportOutcome, *, user_id: int | None, username: str | None
+) -> int:
+    imp = conn.execute(
+        sa.text(
+            "INSERT INTO imports (kind, file_name, sha256, rows_read, rows_written, imported_by) "
+            "VALUES (:k, :f, :s, :r, 0, :u) RETURNING id"
+        ),
+        {
+            "k": outcome.kind,
+            "f": outcome.file_name[:255],
+            "s": outcome.sha256,
+            "r": outcome.rows_read,
+            "u": user_id,
+        },
+    ).scalar_one()
+    return int(imp)
+
+
+def _audit(conn: Connection, outcome: ImportOutcome, username: str | None) -> None:
+    conn.execute(
+        sa.text(
+            "INSERT INTO audit_log (username, action, entity, entity_id, details) "
+            "VALUES (:u, 'import', 'imports', :id, CAST(:d AS jsonb))"
+        ),
+        {
+            "u": username,
+            "id": str(outcome.import_id),
+            "d": json.dumps(
+                {
+                    "kind": outcome.kind,
+                    "file_name": outcome.file_name,
+                    "sha256": outcome.sha256,
+                    "rows_read": outcome.rows_read,
+                    "rows_written": outcome.rows_new,
+                },
+                ensure_ascii=False,
+            ),
+        },
+    )
+
+
+def run_import(
+    kind: str,
+    data: bytes,
+    file_name: str,
+    *,
+    user_id: int | None = None,
+    username: str | None = None,
+    organisation_id: int | None = None,
+    crs: str = "auto",
+    dry_run: bool = False,
+    conn: Connection | None = None,
+    url: str | None = None,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Read, validate and (unless ``dry_run`` or any row has a problem) write a file.
+
+    Parameters
+    ----------
+    kind
+        One of :data:`ostan_dash.ingest.validate.KINDS` (the ``imports.kind`` keys).
+    data, file_name
+        The file's bytes and its name (recorded with its SHA-256).
+    user_id, username
+        Who imports (recorded in ``imports`` and ``audit_log``).
+    organisation_id
+        The organisation of EST reports without an Organisation column (``rapporter``).
+    crs
+        ``auto``, ``3006`` (SWEREF 99 TM) or ``4326`` (WGS 84) for coordinates and geometries.
+    dry_run
+        Preview: do everything in a transaction and roll it back.
+    conn
+        Run inside this connection's transaction (as a savepoint), e.g. a test's.
+    url
+        Database URL (the benchmark's scratch database); default the process's database.
+    progress
+        Called with (fraction done, Swedish text) between the steps.
+
+    Returns
+    -------
+    ImportOutcome
+        ``written`` is True only when every row was valid and the transaction committed.
+    """
+    t0 = time.perf_counter()
+    step = progress or (lambda _f, _t: None)
+    outcome = ImportOutcome(kind, file_name, read.sha256(data))
+    step(0.05, "Läser filen …")
+    try:
+        raw = read.read_file(data, file_name)
+    except read.ReadError as e:
+        outcome.problems = _problem(None, "fil", str(e))
+        return outcome
+    outcome.rows_read = raw.rows_read
+    outcome.file_format, outcome.encoding = raw.fmt, raw.encoding
+    effective_crs = crs if crs != "auto" or raw.srid is None else str(raw.srid)
+    step(0.2, f"Kontrollerar {raw.rows_read} rader …")
+    checked = validate.validate(kind, raw.frame, crs=effective_crs)
+    outcome.ignored_columns = checked.ignored_columns
+    if checked.rows.is_empty() and not checked.problems.is_empty():
+        outcome.problems = checked.problems
+        outcome.seconds = time.perf_counter() - t0
+        return outcome
+    if checked.rows_read == 0:
+        outcome.problems = _problem(None, "fil", "filen innehåller inga rader")
+        return outcome
+    outcome.rows_valid = checked.rows.height
+    try:
+        with _transaction(conn, url) as c:
+            # A large file is one long transaction; the app's 30 s statement limit is for reads.
+            c.execute(sa.text(f"SET LOCAL statement_timeout = '{IMPORT_TIMEOUT_S}s'"))
+            step(0.4, "Läser in i databasen …")
+            _stage(c, checked.rows)
+            c.execute(sa.text(_SAFE_GEOM_FN))
+            c.execute(
+                sa.text(_STAGE_SQL[kind]), {"fmt": raw.geometry_format, "org": organisation_id}
+            )
+            step(0.55, "Kontrollerar koder och geometrier …")
+            pre = _db_problems(c, _CHECK_SQL[kind])
+            if not pre.is_empty():
+                c.execute(
+                    sa.text("DELETE FROM _ingest WHERE rad = ANY(:bad)"),
+                    {"bad": pre["rad"].unique().to_list()},
+                )
+            step(0.65, "Skriver …")
+            outcome.import_id = _record(c, outcome, user_id=user_id, username=username)
+            written = c.execute(sa.text(_WRITE_SQL[kind]), {"imp": outcome.import_id}).rowcount
+            step(0.9, "Kontrollerar att platserna ligger i kommunen …")
+            post = _db_problems(c, _POST_CHECK_SQL.get(kind, []), {"imp": outcome.import_id})
+            db_problems = pl.concat([pre, post])
+            names = {f: checked.field_name(f) for f in db_problems["falt"].unique().to_list()}
+            db_problems = db_problems.with_columns(pl.col("falt").replace(names))
+            outcome.problems = pl.concat([checked.problems, db_problems]).sort(
+                "rad", nulls_last=True, maintain_order=True
+            )
+            outcome.rows_valid = checked.rows.height - db_problems["rad"].n_unique()
+            outcome.rows_new = int(written) - post.height
+            outcome.rows_existing = outcome.rows_valid - outcome.rows_new
+            if not outcome.problems.is_empty() or dry_run:
+                raise _Rollback
+            c.execute(
+                sa.text("UPDATE imports SET rows_written = :n WHERE id = :id"),
+                {"n": outcome.rows_new, "id": outcome.import_id},
+            )
+            _audit(c, outcome, username)
+            c.execute(sa.text("DROP TABLE IF EXISTS _raw, _ingest"))
+        outcome.written = True
+    except _Rollback:
+        outcome.import_id = None
+    except DBAPIError as e:
+        # A constraint we did not foresee: nothing is written and the user gets a plain reason.
+        constraint = getattr(getattr(e.orig, "diag", None), "constraint_name", None)
+        if isinstance(e.orig, psycopg.errors.QueryCanceled):
+            reason = "importen tog för lång tid och avbröts; ingenting har sparats"
+        else:
+            reason = (
+                "databasen godtog inte filen"
+                + (f" (villkoret {constraint})" if constraint else "")
+                + "; ingenting har sparats"
+            )
+        outcome.problems = _problem(None, "fil", reason)
+        outcome.written = False
+        outcome.import_id = None
+    step(1.0, "Klart")
+    outcome.seconds = time.perf_counter() - t0
+    return outcome
+
+
+def history(limit: int = 200) -> pl.DataFrame:
+    """The latest imports: when, who, kind, file name and checksum, rows read and written."""
+    return store.read_frame(
+        """
+        SELECT i.id, i.imported_at, i.kind, i.file_name, i.sha256, i.rows_read, i.rows_written,
+               coalesce(u.display_name, '–') AS imported_by
+        FROM imports i LEFT JOIN users u ON u.id = i.imported_by
+        WHERE i.kind <> 'demo'
+        ORDER BY i.imported_at DESC, i.id DESC LIMIT :n
+        """,
+        {"n": limit},
+        schema={
+            "id": pl.Int64,
+            "imported_at": pl.Datetime("us", "Europe/Stockholm"),
+            "kind": pl.Utf8,
+            "file_name": pl.Utf8,
+            "sha256": pl.Utf8,
+            "rows_read": pl.Int64,
+            "rows_written": pl.Int64,
+            "imported_by": pl.Utf8,
+        },
+    )

@@ -1,0 +1,162 @@
+"""Import: police extracts, area boundaries and statistics, the survey, places and EST reports.
+
+Preview first (the whole import run and rolled back: rows read, valid, new, already present and
+every problem with its line), then one click writes the file in one transaction. Nothing is
+written from a file with a single bad row.
+"""
+
+import polars as pl
+import streamlit as st
+
+from ostan_dash.ingest import validate, write
+from ostan_dash.ui import data, export, fmt
+
+ALLOWED = ("analytiker", "admin")
+CRS = {
+    "auto": "Upptäck automatiskt",
+    "3006": "SWEREF 99 TM (EPSG:3006)",
+    "4326": "WGS 84 (EPSG:4326)",
+}
+FORMATS = {
+    "polisbrott": "CSV (semikolon, som Excel sparar) eller .xlsx",
+    "omraden": "GeoJSON eller GeoPackage",
+    "indikatorer": "CSV eller .xlsx",
+    "enkat": "CSV eller .xlsx",
+    "platser": "CSV, .xlsx, GeoJSON eller GeoPackage",
+    "rapporter": "CSV eller .xlsx",
+}
+PROBLEM_COLUMNS = {"rad": "Rad", "falt": "Fält", "orsak": "Orsak", "varde": "Värde"}
+
+
+def _height(df: pl.DataFrame) -> int:
+    """Table height in pixels: every row up to ten, then scroll (export.table needs a number)."""
+    return 38 + 35 * max(1, min(df.height, 10))
+
+
+user = st.session_state.get("user")
+st.title("Import")
+if user is None or user.role not in ALLOWED:
+    st.error("Du har inte behörighet att importera data.")
+    st.stop()
+
+kind = st.selectbox("Vad vill du importera?", list(validate.KINDS), format_func=validate.KINDS.get)
+spec = validate.SPECS[kind]
+with st.expander("Vilka kolumner filen ska ha"):
+    st.markdown(f"**Format:** {FORMATS[kind]}. Kolumner med * måste finnas.")
+    st.markdown(
+        "\n".join(
+            f"- {c.name}{' *' if c.required else ''}"
+            + (f" (även: {', '.join(c.aliases[:4])})" if c.aliases else "")
+            for c in spec
+        )
+    )
+    st.download_button(
+        "Ladda ned mall (CSV)",
+        export.to_csv_bytes(validate.template(kind)),
+        file_name=f"mall-{kind}.csv",
+        mime="text/csv",
+    )
+
+upload = st.file_uploader(
+    "Fil", type=["csv", "txt", "xlsx", "geojson", "json", "gpkg"], key=f"imp_file_{kind}"
+)
+crs = st.radio("Koordinatsystem", list(CRS), format_func=CRS.get, horizontal=True)
+
+if upload is not None:
+    payload = upload.getvalue()
+    key = (kind, upload.name, len(payload), crs)
+    if st.session_state.get("imp_preview_key") != key:
+        with st.spinner("Kontrollerar filen …"):
+            preview = write.run_import(
+                kind,
+                payload,
+                upload.name,
+                crs=crs,
+                dry_run=True,
+                user_id=user.id,
+                username=user.username,
+                organisation_id=user.organisation_id,
+            )
+        st.session_state["imp_preview_key"] = key
+        st.session_state["imp_preview"] = preview
+        st.session_state.pop("imp_result", None)
+    preview: write.ImportOutcome = st.session_state["imp_preview"]
+
+    st.subheader("Förhandsgranskning")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Rader lästa", fmt.number(preview.rows_read))
+    c2.metric("Giltiga rader", fmt.number(preview.rows_valid))
+    c3.metric("Nya rader", fmt.number(preview.rows_new))
+    c4.metric("Finns redan", fmt.number(preview.rows_existing))
+    if preview.encoding:
+        st.caption(
+            f"Teckenkodning: {preview.encoding}. "
+            + (
+                f"Kolumner som inte används: {', '.join(preview.ignored_columns)}."
+                if preview.ignored_columns
+                else ""
+            )
+        )
+    if not preview.ok:
+        n = preview.problems["rad"].n_unique()
+        st.error(
+            f"Filen har {fmt.number(preview.problems.height)} problem på {fmt.number(n)} rader. "
+            "Ingenting importeras förrän alla är rättade."
+        )
+        export.table(
+            preview.problems.rename(PROBLEM_COLUMNS),
+            name=f"importproblem-{kind}",
+            key="imp_problems",
+            height=_height(preview.problems),
+        )
+    else:
+        result = st.session_state.get("imp_result")
+        if result is None:
+            if st.button("Importera", type="primary", key="imp_go"):
+                bar = st.progress(0.0, text="Importerar …")
+                result = write.run_import(
+                    kind,
+                    payload,
+                    upload.name,
+                    crs=crs,
+                    user_id=user.id,
+                    username=user.username,
+                    organisation_id=user.organisation_id,
+                    progress=lambda f, t: bar.progress(f, text=t),
+                )
+                st.session_state["imp_result"] = result
+                data.clear()
+                st.rerun()
+        elif result.written:
+            st.success(
+                f"Importen är klar: {fmt.number(result.rows_new)} nya eller ändrade rader, "
+                f"{fmt.number(result.rows_existing)} fanns redan "
+                f"({fmt.number(result.seconds, 1)} s)."
+            )
+        else:
+            st.error("Importen avbröts och ingenting sparades.")
+            export.table(
+                result.problems.rename(PROBLEM_COLUMNS),
+                name="importproblem",
+                key="imp_res_problems",
+            )
+
+st.subheader("Tidigare importer")
+hist = write.history()
+if hist.is_empty():
+    st.info("Inga importer än.")
+else:
+    export.table(
+        hist.select(
+            pl.col("imported_at").dt.strftime("%Y-%m-%d %H:%M").alias("Tid"),
+            pl.col("kind").replace_strict(validate.KINDS, default=pl.col("kind")).alias("Typ"),
+            pl.col("file_name").alias("Fil"),
+            pl.col("imported_by").alias("Av"),
+            pl.col("rows_read").alias("Rader lästa"),
+            pl.col("rows_written").alias("Rader skrivna"),
+            pl.col("sha256").str.slice(0, 12).alias("Kontrollsumma (SHA-256)"),
+        ),
+        name="importhistorik",
+        key="imp_history",
+        height=_height(hist),
+    )

@@ -1,0 +1,433 @@
+"""Rapportera: file an EST report from a phone in well under a minute, and see one's own reports.
+
+One column, big touch targets. Where: a known place from the list, the device's position, or a
+tap on the map; the map always shows the chosen point for confirmation. The form token is made
+once per form instance and kept in the session, so a double tap stores one report.
+"""
+
+import datetime as dt
+import uuid
+
+import polars as pl
+import pydeck as pdk
+import streamlit as st
+
+from ostan_dash import config, vocab
+from ostan_dash.ingest import reports
+from ostan_dash.ui import data, export, fmt, maps
+
+ALLOWED = ("rapportor", "analytiker", "admin")
+NOW, AT, WINDOW = "Nu", "Vid en viss tid", "Upptäckt i efterhand (från–till)"
+LIST, POSITION, MAP = "Välj plats i listan", "Min position", "Peka på kartan"
+
+_GEO_JS = """
+export default function(component) {
+  const { setStateValue, parentElement } = component;
+  const btn = parentElement.querySelector("button");
+  const msg = parentElement.querySelector("span");
+  btn.onclick = () => {
+    if (!navigator.geolocation) {
+      setStateValue("position", {error: "Enheten kan inte ange sin position."});
+      return;
+    }
+    msg.textContent = " Hämtar position …";
+    navigator.geolocation.getCurrentPosition(
+      (p) => { msg.textContent = ""; setStateValue("position", {lat: p.coords.latitude,
+               lon: p.coords.longitude, accuracy: p.coords.accuracy, at: Date.now()}); },
+      (e) => { msg.textContent = ""; setStateValue("position", {error: e.message ||
+               "Positionen kunde inte hämtas.", at: Date.now()}); },
+      {enableHighAccuracy: true, timeout: 15000, maximumAge: 30000});
+  };
+}
+"""
+_GEO_HTML = '<button class="geo">📍 Hämta min position</button><span></span>'
+_GEO_CSS = """
+.geo {font-size: 1.1rem; padding: 0.8rem 1.2rem; width: 100%; border-radius: 0.5rem;
+      border: 1px solid #999; background: #f0f2f6; cursor: pointer; min-height: 3rem;}
+"""
+
+_MOBILE_CSS = """
+<style>
+div[role="radiogroup"] label {padding: 0.35rem 0; min-height: 2.4rem; font-size: 1.05rem;}
+div[data-testid="stButton"] button {min-height: 3rem; font-size: 1.05rem;}
+</style>
+"""
+
+
+@st.cache_resource
+def _geolocation():
+    return st.components.v2.component("ostan_geolocation", html=_GEO_HTML, css=_GEO_CSS, js=_GEO_JS)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _places() -> pl.DataFrame:
+    return reports.known_places()
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _grid(x: float, y: float) -> pl.DataFrame:
+    return reports.pick_grid(x, y)
+
+
+def _deck(
+    areas: pl.DataFrame, point: dict | None, grid: pl.DataFrame | None, places: pl.DataFrame
+) -> pdk.Deck:
+    """Area outlines, places, an optional tap grid and the chosen point (no base map tiles)."""
+    layers = [
+        maps.area_layer(areas),
+        pdk.Layer(
+            "ScatterplotLayer",
+            places.filter(pl.col("kind") == "plats").select("label", "lon", "lat").to_dicts(),
+            id="platser",
+            get_position=["lon", "lat"],
+            get_fill_color=[90, 90, 90, 160],
+            radius_min_pixels=3,
+        ),
+    ]
+    if grid is not None and grid.height:
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                grid.to_dicts(),
+                id="rutnat",
+                get_position=["lon", "lat"],
+                get_fill_color=[30, 120, 220, 90],
+                radius_min_pixels=7,
+                pickable=True,
+            )
+        )
+    if point is not None:
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                [point],
+                id="vald",
+                get_position=["lon", "lat"],
+                get_fill_color=[220, 30, 30, 230],
+                get_line_color=[255, 255, 255],
+                stroked=True,
+                line_width_min_pixels=2,
+                radius_min_pixels=9,
+            )
+        )
+    centre = point or {"lon": 17.03, "lat": 59.82}
+    view = pdk.ViewState(longitude=centre["lon"], latitude=centre["lat"], zoom=14 if point else 9.5)
+    return pdk.Deck(layers=layers, initial_view_state=view, map_style=None, tooltip=None)
+
+
+def _height(df: pl.DataFrame) -> int:
+    """Table height in pixels: every row up to ten, then scroll (export.table needs a number)."""
+    return 38 + 35 * max(1, min(df.height, 10))
+
+
+def _reset_form() -> None:
+    for k in list(st.session_state):
+        if k.startswith("rap_"):
+            del st.session_state[k]
+
+
+user = st.session_state.get("user")
+st.title("Rapportera")
+if user is None or user.role not in ALLOWED:
+    st.error("Du har inte behörighet att rapportera.")
+    st.stop()
+st.markdown(_MOBILE_CSS, unsafe_allow_html=True)
+
+tab_new, tab_mine = st.tabs(["Ny rapport", "Mina rapporter"])
+
+
+def new_report(user) -> None:
+    """The form: what, when, where, free text, send (one column, for a phone)."""
+    if "rap_token" not in st.session_state:
+        st.session_state["rap_token"] = str(reports.new_token())
+    done = st.session_state.get("rap_done")
+    if done is not None:
+        st.success(f"Tack! Rapporten är sparad (nr {done}). Den syns nu i lägesbilden.")
+        st.button("Rapportera en till", type="primary", on_click=_reset_form, width="stretch")
+        return
+
+    # Vad ---------------------------------------------------------------------------------
+    category = st.radio(
+        "Vad har hänt?",
+        list(vocab.CATEGORIES),
+        format_func=vocab.CATEGORIES.get,
+        index=None,
+        key="rap_cat",
+    )
+    subtype = object_type = persons = None
+    if category:
+        subs = vocab.SUBTYPES[category]
+        subtype = st.radio("Typ", list(subs), format_func=subs.get, index=None, key="rap_sub")
+        if category == "skadegorelse":
+            object_type = st.radio(
+                "Vad skadades?",
+                list(vocab.OBJECT_TYPES),
+                format_func=vocab.OBJECT_TYPES.get,
+                index=None,
+                key="rap_obj",
+            )
+        if category == "otrygg_samling":
+            persons = int(
+                st.number_input(
+                    "Ungefär hur många personer?", 1, 1000, 5, step=1, key="rap_persons"
+                )
+            )
+
+    # När ---------------------------------------------------------------------------------
+    now = dt.datetime.now(config.TZ).replace(second=0, microsecond=0)
+    when = st.radio("När?", [NOW, AT, WINDOW], horizontal=True, key="rap_when")
+    if when == NOW:
+        t_from = t_to = now
+    elif when == AT:
+        d = st.date_input(
+            "Datum", now.date(), max_value=now.date(), key="rap_d", format="YYYY-MM-DD"
+        )
+        t = st.time_input("Klockan", now.time(), step=300, key="rap_t")
+        t_from = t_to = dt.datetime.combine(d, t, tzinfo=config.TZ)
+    else:
+        st.caption("Till exempel klotter som upptäcktes på morgonen: från när platsen sågs hel.")
+        d0 = st.date_input(
+            "Från datum",
+            now.date() - dt.timedelta(days=1),
+            max_value=now.date(),
+            key="rap_d0",
+            format="YYYY-MM-DD",
+        )
+        t0 = st.time_input("Från klockan", dt.time(17, 0), step=300, key="rap_t0")
+        d1 = st.date_input(
+            "Till datum", now.date(), max_value=now.date(), key="rap_d1", format="YYYY-MM-DD"
+        )
+        t1 = st.time_input("Till klockan", now.time(), step=300, key="rap_t1")
+        t_from = dt.datetime.combine(d0, t0, tzinfo=config.TZ)
+        t_to = dt.datetime.combine(d1, t1, tzinfo=config.TZ)
+
+    # Var ---------------------------------------------------------------------------------
+    places = _places()
+    areas = data.areas()
+    how = st.radio("Var?", [LIST, POSITION, MAP], horizontal=True, key="rap_how")
+    point: dict | None = st.session_state.get("rap_point")
+    grid = None
+    if how == LIST:
+        labels = places["label"].to_list()
+        chosen = st.selectbox(
+            "Plats eller område",
+            labels,
+            index=None,
+            placeholder="Skriv för att söka …",
+            key="rap_place",
+        )
+        if chosen:
+            r = places.filter(pl.col("label") == chosen).row(0, named=True)
+            point = {"x": r["x"], "y": r["y"], "lon": r["lon"], "lat": r["lat"], "label": chosen}
+    elif how == POSITION:
+        st.caption(
+            "Telefonen frågar om du vill dela din position. Den sparas bara som platsen för händelsen."
+        )
+        res = _geolocation()(key="rap_geo", on_position_change=lambda: None)
+        pos = res.get("position") if res else None
+        if pos and "error" in pos:
+            st.warning(
+                f"Positionen kunde inte hämtas: {pos['error']} Välj platsen i listan i stället."
+            )
+        elif pos and "lat" in pos:
+            x, y = reports.to_sweref(pos["lon"], pos["lat"])
+            point = {
+                "x": x,
+                "y": y,
+                "lon": pos["lon"],
+                "lat": pos["lat"],
+                "label": f"Min position (±{fmt.number(pos.get('accuracy') or 0)} m)",
+            }
+    else:
+        area_names = areas["name"].to_list()
+        start = st.selectbox(
+            "Område att visa",
+            area_names,
+            index=None,
+            key="rap_map_area",
+            placeholder="Välj område …",
+        )
+        centre = point
+        if start:
+            r = places.filter(pl.col("label") == f"Området {start}").row(0, named=True)
+            centre = {"x": r["x"], "y": r["y"]}
+        if centre is not None:
+            grid = _grid(round(centre["x"]), round(centre["y"]))
+            st.caption("Tryck på den blå punkt som ligger närmast platsen.")
+        else:
+            st.caption("Välj först vilket område kartan ska visa.")
+    if how in (LIST, POSITION) and point is not None:
+        st.session_state["rap_point"] = point
+
+    event = st.pydeck_chart(
+        _deck(areas, point, grid, places),
+        on_select="rerun" if grid is not None else "ignore",
+        selection_mode="single-object",
+        key=f"rap_map_{how == MAP}",
+        height=340,
+    )
+    if grid is not None and event and event.selection and event.selection.get("objects"):
+        picked = event.selection["objects"].get("rutnat") or []
+        if picked:
+            p = picked[0]
+            new = {
+                "x": p["x"],
+                "y": p["y"],
+                "lon": p["lon"],
+                "lat": p["lat"],
+                "label": "Punkt på kartan",
+            }
+            if new != st.session_state.get("rap_point"):
+                st.session_state["rap_point"] = new
+                st.rerun()
+
+    point = st.session_state.get("rap_point")
+    inside = point is not None and reports.inside_municipality(point["x"], point["y"])
+    if point is None:
+        st.info("Ingen plats vald än.")
+    elif not inside:
+        st.error(reports.OUTSIDE_MESSAGE)
+    else:
+        st.markdown(
+            f"**Vald plats:** {point['label']} · SWEREF 99 TM N {fmt.number(point['y'])}, "
+            f"E {fmt.number(point['x'])}"
+        )
+
+    # Beskrivning -------------------------------------------------------------------------
+    description = st.text_area(
+        "Beskrivning (frivillig)",
+        max_chars=reports.MAX_DESCRIPTION,
+        key="rap_text",
+        placeholder="Vad såg du? Beskriv platsen och händelsen.",
+    )
+    st.caption(
+        "⚠️ Skriv inga namn, personnummer eller andra personuppgifter – bara platsen och händelsen."
+    )
+
+    if st.button("Skicka rapport", type="primary", width="stretch", key="rap_send"):
+        missing = []
+        if not category:
+            missing.append("vad som hänt")
+        elif not subtype:
+            missing.append("typ")
+        if category == "skadegorelse" and not object_type:
+            missing.append("vad som skadades")
+        if point is None:
+            missing.append("plats")
+        if missing:
+            st.error("Fyll i " + ", ".join(missing) + ".")
+        else:
+            draft = reports.ReportDraft(
+                category=category,
+                subtype=subtype,
+                occurred_from=t_from,
+                occurred_to=t_to,
+                x=point["x"],
+                y=point["y"],
+                client_token=uuid.UUID(st.session_state["rap_token"]),
+                object_type=object_type,
+                persons_count=persons,
+                description=description or None,
+            )
+            try:
+                filed = reports.file_report(
+                    draft,
+                    user_id=user.id,
+                    username=user.username,
+                    organisation_id=user.organisation_id,
+                )
+            except reports.ReportRefused as e:
+                st.error(str(e))
+            else:
+                data.clear()
+                st.session_state["rap_done"] = filed.id
+                st.rerun()
+
+
+with tab_new:
+    new_report(user)
+
+with tab_mine:
+    mine = reports.own_reports(user.id)
+    if mine.is_empty():
+        st.info("Du har inte skickat några rapporter än.")
+    else:
+        fed_pp = sorted({t for ts in mine["problem_pictures"].to_list() for t in ts})
+        fed_iv = sorted({t for ts in mine["interventions"].to_list() for t in ts})
+        st.markdown(
+            f"Du har skickat **{fmt.number(mine.height)}** rapporter. De ingår i underlaget för "
+            f"**{len(fed_pp)}** problembilder och **{len(fed_iv)}** insatser."
+        )
+        if fed_pp:
+            st.markdown("**Problembilder:** " + ", ".join(fed_pp))
+        if fed_iv:
+            st.markdown("**Insatser:** " + ", ".join(fed_iv))
+        table = mine.select(
+            pl.col("id").alias("Nr"),
+            pl.col("created_at").dt.strftime("%Y-%m-%d %H:%M").alias("Skickad"),
+            pl.col("category")
+            .replace_strict(vocab.CATEGORIES, default=pl.col("category"))
+            .alias("Kategori"),
+            pl.struct("category", "subtype")
+            .map_elements(
+                lambda s: vocab.subtype_label(s["category"], s["subtype"]), return_dtype=pl.Utf8
+            )
+            .alias("Typ"),
+            pl.col("occurred_from").dt.strftime("%Y-%m-%d %H:%M").alias("Från"),
+            pl.col("occurred_to").dt.strftime("%Y-%m-%d %H:%M").alias("Till"),
+            pl.col("area").alias("Område"),
+            pl.col("problem_pictures").list.join(", ").alias("Problembilder"),
+            pl.col("interventions").list.join(", ").alias("Insatser"),
+        )
+        export.table(table, name="mina-rapporter", key="rap_mine", height=_height(table))
+
+        now = dt.datetime.now(config.TZ)
+        editable = mine.filter(pl.col("created_at") >= now - reports.EDIT_WINDOW)
+        if not editable.is_empty():
+            st.subheader("Ändra en rapport")
+            st.caption(
+                f"Du kan rätta dina rapporter i {int(reports.EDIT_WINDOW.total_seconds() // 3600)} "
+                "timmar efter att du skickat dem."
+            )
+            for r in editable.iter_rows(named=True):
+                label = (
+                    f"Nr {r['id']}: {vocab.subtype_label(r['category'], r['subtype'])}, "
+                    f"{fmt.datetime_local(r['occurred_from'])}"
+                )
+                with st.expander(label):
+                    subs = vocab.SUBTYPES[r["category"]]
+                    new_sub = st.selectbox(
+                        "Typ",
+                        list(subs),
+                        index=list(subs).index(r["subtype"]),
+                        format_func=subs.get,
+                        key=f"rap_edit_sub_{r['id']}",
+                    )
+                    new_text = st.text_area(
+                        "Beskrivning",
+                        r["description"] or "",
+                        max_chars=reports.MAX_DESCRIPTION,
+                        key=f"rap_edit_text_{r['id']}",
+                    )
+                    if st.button("Spara ändringen", key=f"rap_edit_save_{r['id']}"):
+                        draft = reports.ReportDraft(
+                            category=r["category"],
+                            subtype=new_sub,
+                            occurred_from=r["occurred_from"],
+                            occurred_to=r["occurred_to"],
+                            x=r["x"],
+                            y=r["y"],
+                            client_token=reports.new_token(),
+                            object_type=r["object_type"],
+                            persons_count=r["persons_count"],
+                            description=new_text or None,
+                        )
+                        try:
+                            reports.update_report(
+                                r["id"], draft, user_id=user.id, username=user.username
+                            )
+                        except reports.ReportRefused as e:
+                            st.error(str(e))
+                        else:
+                            data.clear()
+                            st.success("Ändringen är sparad.")

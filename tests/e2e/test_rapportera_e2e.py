@@ -1,0 +1,103 @@
+"""A reporter on a 390 px phone files a report in Chromium; a double tap stores one row and the
+report is counted on Översikt at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from ostan_dash import config, store
+from ostan_dash.analysis import overview
+from tests.e2e.conftest import login, shot
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def phone(browser):
+    ctx = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="sv-SE",
+        timezone_id="Europe/Stockholm",
+    )
+    pg = ctx.new_page()
+    pg.set_default_timeout(45_000)
+    yield pg
+    ctx.close()
+
+
+def _skadegorelse_last_week(page, server) -> int:
+    page.goto(f"{server}/oversikt?omrade=C01")
+    card = page.get_by_test_id("stMetric").filter(has_text="Skadegörelse").first
+    card.wait_for()
+    value = card.get_by_test_id("stMetricValue").inner_text()
+    return int(re.sub(r"\D", "", value))
+
+
+def test_a_report_filed_on_a_phone_is_stored_once_and_counted_on_oversikt(server, phone):
+    page = phone
+    user_id = store.scalar("SELECT id FROM users WHERE username = 'rapportor'")
+    started = store.scalar("SELECT now()")
+    week = overview.last_complete_week(config.today())
+    day = week + dt.timedelta(days=2)  # Wednesday of the last complete week
+    login(page, server, "rapportor")
+    page.get_by_role("heading", name="Översikt").wait_for()
+    before = _skadegorelse_last_week(page, server)
+    try:
+        page.goto(f"{server}/rapportera")
+        page.get_by_role("heading", name="Rapportera").wait_for()
+        page.get_by_text("Skadegörelse", exact=True).click()
+        page.get_by_text("Klotter", exact=True).click()
+        page.get_by_text("Skola", exact=True).click()
+        page.get_by_text("Vid en viss tid", exact=True).click()
+        # Streamlit's date field is segmented (year, month, day); typing fills and advances.
+        page.get_by_role("spinbutton", name="year, Datum").click()
+        page.keyboard.type(day.strftime("%Y%m%d"))
+        page.keyboard.press("Tab")
+        page.get_by_text("Välj plats i listan", exact=True).wait_for()
+        place_box = page.get_by_label("Plats eller område")
+        place_box.click()
+        page.keyboard.type("Stora torget")
+        page.get_by_role("option", name=re.compile("^Stora torget")).first.click()
+        page.get_by_text("Vald plats:").wait_for()
+        page.get_by_label("Beskrivning (frivillig)").fill("Klotter på skolans gavel (e2e)")
+        page.get_by_test_id("stDeckGlJsonChart").first.wait_for()
+        shot(page, "rapportera-telefon-ifylld")
+        page.get_by_role("button", name="Skicka rapport").dblclick()
+        page.get_by_text(re.compile(r"Rapporten är sparad \(nr \d+\)")).wait_for()
+        shot(page, "rapportera-telefon-skickad")
+
+        rows = store.read_frame(
+            "SELECT i.id, a.code, i.category, (i.occurred_from AT TIME ZONE 'Europe/Stockholm')::date AS d "
+            "FROM incidents i JOIN areas a ON a.id = i.area_id "
+            "WHERE i.reported_by = :u AND i.created_at >= :t",
+            {"u": user_id, "t": started},
+        )
+        assert rows.height == 1, rows  # the double tap stored one report
+        assert rows.select("code", "category", "d").row(0) == ("C01", "skadegorelse", day)
+
+        after = _skadegorelse_last_week(page, server)
+        assert after == before + 1
+        shot(page, "rapportera-telefon-oversikt")
+    finally:
+        with store.begin() as c:
+            ids = (
+                c.execute(
+                    sa.text("SELECT id FROM incidents WHERE reported_by = :u AND created_at >= :t"),
+                    {"u": user_id, "t": started},
+                )
+                .scalars()
+                .all()
+            )
+            for i in ids:
+                c.execute(
+                    sa.text("DELETE FROM audit_log WHERE entity = 'incidents' AND entity_id = :i"),
+                    {"i": str(i)},
+                )
+                c.execute(sa.text("DELETE FROM incidents WHERE id = :i"), {"i": i})
