@@ -95,7 +95,10 @@ def gate() -> auth.User:
         login_sleep_time=0,
     )
     _guard(authenticator)
-    st.session_state["ostan_authenticator"] = authenticator
+    if st.session_state.pop("ostan_logout_requested", False) and st.session_state.get(
+        "authentication_status"
+    ):
+        authenticator.logout(location="unrendered")
     _login(authenticator)
 
     user = None
@@ -116,13 +119,15 @@ def gate() -> auth.User:
     return user
 
 
+def _request_logout() -> None:
+    """Button callback (runs before the next script run): revoke the server session at once."""
+    sid = st.session_state.pop("ostan_sid", None)
+    if sid:
+        auth.revoke_session(sid)
+    st.session_state["ostan_logout_requested"] = True
+
+
 def logout_button() -> None:
-    """The library's own logout button (no st.rerun around it); revokes the server session."""
-    authenticator: stauth.Authenticate = st.session_state["ostan_authenticator"]
-
-    def revoke(_: dict) -> None:
-        sid = st.session_state.pop("ostan_sid", None)
-        if sid:
-            auth.revoke_session(sid)
-
-    authenticator.logout(texts.LOGOUT, "sidebar", key="ostan_logout", callback=revoke)
+    """Log out: the server session is revoked in the click's callback; the next run's gate then
+    lets the library delete the cookie and shows the login form (no st.rerun: login.md)."""
+    st.sidebar.button(texts.LOGOUT, key="ostan_logout", on_click=_request_logout)
