@@ -83,7 +83,9 @@ def test_session_ends_after_8_hours_even_when_active(session):
     while t < now + auth.ABSOLUTE_TIMEOUT - dt.timedelta(minutes=20):
         t += dt.timedelta(minutes=20)
         assert auth.check_session(session, now=t)
-    assert not auth.check_session(session, now=now + auth.ABSOLUTE_TIMEOUT + dt.timedelta(minutes=1))
+    assert not auth.check_session(
+        session, now=now + auth.ABSOLUTE_TIMEOUT + dt.timedelta(minutes=1)
+    )
 
 
 def test_admin_revokes_every_session_of_a_user(session):

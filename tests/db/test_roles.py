@@ -22,7 +22,9 @@ INSERT = sa.text(
 
 
 def _user(db, username):
-    return db.execute(sa.text("SELECT id, organisation_id FROM users WHERE username = :u"), {"u": username}).one()
+    return db.execute(
+        sa.text("SELECT id, organisation_id FROM users WHERE username = :u"), {"u": username}
+    ).one()
 
 
 def test_reporter_files_own_report(db):
@@ -57,5 +59,7 @@ def test_reporter_cannot_change_another_reporters_report(db):
         rid = db.execute(INSERT, {"org": org, "by": analyst}).scalar_one()
     db.execute(sa.text("RESET role"))
     with as_user(uid, "rapportor", conn=db):
-        n = db.execute(sa.text("UPDATE incidents SET description = 'x' WHERE id = :id"), {"id": rid}).rowcount
+        n = db.execute(
+            sa.text("UPDATE incidents SET description = 'x' WHERE id = :id"), {"id": rid}
+        ).rowcount
     assert n == 0

@@ -1,0 +1,161 @@
+"""Karta och tider in ``ostan-dash bench``: each interaction's server-side time against its floor.
+
+An interaction (change of period, of category, of cell size) recomputes, from the cached
+incident frame: the three filtered slices (period, comparison period, previous quarter), the
+hot-spot grid with Gi* and the FDR classes for now and for the previous quarter, the aoristic
+weekday × hour matrix and the compare-areas table with its exact tests
+(:func:`analysis.areas_compare.karta_results`). Its floor is the same filtering and the same
+aggregations done minimally on an in-memory Polars frame: counts per cell, per weekday and
+start hour and per area, no statistics (shared/notes/performance.md). Building the pydeck map
+and its JSON is timed separately, with the payload size in bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import polars as pl
+
+from ostan_dash import config
+from ostan_dash.analysis import areas_compare as ac
+from ostan_dash.ui import filters as flt
+from ostan_dash.ui import maps
+
+BASE = flt.Filters(preset="4v")
+INTERACTIONS: dict[str, tuple[flt.Filters, int]] = {
+    "period": (BASE.with_(preset="kvartal"), 250),
+    "category": (BASE.with_(categories=("est:skadegorelse",)), 250),
+    "cell_size": (BASE, 100),
+}
+
+
+def _timed(fn: Callable[[], object], repeat: int) -> dict[str, float]:
+    from ostan_dash.bench import timed
+
+    return timed(fn, repeat=repeat)
+
+
+def server_side(
+    frame: pl.DataFrame,
+    areas: pl.DataFrame,
+    f: flt.Filters,
+    study: ac.StudyArea,
+    *,
+    today: dt.date,
+) -> ac.KartaResult:
+    """What pages/karta.py computes on an interaction, without Streamlit."""
+    area_ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
+    bounds = f.bounds(today)
+    comparison = f.comparison_bounds(today)
+    earlier = ac.previous_quarter(bounds)
+    return ac.karta_results(
+        flt.apply(frame, f, bounds=bounds, area_ids=area_ids),
+        flt.apply(frame, f, bounds=comparison, area_ids=area_ids),
+        flt.apply(frame, f, bounds=earlier, area_ids=area_ids),
+        areas,
+        study,
+        days_now=flt.days_in(bounds),
+        days_before=flt.days_in(comparison),
+        days_earlier=flt.days_in(earlier),
+        codes=f.areas,
+    )
+
+
+def floor(
+    frame: pl.DataFrame, f: flt.Filters, *, cell_size: int, today: dt.date
+) -> tuple[pl.DataFrame, ...]:
+    """The minimal in-memory equivalent: filter, then plain counts per cell, weekday-hour
+    and area (now and comparison), in one Polars pass each."""
+    cond = flt.attribute_expr(f)
+    bounds = f.bounds(today)
+    now = frame.lazy().filter(flt.period_expr(bounds) & cond)
+    before = frame.lazy().filter(flt.period_expr(f.comparison_bounds(today)) & cond)
+    earlier = frame.lazy().filter(flt.period_expr(ac.previous_quarter(bounds)) & cond)
+    cell = [(pl.col("x") // cell_size).alias("cx"), (pl.col("y") // cell_size).alias("cy")]
+    t = pl.col("occurred_from")
+    return tuple(
+        pl.collect_all(
+            [
+                now.group_by(cell).len(),
+                earlier.group_by(cell).len(),
+                now.group_by(t.dt.weekday().alias("d"), t.dt.hour().alias("h")).len(),
+                now.group_by("area_id").len(),
+                before.group_by("area_id").len(),
+            ]
+        )
+    )
+
+
+def interactions(
+    frame: pl.DataFrame,
+    areas: pl.DataFrame | None = None,
+    places: pl.DataFrame | None = None,
+    *,
+    today: dt.date | None = None,
+    repeat: int = 5,
+) -> dict[str, object]:
+    """Time each of the page's interactions against its floor; the map payload in bytes.
+
+    Parameters
+    ----------
+    frame
+        The incident frame (``queries.incidents()``), as the page holds it in its cache.
+    areas, places
+        ``queries.areas()`` and the critical places; read from the database when omitted.
+    today
+        Defaults to ``config.today()``.
+
+    Returns
+    -------
+    dict
+        ``rows``; per interaction ``server`` and ``floor`` (min and median ms) and
+        ``ratio`` (median over median); ``study_area_ms`` (building a grid mask, cached by
+        the page per cell size and area choice); ``map`` with the deck build time, feature
+        count and payload bytes per cell size.
+    """
+    if areas is None:
+        from ostan_dash.store import queries
+
+        areas = queries.areas()
+    if places is None:
+        from ostan_dash.store.places import places as read_places
+
+        places = read_places(critical_only=True)
+    today = today or config.today()
+    frame = frame.rechunk()
+    studies = {s: ac.study_area(areas, cell_size=s) for s in ac.CELL_SIZES}
+    out: dict[str, object] = {"rows": frame.height, "interactions": {}}
+    for name, (f, cell) in INTERACTIONS.items():
+        server = _timed(
+            lambda f=f, c=cell: server_side(frame, areas, f, studies[c], today=today), repeat
+        )
+        base = _timed(lambda f=f, c=cell: floor(frame, f, cell_size=c, today=today), repeat)
+        out["interactions"][name] = {
+            "server": server,
+            "floor": base,
+            "ratio": round(server["median_ms"] / max(base["median_ms"], 1e-6), 2),
+        }
+    out["study_area_ms"] = {
+        str(s): _timed(lambda s=s: ac.study_area(areas, cell_size=s), 3) for s in ac.CELL_SIZES
+    }
+    maps_out = {}
+    for cell in ac.CELL_SIZES:
+        res = server_side(frame, areas, BASE, studies[cell], today=today)
+        now = flt.apply(frame, BASE, today=today)
+
+        def build(res=res, now=now, cell=cell):
+            deck, _ = maps.hotspot_deck(areas, res.grid, cell_size=cell, points=now, places=places)
+            return deck.to_json()
+
+        deck, omitted = maps.hotspot_deck(
+            areas, res.grid, cell_size=cell, points=now, places=places
+        )
+        maps_out[str(cell)] = {
+            "build_and_json": _timed(build, 3),
+            "features": maps.feature_count(deck),
+            "omitted_cells": omitted,
+            "payload_bytes": maps.deck_payload_bytes(deck),
+        }
+    out["map"] = maps_out
+    return out

@@ -1,0 +1,464 @@
+"""pydeck maps built by plain functions (testable without a browser).
+
+No base map tiles (the product runs without internet): area boundaries are always drawn so the
+map reads on its own. Grid cells are squares in SWEREF 99 TM, sent to the browser as polygons in
+WGS 84 (corners transformed with pyproj, vectorised). Tooltips are rendered by the browser as
+HTML, so every text placed in them is escaped here (``html.escape``) and nothing else is
+interpolated. At most :data:`MAX_FEATURES` features go to the browser.
+
+Colours are colour-blind safe: hot and cold spots use the two ends of ColorBrewer's diverging
+RdBu scheme (Brewer 2003), kernel density the viridis ramp, places black on white.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from functools import cache
+
+import numpy as np
+import polars as pl
+import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+from pyproj import Transformer
+
+MAX_FEATURES = 50_000
+"""Never send more features than this to the browser (cells, points, places and areas)."""
+MAX_POINTS = 2_000
+"""Incidents are drawn as points only when there are at most this many."""
+
+HOT = (178, 24, 43)  # RdBu, darkest red
+COLD = (33, 102, 172)  # RdBu, darkest blue
+NOT_SIGNIFICANT = (150, 150, 150)
+AREA_LINE = (40, 40, 40)
+GROUND = (244, 243, 238)
+POINT = (20, 20, 20)
+VIRIDIS = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
+
+CLASS_LABELS = {
+    "hot": "Het punkt",
+    "cold": "Kall punkt",
+    "ns": "Ej signifikant",
+}
+PLACE_KINDS = {
+    "skola": "Skola",
+    "forskola": "Förskola",
+    "centrum": "Centrum",
+    "resecentrum": "Resecentrum",
+    "vard": "Vård",
+    "aldreboende": "Äldreboende",
+    "polisstation": "Polisstation",
+    "kopcentrum": "Köpcentrum",
+    "fritidsgard": "Fritidsgård",
+    "idrottsplats": "Idrottsplats",
+    "park": "Park",
+    "busshallplats": "Busshållplats",
+    "annan": "Annan plats",
+}
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON has no indentation.
+
+    pydeck serialises with ``indent=2`` and sorted keys, which for polygon data means one
+    line, deeply indented, per coordinate: about three times the bytes and the slow pure-Python
+    JSON encoder. ``st.pydeck_chart`` sends ``to_json()`` as it is, so the compact form is what
+    reaches the browser. Same content, same keys (camelCase via pydeck's own serialiser).
+    """
+
+    def to_json(self) -> str:
+        return json.dumps(self, default=default_serialize, separators=(",", ":"))
+
+
+@cache
+def _to_wgs84() -> Transformer:
+    return Transformer.from_crs(3006, 4326, always_xy=True)
+
+
+def to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """SWEREF 99 TM metres → WGS 84 longitude, latitude (vectorised)."""
+    lon, lat = _to_wgs84().transform(np.asarray(x, float), np.asarray(y, float))
+    return np.asarray(lon), np.asarray(lat)
+
+
+def _num(value: float | int | None, decimals: int = 0) -> str:
+    from ostan_dash.ui import fmt
+
+    return fmt.number(value, decimals)
+
+
+def cell_polygons(x0: np.ndarray, y0: np.ndarray, cell_size: float) -> list[list[list[float]]]:
+    """Square cells given by their SWEREF lower-left corners as WGS 84 rings (4 corners).
+
+    Coordinates are rounded to 6 decimals (about 0.1 m), which keeps the payload small.
+    """
+    x0 = np.asarray(x0, float)
+    y0 = np.asarray(y0, float)
+    xs = np.stack([x0, x0 + cell_size, x0 + cell_size, x0], axis=1)
+    ys = np.stack([y0, y0, y0 + cell_size, y0 + cell_size], axis=1)
+    lon, lat = to_lonlat(xs.ravel(), ys.ravel())
+    ring = np.stack([np.round(lon, 6), np.round(lat, 6)], axis=1).reshape(-1, 4, 2)
+    return ring.tolist()
+
+
+def cells_for_browser(grid: pl.DataFrame, *, budget: int) -> tuple[pl.DataFrame, int]:
+    """The cells worth drawing, at most `budget` of them.
+
+    Empty, non-significant cells are not drawn (the background is the study area itself).
+    When more remain than `budget`, significant cells are kept first, then the cells with
+    most incidents; the number left out is returned so the page can say so.
+
+    Returns
+    -------
+    (frame, omitted)
+    """
+    drawn = grid.filter((pl.col("count") > 0) | (pl.col("class") != "ns"))
+    if drawn.height <= budget:
+        return drawn, 0
+    ranked = drawn.with_columns(_sig=(pl.col("class") != "ns").cast(pl.Int8)).sort(
+        ["_sig", "count"], descending=[True, True]
+    )
+    return ranked.head(budget).drop("_sig"), drawn.height - budget
+
+
+def area_layer(areas: pl.DataFrame, *, highlight: tuple[str, ...] = ()) -> pdk.Layer:
+    """Area boundaries on a light ground as a GeoJSON layer (always drawn; chosen areas with a
+    thicker line).
+
+    Each feature carries only an escaped tooltip text, never the raw name.
+    """
+    features = []
+    for code, name, pop, text in areas.select(
+        "code", "name", "population", "geojson_wgs84"
+    ).iter_rows():
+        if not text:
+            continue
+        tip = f"<b>{html.escape(str(name))}</b><br/>{_num(pop)} invånare"
+        chosen = code in highlight
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(text),
+                "tooltip": tip,
+                "properties": {"tooltip": tip, "width": 4 if chosen else 1.5},
+            }
+        )
+    return pdk.Layer(
+        "GeoJsonLayer",
+        id="omraden",
+        data={"type": "FeatureCollection", "features": features},
+        stroked=True,
+        filled=True,
+        # Opaque light ground: without base tiles the canvas behind is dark, and the
+        # municipality must read as land with dark boundaries on it.
+        get_fill_color=list(GROUND),
+        get_line_color=list(AREA_LINE),
+        get_line_width="properties.width",
+        # A plain string would become a deck.gl accessor expression ("@@=pixels").
+        line_width_units=pdk.types.String("pixels"),
+        pickable=True,
+    )
+
+
+def hotspot_layer(grid: pl.DataFrame, *, cell_size: float) -> pdk.Layer:
+    """Grid cells coloured by their Gi* class: hot red, cold blue, not significant grey.
+
+    `grid` is (a subset of) :func:`analysis.areas_compare.hotspot_grid`'s output.
+    """
+    if grid.is_empty():
+        data: list[dict] = []
+    else:
+        polys = cell_polygons(grid["x0"].to_numpy(), grid["y0"].to_numpy(), cell_size)
+        colours = {
+            "hot": [*HOT, 200],
+            "cold": [*COLD, 200],
+            "ns": [*NOT_SIGNIFICANT, 70],
+        }
+        data = [
+            {
+                "polygon": poly,
+                "color": colours.get(cls, colours["ns"]),
+                "tooltip": (
+                    f"<b>{html.escape(CLASS_LABELS.get(cls, cls))}</b><br/>"
+                    f"{_num(count)} händelser i rutan ({_num(cell_size)} × {_num(cell_size)} m)"
+                    f"<br/>Gi* z = {_num(z, 2) if z is not None and math.isfinite(z) else '–'}"
+                ),
+            }
+            for poly, cls, count, z in zip(
+                polys,
+                grid["class"].to_list(),
+                grid["count"].to_list(),
+                grid["z"].to_list(),
+                strict=True,
+            )
+        ]
+    return pdk.Layer(
+        "PolygonLayer",
+        id="hotspots",
+        data=data,
+        get_polygon="polygon",
+        get_fill_color="color",
+        get_line_color=[255, 255, 255, 120],
+        line_width_min_pixels=0.5,
+        stroked=True,
+        filled=True,
+        pickable=True,
+    )
+
+
+def density_layer(density: pl.DataFrame, *, cell_size: float, budget: int) -> pdk.Layer:
+    """Kernel density as cells on the viridis ramp (five classes of the non-zero density).
+
+    Cells below 5 % of the maximum are not drawn; at most `budget` cells (the densest).
+    """
+    data: list[dict] = []
+    if not density.is_empty():
+        top = float(density["density"].max() or 0.0)
+        if top > 0:
+            keep = (
+                density.filter(pl.col("density") >= 0.05 * top)
+                .sort("density", descending=True)
+                .head(budget)
+            )
+            polys = cell_polygons(keep["x0"].to_numpy(), keep["y0"].to_numpy(), cell_size)
+            level = np.minimum((keep["density"].to_numpy() / top * 5).astype(int), 4)
+            data = [
+                {
+                    "polygon": poly,
+                    "color": [*VIRIDIS[lv], 120],
+                    "tooltip": f"Täthet: {_num(d, 0)} händelser per km²",
+                }
+                for poly, lv, d in zip(
+                    polys, level.tolist(), keep["density"].to_list(), strict=True
+                )
+            ]
+    return pdk.Layer(
+        "PolygonLayer",
+        id="tathet",
+        data=data,
+        get_polygon="polygon",
+        get_fill_color="color",
+        stroked=False,
+        filled=True,
+        pickable=True,
+    )
+
+
+def points_layer(frame: pl.DataFrame, *, labels: dict[str, str] | None = None) -> pdk.Layer:
+    """Incidents as small dots (only when few: the page checks :data:`MAX_POINTS`).
+
+    Tooltip: the category label (escaped) and the local start time.
+    """
+    pts = frame.filter(pl.col("x").is_not_null() & pl.col("y").is_not_null())
+    data: list[dict] = []
+    if pts.height:
+        lon, lat = to_lonlat(pts["x"].to_numpy(), pts["y"].to_numpy())
+        labels = labels or {}
+        cats = pts["category"].cast(pl.Utf8).to_list()
+        srcs = pts["source"].cast(pl.Utf8).to_list()
+        times = pts["occurred_from"].dt.strftime("%Y-%m-%d %H:%M").to_list()
+        data = [
+            {
+                "position": [round(float(a), 6), round(float(b), 6)],
+                "tooltip": f"{html.escape(labels.get(f'{s}:{c}', str(c)))}<br/>{html.escape(t or '')}",
+            }
+            for a, b, c, s, t in zip(lon, lat, cats, srcs, times, strict=True)
+        ]
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id="handelser",
+        data=data,
+        get_position="position",
+        get_fill_color=[*POINT, 200],
+        get_radius=12,
+        radius_min_pixels=2,
+        radius_max_pixels=5,
+        pickable=True,
+    )
+
+
+def places_layer(places: pl.DataFrame) -> pdk.Layer:
+    """Critical objects (schools, preschools, centre, travel centre …): white dots with a
+    black ring, tooltip with the escaped name and kind."""
+    data: list[dict] = []
+    if places.height:
+        data = [
+            {
+                "position": [round(float(lon), 6), round(float(lat), 6)],
+                "tooltip": f"<b>{html.escape(str(name))}</b><br/>"
+                f"{html.escape(PLACE_KINDS.get(kind, str(kind)))}",
+            }
+            for name, kind, lon, lat in places.select("name", "kind", "lon", "lat").iter_rows()
+        ]
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id="platser",
+        data=data,
+        get_position="position",
+        get_fill_color=[255, 255, 255, 255],
+        get_line_color=[0, 0, 0, 255],
+        stroked=True,
+        line_width_min_pixels=2,
+        get_radius=40,
+        radius_min_pixels=5,
+        radius_max_pixels=10,
+        pickable=True,
+    )
+
+
+def view_for(areas: pl.DataFrame, *, codes: tuple[str, ...] = ()) -> pdk.ViewState:
+    """A view that frames the chosen areas (all when none), for a map about 900 px wide."""
+    chosen = areas.filter(pl.col("code").is_in(list(codes))) if codes else areas
+    lons, lats = [], []
+    for text in chosen["geojson_wgs84"].to_list():
+        if not text:
+            continue
+        coords = np.asarray(_flatten_coords(json.loads(text)["coordinates"]), float)
+        lons.append(coords[:, 0])
+        lats.append(coords[:, 1])
+    if not lons:
+        return pdk.ViewState(longitude=17.64, latitude=59.86, zoom=10)
+    lon = np.concatenate(lons)
+    lat = np.concatenate(lats)
+    lat_c = float((lat.min() + lat.max()) / 2)
+    width_m = (lon.max() - lon.min()) * 111_320 * math.cos(math.radians(lat_c))
+    height_m = (lat.max() - lat.min()) * 110_540
+    span = max(width_m, height_m * 1.6, 500.0)
+    zoom = math.log2(156_543 * math.cos(math.radians(lat_c)) * 900 / span)
+    return pdk.ViewState(
+        longitude=float((lon.min() + lon.max()) / 2),
+        latitude=lat_c,
+        zoom=round(min(max(zoom, 8), 17), 2),
+    )
+
+
+def _flatten_coords(c) -> list[list[float]]:
+    if c and isinstance(c[0], (int, float)):
+        return [c]
+    out: list[list[float]] = []
+    for part in c:
+        out.extend(_flatten_coords(part))
+    return out
+
+
+def hotspot_deck(
+    areas: pl.DataFrame,
+    grid: pl.DataFrame,
+    *,
+    cell_size: float,
+    points: pl.DataFrame | None = None,
+    places: pl.DataFrame | None = None,
+    density: pl.DataFrame | None = None,
+    codes: tuple[str, ...] = (),
+    point_labels: dict[str, str] | None = None,
+    max_features: int = MAX_FEATURES,
+) -> tuple[pdk.Deck, int]:
+    """The map of Karta och tider: areas, optional density, hot-spot grid, points, places.
+
+    Parameters
+    ----------
+    areas
+        ``queries.areas()`` (outlines drawn for all areas, the chosen ones thicker).
+    grid
+        :func:`analysis.areas_compare.hotspot_grid` output.
+    cell_size
+        Cell side, metres.
+    points
+        Incidents to draw as points; not drawn when more than :data:`MAX_POINTS`.
+    places
+        Critical objects with name, kind, lon, lat.
+    density
+        :func:`analysis.areas_compare.density_grid` output, drawn under the grid.
+    codes
+        Chosen area codes (the view frames them).
+    max_features
+        Total feature budget; grid cells are cut to fit (:func:`cells_for_browser`).
+
+    Returns
+    -------
+    (pydeck.Deck, omitted_cells)
+    """
+    layers = []
+    fixed = areas.height + (places.height if places is not None else 0)
+    show_points = points is not None and 0 < points.height <= MAX_POINTS
+    if show_points:
+        fixed += points.height
+    budget = max(max_features - fixed, 0)
+    density_budget = budget // 3 if density is not None else 0
+    cells, omitted = cells_for_browser(grid, budget=budget - density_budget)
+    layers.append(area_layer(areas, highlight=codes))
+    if density is not None:
+        layers.append(density_layer(density, cell_size=cell_size, budget=density_budget))
+    layers.append(hotspot_layer(cells, cell_size=cell_size))
+    if show_points:
+        layers.append(points_layer(points, labels=point_labels))
+    if places is not None:
+        layers.append(places_layer(places))
+    deck = CompactDeck(
+        layers=layers,
+        initial_view_state=view_for(areas, codes=codes),
+        map_provider=None,
+        map_style=None,
+        tooltip={
+            "html": "{tooltip}",
+            "style": {"backgroundColor": "white", "color": "black", "fontSize": "14px"},
+        },
+    )
+    return deck, omitted
+
+
+def feature_count(deck: pdk.Deck) -> int:
+    """Number of features the deck sends to the browser (rows of every layer's data)."""
+    n = 0
+    for layer in deck.layers:
+        data = layer.data
+        if isinstance(data, dict) and "features" in data:
+            n += len(data["features"])
+        elif data is not None:
+            n += len(data)
+    return n
+
+
+def deck_payload_bytes(deck: pdk.Deck) -> int:
+    """Size in bytes of the deck's JSON as sent to the browser (UTF-8)."""
+    return len(deck.to_json().encode("utf-8"))
+
+
+def legend_html(*, cell_size: float, density: bool = False, alpha: float = 0.05) -> str:
+    """The map's legend as HTML (static text only): what the colours mean."""
+
+    def swatch(rgb, label, *, ring: bool = False) -> str:
+        style = (
+            "display:inline-block;width:14px;height:14px;margin-right:6px;vertical-align:middle;"
+            f"background:rgb{tuple(rgb)};"
+            + ("border:2px solid black;border-radius:50%;" if ring else "border:1px solid #555;")
+        )
+        return f'<span style="{style}"></span>{html.escape(label)}'
+
+    items = [
+        swatch(HOT, "Het punkt: signifikant fler händelser i rutan och grannrutorna"),
+        swatch(COLD, "Kall punkt: signifikant färre"),
+        swatch((205, 205, 205), "Ej signifikant (ruta med händelser)"),
+        swatch((255, 255, 255), "Kritiskt objekt (skola, förskola, centrum …)", ring=True),
+        swatch(AREA_LINE, "Områdesgräns"),
+    ]
+    if density:
+        items.append(
+            "Täthet (kärnskattning): "
+            + "".join(
+                f'<span style="display:inline-block;width:18px;height:12px;background:rgb{c}"></span>'
+                for c in VIRIDIS
+            )
+            + " låg → hög"
+        )
+    note = (
+        f"Rutor {int(cell_size)} × {int(cell_size)} m i SWEREF 99 TM. Getis-Ord Gi* med "
+        f"rutan och dess åtta grannar; signifikans efter Benjamini–Hochberg-korrektion "
+        f"(falsk upptäcktsandel {int(alpha * 100)} %)."
+    )
+    return (
+        '<div style="line-height:1.9">'
+        + "<br/>".join(items)
+        + f'<br/><span style="font-size:0.85em;color:#444">{html.escape(note)}</span></div>'
+    )

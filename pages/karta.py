@@ -1,0 +1,301 @@
+"""Karta och tider: where and when the problems are right now, is it new or growing, against what."""
+
+import polars as pl
+import streamlit as st
+
+from ostan_dash import config
+from ostan_dash.analysis import areas_compare as ac
+from ostan_dash.analysis.hottimes import hot_time_matrix
+from ostan_dash.store import places as places_store
+from ostan_dash.ui import data, export, filters, fmt, karta_charts, maps, texts, widgets
+
+DENSITY_BANDWIDTH_CELLS = 3  # kernel radius = 3 cells (300 / 750 / 1 500 m)
+
+
+@st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
+def critical_places() -> pl.DataFrame:
+    return places_store.places(critical_only=True)
+
+
+@st.cache_resource(ttl=data.TTL_SECONDS, show_spinner=False)
+def study(codes: tuple[str, ...], cell_size: int) -> ac.StudyArea:
+    return ac.study_area(data.areas(), cell_size=cell_size, codes=codes)
+
+
+def table_height(rows: int) -> int:
+    """Pixels for a table of `rows` rows: all of them up to 15, then scroll."""
+    return 38 + 35 * max(1, min(rows, 15))
+
+
+st.title("Karta och tider")
+
+incidents = data.incidents()
+areas = data.areas()
+if incidents.is_empty() or areas.is_empty():
+    st.info(texts.EMPTY_DATA)
+    st.stop()
+
+today = config.today()
+f = filters.render(incidents, areas, data.organisations(), today=today)
+area_ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
+area_names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=True))
+
+# View settings, in the URL as well -------------------------------------------------------------
+qp = st.query_params
+url_cell = int(qp.get("ruta", "250")) if qp.get("ruta", "250").isdigit() else 250
+c1, c2, c3 = st.columns([2, 1, 1])
+cell_size = (
+    c1.segmented_control(
+        "Rutstorlek",
+        ac.CELL_SIZES,
+        default=url_cell if url_cell in ac.CELL_SIZES else 250,
+        format_func=lambda s: f"{s} m",
+        key="karta_ruta",
+    )
+    or 250
+)
+show_density = c2.toggle("Visa täthetsyta", value=qp.get("tathet") == "1", key="karta_tathet")
+large = c3.toggle("Presentationsläge", value=qp.get("visning") == "stor", key="karta_visning")
+for key, value, default in (
+    ("ruta", str(cell_size), "250"),
+    ("tathet", "1" if show_density else "0", "0"),
+    ("visning", "stor" if large else "", ""),
+):
+    if value != default:
+        if qp.get(key) != value:
+            qp[key] = value
+    elif key in qp:
+        del qp[key]
+if large:
+    widgets.presentation_mode_css()
+
+bounds = f.bounds(today)
+comparison = f.comparison_bounds(today)
+earlier = ac.previous_quarter(bounds)
+st.caption(filters.describe(f, today=today, area_names=area_names))
+
+now = filters.apply(incidents, f, bounds=bounds, area_ids=area_ids)
+before = filters.apply(incidents, f, bounds=comparison, area_ids=area_ids)
+prev_q = filters.apply(incidents, f, bounds=earlier, area_ids=area_ids)
+grid_study = study(f.areas, int(cell_size))
+result = ac.karta_results(
+    now,
+    before,
+    prev_q,
+    areas,
+    grid_study,
+    days_now=filters.days_in(bounds),
+    days_before=filters.days_in(comparison),
+    days_earlier=filters.days_in(earlier),
+    codes=f.areas,
+)
+if now.is_empty():
+    st.info(
+        "Inga händelser matchar urvalet under perioden. Välj en längre period, fler kategorier "
+        "eller ta bort filter för område, organisation, veckodag eller timmar."
+    )
+
+n_hot = result.grid.filter(pl.col("class") == "hot").height
+n_cold = result.grid.filter(pl.col("class") == "cold").height
+k1, k2, k3, k4 = st.columns(4)
+k1.metric("Händelser under perioden", fmt.number(now.height))
+k2.metric("Under jämförelseperioden", fmt.number(before.height))
+k3.metric("Heta rutor", fmt.number(n_hot))
+k4.metric("Nya eller växande heta rutor", fmt.number(result.new_hotspots.height))
+
+tab_map, tab_times, tab_trend, tab_compare = st.tabs(
+    ["Karta", "Tider", "Säsong och trend", "Jämför områden"]
+)
+
+# Map -------------------------------------------------------------------------------------------
+with tab_map:
+    density = (
+        ac.density_grid(now, grid_study, bandwidth=DENSITY_BANDWIDTH_CELLS * cell_size)
+        if show_density and now.height
+        else None
+    )
+    labels = filters.category_options(incidents)
+    deck, omitted = maps.hotspot_deck(
+        areas,
+        result.grid,
+        cell_size=cell_size,
+        points=now,
+        places=critical_places(),
+        density=density,
+        codes=f.areas,
+        point_labels={k: v.rsplit(" (", 1)[0] for k, v in labels.items()},
+    )
+    left, right = st.columns([4, 1])
+    with left:
+        st.pydeck_chart(deck, height=720 if large else 560, key="karta_map")
+    with right:
+        st.markdown("**Teckenförklaring**")
+        st.html(maps.legend_html(cell_size=cell_size, density=density is not None))
+        if now.height > maps.MAX_POINTS:
+            st.caption(
+                f"Enskilda händelser visas när urvalet har högst {fmt.number(maps.MAX_POINTS)}; "
+                "nu visas bara rutorna."
+            )
+        if omitted:
+            st.caption(
+                f"{fmt.number(omitted)} rutor med få händelser och utan signifikans visas inte "
+                "(högst 50 000 objekt skickas till webbläsaren)."
+            )
+        no_xy = now.filter(pl.col("x").is_null()).height
+        if no_xy:
+            st.caption(
+                f"{fmt.number(no_xy)} händelser saknar punktläge (kända bara per område) och "
+                "finns inte i rutorna men räknas i tabellerna."
+            )
+
+    st.subheader("Nya eller växande heta rutor")
+    st.caption(
+        "Heta rutor under perioden som inte var heta de 13 veckorna före perioden "
+        f"({fmt.date(earlier[0])} – {fmt.date(earlier[1])}), eller som var heta då också men "
+        "där antalet ökat mer än slumpen förklarar (exakt Poissontest, FDR 5 %)."
+    )
+    new_hot = ac.nearest_place(result.new_hotspots, critical_places(), cell_size=cell_size)
+    if new_hot.is_empty():
+        st.info("Inga nya eller växande heta rutor under perioden.")
+    else:
+        export.table(
+            new_hot.select(
+                pl.col("status").alias("Status"),
+                pl.col("count").alias("Antal nu"),
+                pl.col("count_before").alias("Antal kvartalet före"),
+                pl.col("z").round(2).alias("Gi* z"),
+                pl.col("place").alias("Närmaste kritiska objekt"),
+                pl.col("place_m").round(0).alias("Avstånd (m)"),
+                pl.col("x0").cast(pl.Int64).alias("Ruta, öst (SWEREF)"),
+                pl.col("y0").cast(pl.Int64).alias("Ruta, nord (SWEREF)"),
+            ),
+            name=f"nya-heta-rutor-{bounds[0].isoformat()}",
+            key="new_hot",
+            height=table_height(new_hot.height),
+        )
+
+# Hot times -------------------------------------------------------------------------------------
+with tab_times:
+    hot_cells = ac.nearest_place(
+        result.grid.filter(pl.col("class") == "hot").sort("z", descending=True).head(25),
+        critical_places(),
+        cell_size=cell_size,
+    )
+    scopes: dict[str, str] = {"alla": "Hela urvalet"}
+    scopes |= {f"omrade:{c}": f"Område: {area_names[c]}" for c in (f.areas or tuple(area_names))}
+    scopes |= {
+        f"ruta:{c}:{r}": f"Het ruta {i}: {n} händelser, nära {p or '–'}"
+        for i, (c, r, n, p) in enumerate(
+            hot_cells.select("col", "row", "count", "place").iter_rows(), start=1
+        )
+    }
+    url_scope = qp.get("tider", "alla")
+    scope = st.selectbox(
+        "Visa tider för",
+        list(scopes),
+        index=list(scopes).index(url_scope) if url_scope in scopes else 0,
+        format_func=scopes.get,
+        key="karta_tider",
+    )
+    if scope != "alla":
+        qp["tider"] = scope
+    elif "tider" in qp:
+        del qp["tider"]
+    if scope.startswith("omrade:"):
+        part = now.filter(pl.col("area_id") == area_ids[scope.split(":", 1)[1]])
+        matrix = hot_time_matrix(part)
+    elif scope.startswith("ruta:"):
+        _, col, row = scope.split(":")
+        part = now.filter(ac.in_cell(grid_study, int(col), int(row)))
+        matrix = hot_time_matrix(part)
+    else:
+        part, matrix = now, result.hot_times
+    if part.is_empty():
+        st.info("Inga händelser att fördela över veckan i det här urvalet.")
+    else:
+        st.plotly_chart(
+            karta_charts.hot_times(
+                matrix,
+                title=f"Heta tider: {scopes[scope].lower() if scope == 'alla' else scopes[scope]}"
+                f" ({fmt.number(part.height)} händelser)",
+                large=large,
+            ),
+            width="stretch",
+        )
+        st.caption(
+            "Aoristisk analys (Ratcliffe 2002): en händelse med ett tidsfönster fördelas "
+            "jämnt över fönstrets timmar, så att t.ex. klotter som upptäcks på måndagsmorgonen "
+            "inte hamnar på upptäcktstiden. Svensk tid, måndag först."
+        )
+
+# Seasons and trend -----------------------------------------------------------------------------
+with tab_trend:
+    weekly = ac.weekly_comparison(now, before, bounds=bounds, comparison=comparison)
+    st.plotly_chart(
+        karta_charts.weekly_comparison(
+            weekly,
+            title="Händelser per vecka: perioden och jämförelseperioden",
+            labels=(
+                f"Perioden ({fmt.date(bounds[0])} – {fmt.date(bounds[1])})",
+                f"{filters.COMPARISONS[f.comparison]} ({fmt.date(comparison[0])} – "
+                f"{fmt.date(comparison[1])})",
+            ),
+            large=large,
+        ),
+        width="stretch",
+    )
+    all_years = filters.apply(incidents, f, period="none", area_ids=area_ids)
+    last_month_start = today.replace(day=1)
+    profile = ac.month_profile(
+        all_years.filter(pl.col("occurred_from").dt.date() < last_month_start)
+    )
+    if profile.is_empty():
+        st.info("Det finns inga hela månader med händelser i urvalet än.")
+    else:
+        st.plotly_chart(
+            karta_charts.month_profile(
+                profile.filter((pl.col("year") < today.year) | (pl.col("month") < today.month)),
+                title="Säsong: händelser per månad, år för år (hela månader)",
+                partial_year=today.year,
+                large=large,
+            ),
+            width="stretch",
+        )
+
+# Compare areas ---------------------------------------------------------------------------------
+with tab_compare:
+    st.caption(
+        f"Perioden {fmt.date(bounds[0])} – {fmt.date(bounds[1])} mot "
+        f"{fmt.date(comparison[0])} – {fmt.date(comparison[1])}. Förändringen avser antal per "
+        "dag (lika med antalet när perioderna är lika långa). Kvoten med 95 % "
+        "konfidensintervall och p-värde kommer från ett exakt betingat Poissontest; "
+        "händelser utan område räknas inte."
+    )
+    table = result.compare.with_columns(
+        verdict=pl.when(pl.col("significant") & (pl.col("ratio") > 1))
+        .then(pl.lit("Säker ökning"))
+        .when(pl.col("significant") & (pl.col("ratio") < 1))
+        .then(pl.lit("Säker minskning"))
+        .otherwise(pl.lit("Ingen säker förändring"))
+    )
+    export.table(
+        table.select(
+            pl.col("name").alias("Område"),
+            pl.col("count").alias("Antal"),
+            pl.col("count_before").alias("Antal jämförelseperiod"),
+            pl.col("per_1000").round(2).alias("Per 1 000 inv."),
+            pl.col("change_pct").round(0).alias("Förändring %"),
+            pl.col("ratio").round(2).alias("Kvot"),
+            pl.col("ci_low").round(2).alias("95 % KI, nedre"),
+            pl.col("ci_high").round(2).alias("95 % KI, övre"),
+            pl.col("p_value").round(3).alias("p-värde"),
+            pl.col("verdict").alias("Bedömning"),
+        ),
+        name=f"jamfor-omraden-{bounds[0].isoformat()}",
+        key="compare",
+        height=table_height(table.height),
+        column_config={
+            "Per 1 000 inv.": st.column_config.NumberColumn(format="%.2f"),
+            "Förändring %": st.column_config.NumberColumn(format="%+.0f %%"),
+        },
+    )

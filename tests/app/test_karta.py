@@ -1,0 +1,155 @@
+"""Karta och tider renders for every period preset and for filters from the URL; its
+compare-areas table equals independent SQL counts."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from ostan_dash import config
+from ostan_dash.ui.filters import PRESETS, Filters
+
+pytestmark = [pytest.mark.app, pytest.mark.db]
+
+PAGE = "pages/karta.py"
+
+# Counted straight from the tables: EST reports and police crimes by local start date.
+AREA_SQL = """
+SELECT a.code, count(i.area_id) AS n
+FROM areas a
+LEFT JOIN (
+    SELECT area_id, occurred_from, 'est' AS source, category FROM incidents
+    UNION ALL
+    SELECT area_id, occurred_from, 'polis', crime_group FROM police_crimes
+) i ON i.area_id = a.id
+   AND (i.occurred_from AT TIME ZONE 'Europe/Stockholm')::date BETWEEN :a AND :b
+   AND (CAST(:source AS text) IS NULL OR i.source = :source)
+   AND (CAST(:category AS text) IS NULL OR i.category = :category)
+GROUP BY a.code
+"""
+
+
+def open_page(as_role, params: dict | None = None, role: str = "analytiker"):
+    at = as_role(role)
+    at.switch_page(PAGE)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def compare_table(at):
+    for df in at.dataframe:
+        value = df.value
+        if "Antal jämförelseperiod" in value.columns:
+            return value
+    raise AssertionError("no compare table on the page")
+
+
+def sql_counts(db, first, last, *, source=None, category=None) -> dict[str, int]:
+    rows = db.execute(
+        sa.text(AREA_SQL),
+        {"a": first, "b": last, "source": source, "category": category},
+    ).all()
+    return {code: n for code, n in rows}
+
+
+def area_names(db) -> dict[str, str]:
+    return dict(db.execute(sa.text("SELECT name, code FROM areas")).all())
+
+
+@pytest.mark.parametrize("preset", [p for p in PRESETS if p != "eget"])
+def test_every_preset_renders_with_its_counts(as_role, db, preset):
+    at = open_page(as_role, {"period": preset})
+    assert at.title[0].value == "Karta och tider"
+    f = Filters(preset=preset)
+    a, b = f.bounds(config.today())
+    c, d = f.comparison_bounds(config.today())
+    table = compare_table(at)
+    names = area_names(db)
+    now = sql_counts(db, a, b)
+    before = sql_counts(db, c, d)
+    got = {names[n]: int(v) for n, v in zip(table["Område"], table["Antal"], strict=True)}
+    got_before = {
+        names[n]: int(v)
+        for n, v in zip(table["Område"], table["Antal jämförelseperiod"], strict=True)
+    }
+    assert got == now
+    assert got_before == before
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Händelser under perioden"].replace("\u00a0", "") == str(
+        sum(now.values()) + _without_area(db, a, b)
+    )
+
+
+def _without_area(db, a, b) -> int:
+    return db.execute(
+        sa.text(
+            "SELECT (SELECT count(*) FROM incidents WHERE area_id IS NULL AND "
+            "(occurred_from AT TIME ZONE 'Europe/Stockholm')::date BETWEEN :a AND :b) + "
+            "(SELECT count(*) FROM police_crimes WHERE area_id IS NULL AND "
+            "(occurred_from AT TIME ZONE 'Europe/Stockholm')::date BETWEEN :a AND :b)"
+        ),
+        {"a": a, "b": b},
+    ).scalar_one()
+
+
+def test_custom_interval_and_filters_from_the_url(as_role, db):
+    params = {
+        "period": "eget",
+        "fran": "2026-01-01",
+        "till": "2026-03-31",
+        "jfr": "forra_aret",
+        "kalla": "est",
+        "kategori": ["est:skadegorelse"],
+    }
+    at = open_page(as_role, params)
+    f = Filters.from_query_params(params)
+    assert f.preset == "eget"
+    a, b = f.bounds(config.today())
+    c, d = f.comparison_bounds(config.today())
+    table = compare_table(at)
+    names = area_names(db)
+    assert {
+        names[n]: int(v) for n, v in zip(table["Område"], table["Antal"], strict=True)
+    } == sql_counts(db, a, b, source="est", category="skadegorelse")
+    assert {
+        names[n]: int(v)
+        for n, v in zip(table["Område"], table["Antal jämförelseperiod"], strict=True)
+    } == sql_counts(db, c, d, source="est", category="skadegorelse")
+    # The widgets show what the URL said, and the URL still says it after the run.
+    assert at.selectbox(key="f_period").value == "eget"
+    assert at.radio(key="f_kalla").value == "est"
+    assert at.query_params["kategori"] in ("est:skadegorelse", ["est:skadegorelse"])
+
+
+def test_area_filter_limits_the_table_and_map(as_role, db):
+    code = db.execute(sa.text("SELECT code FROM areas ORDER BY code LIMIT 1")).scalar_one()
+    at = open_page(as_role, {"omrade": [code], "ruta": "100", "dag": ["6", "7"], "timmar": "18-23"})
+    table = compare_table(at)
+    assert len(table) == 1
+    assert at.multiselect(key="f_omrade").value == [code]
+    assert at.multiselect(key="f_dag").value == [6, 7]
+    assert at.query_params["ruta"] in ("100", ["100"])
+
+
+def test_presentation_mode_and_density_from_the_url(as_role):
+    at = open_page(as_role, {"visning": "stor", "tathet": "1", "period": "kvartal"})
+    assert at.toggle(key="karta_visning").value is True
+    assert at.toggle(key="karta_tathet").value is True
+    css = [m.value for m in at.markdown if "stSidebar" in m.value]
+    assert css, "presentation mode CSS missing"
+
+
+@pytest.mark.parametrize("role", ["rapportor", "lasare"])
+def test_every_role_may_open_it(as_role, role):
+    at = open_page(as_role, role=role)
+    assert at.title[0].value == "Karta och tider"
+
+
+def test_nothing_matches_gives_guidance_not_an_error(as_role):
+    at = open_page(as_role, {"period": "eget", "fran": "2001-01-01", "till": "2001-01-07"})
+    assert any("Inga händelser matchar urvalet" in i.value for i in at.info)
+    assert all(int(n) == 0 for n in compare_table(at)["Antal"])

@@ -1,0 +1,58 @@
+"""Karta och tider in headless Chromium: the map draws, and a deep link with filters survives a
+reload."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import login, shot
+
+pytestmark = pytest.mark.e2e
+
+DEEP = "/karta?period=kvartal&kalla=est&ruta=500&dag=6&dag=7"
+
+
+def _logged_in(page, server: str, username: str) -> None:
+    """Log in and wait until the session cookie is stored (it is set by a component after
+    the first page has drawn), so that a new address keeps the login."""
+    login(page, server, username)
+    page.get_by_role("heading", name="Översikt").wait_for()
+    for _ in range(100):
+        if page.context.cookies():
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError("no session cookie after login")
+
+
+def _wait_for_map(page) -> None:
+    page.get_by_role("heading", name="Karta och tider").wait_for()
+    # deck.gl draws into a canvas once the map element has its data.
+    page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for()
+    page.get_by_text("Teckenförklaring").wait_for()
+    page.wait_for_timeout(1500)  # let deck.gl paint before the screenshot
+
+
+def test_map_page_draws_and_deep_link_survives_reload(server, page):
+    _logged_in(page, server, "analytiker")
+    page.goto(server + DEEP)
+    _wait_for_map(page)
+    assert "period=kvartal" in page.url and "ruta=500" in page.url
+    # The caption under the title states the period in force.
+    page.get_by_text("Senaste kvartalet (").first.wait_for()
+    path = shot(page, "karta-analytiker")
+    assert path.stat().st_size > 30_000
+
+    page.reload()
+    _wait_for_map(page)
+    assert "period=kvartal" in page.url and "kalla=est" in page.url and "dag=6" in page.url
+    page.get_by_text("Senaste kvartalet (").first.wait_for()
+    assert page.get_by_role("heading", name="Översikt").count() == 0
+    shot(page, "karta-efter-omladdning")
+
+
+def test_presentation_mode_hides_the_sidebar(server, page):
+    _logged_in(page, server, "lasare")
+    page.goto(server + "/karta?visning=stor")
+    _wait_for_map(page)
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    shot(page, "karta-presentation")
