@@ -73,6 +73,12 @@ def bench_scale(scale: float, progress: Callable[[str], None]) -> dict[str, obje
             warm = timed(lambda: oversikt_aggregation(frame, week))
             floor = timed(lambda: oversikt_aggregation(floor_frame(frame), week))
             read = timed(queries.incidents, repeat=3)
+            progress(f"Skala {scale}: Karta och tider …")
+            from ostan_dash import bench_areas, bench_karta
+
+            karta = bench_karta.interactions(frame)
+            progress(f"Skala {scale}: Områden och Trygghetsundersökning …")
+            areas = bench_areas.interactions()
         finally:
             os.environ.pop("OSTAN_DATABASE", None)
             store.dispose()
@@ -89,6 +95,8 @@ def bench_scale(scale: float, progress: Callable[[str], None]) -> dict[str, obje
                 "ratio_cold_to_floor": round(cold["median_ms"] / floor["median_ms"], 2),
                 "ratio_cached_to_floor": round(warm["median_ms"] / floor["median_ms"], 2),
             },
+            "karta": karta,
+            "omraden_trygghet": areas,
         }
     finally:
         store.dispose()
@@ -96,7 +104,11 @@ def bench_scale(scale: float, progress: Callable[[str], None]) -> dict[str, obje
 
 
 def run(
-    *, scales: list[float], output: str, progress: Callable[[str], None] = print
+    *,
+    scales: list[float],
+    output: str,
+    import_rows: int = 100_000,
+    progress: Callable[[str], None] = print,
 ) -> dict[str, object]:
     """Benchmark every scale and write the JSON report to ``output``."""
     if not config.uses_local_cluster():
@@ -111,6 +123,11 @@ def run(
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "scales": [bench_scale(s, progress) for s in scales],
     }
+    if import_rows:
+        from ostan_dash.ingest.bench import police_extract_throughput
+
+        progress(f"Import av ett polisutdrag med {import_rows} rader …")
+        result["import"] = police_extract_throughput(import_rows)
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2))

@@ -164,7 +164,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from ostan_dash import bench
 
-    result = bench.run(scales=args.scales, output=args.output, progress=print)
+    result = bench.run(
+        scales=args.scales, output=args.output, import_rows=args.import_rows, progress=print
+    )
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
@@ -215,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="mät laddning och interaktioner")
     bench.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
     bench.add_argument("--output", default="var/bench.json")
+    bench.add_argument(
+        "--import-rows", type=int, default=100_000, help="rader i importmätningen (0 = hoppa över)"
+    )
     bench.set_defaults(func=cmd_bench)
     return p
 
