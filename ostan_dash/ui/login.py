@@ -16,11 +16,10 @@ COOKIE_NAME = "ostan_dash_auth"
 
 
 def _secret_cookie_key() -> str | None:
+    """``[auth] cookie_key`` from secrets.toml, if there is one."""
     try:
         return st.secrets.get("auth", {}).get("cookie_key")
-    except (FileNotFoundError, KeyError, AttributeError):
-        return None
-    except Exception:  # noqa: BLE001 - st.secrets raises its own parse errors; fall back to env
+    except Exception:  # noqa: BLE001 - no or unreadable secrets.toml: fall back to the environment
         return None
 
 
