@@ -84,6 +84,32 @@ POLICE_GROUPS: dict[str, str] = {
     "ovrigt": "Övriga brott",
 }
 
+# Kinds of areas and places: the same keys as the CHECK constraints in sql/001_schema.sql.
+AREA_KINDS: dict[str, str] = {
+    "centrum": "Centrum",
+    "resecentrum": "Resecentrum",
+    "flerbostadsomrade": "Flerbostadsområde",
+    "blandat": "Blandat",
+    "villaomrade": "Villaområde",
+    "by": "By",
+    "verksamhetsomrade": "Verksamhetsområde",
+}
+PLACE_KINDS: dict[str, str] = {
+    "skola": "Skola",
+    "forskola": "Förskola",
+    "centrum": "Centrum",
+    "resecentrum": "Resecentrum",
+    "vard": "Vård",
+    "aldreboende": "Äldreboende",
+    "polisstation": "Polisstation",
+    "kopcentrum": "Köpcentrum",
+    "fritidsgard": "Fritidsgård",
+    "idrottsplats": "Idrottsplats",
+    "park": "Park",
+    "busshallplats": "Busshållplats",
+    "annan": "Annan",
+}
+
 ROLES: dict[str, str] = {
     "admin": "Administratör",
     "analytiker": "Analytiker",

@@ -62,30 +62,6 @@ KINDS: dict[str, str] = {
 PROBLEM_SCHEMA = {"rad": pl.Int64, "falt": pl.Utf8, "orsak": pl.Utf8, "varde": pl.Utf8}
 MAX_WINDOW_DAYS_INCIDENT = 31
 
-AREA_KINDS: dict[str, str] = {
-    "centrum": "Centrum",
-    "resecentrum": "Resecentrum",
-    "flerbostadsomrade": "Flerbostadsområde",
-    "blandat": "Blandat",
-    "villaomrade": "Villaområde",
-    "by": "By",
-    "verksamhetsomrade": "Verksamhetsområde",
-}
-PLACE_KINDS: dict[str, str] = {
-    "skola": "Skola",
-    "forskola": "Förskola",
-    "centrum": "Centrum",
-    "resecentrum": "Resecentrum",
-    "vard": "Vård",
-    "aldreboende": "Äldreboende",
-    "polisstation": "Polisstation",
-    "kopcentrum": "Köpcentrum",
-    "fritidsgard": "Fritidsgård",
-    "idrottsplats": "Idrottsplats",
-    "park": "Park",
-    "busshallplats": "Busshållplats",
-    "annan": "Annan",
-}
 CRITICAL_PLACE_KINDS = frozenset(
     {"skola", "forskola", "vard", "aldreboende", "polisstation", "centrum", "resecentrum"}
     | {"kopcentrum"}
@@ -716,7 +692,7 @@ def _areas(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
         df,
         ck,
         "kind",
-        label_lookup(AREA_KINDS, {"landsbygd": "by", "industriomrade": "verksamhetsomrade"}),
+        label_lookup(vocab.AREA_KINDS, {"landsbygd": "by", "industriomrade": "verksamhetsomrade"}),
         "områdestyp",
     )
     _required_text(df, ck, "kind")
@@ -818,7 +794,7 @@ def _places(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
         ck,
         "kind",
         label_lookup(
-            PLACE_KINDS,
+            vocab.PLACE_KINDS,
             {
                 "hallplats": "busshallplats",
                 "vardcentral": "vard",

@@ -6,6 +6,7 @@ Nothing outside ``ostan_dash.store`` opens a connection. Every statement binds i
 from __future__ import annotations
 
 import io
+import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -126,6 +127,41 @@ def execute(
         return conn.execute(sa.text(sql), dict(params or {})).rowcount
     with begin() as c:
         return c.execute(sa.text(sql), dict(params or {})).rowcount
+
+
+@contextmanager
+def transaction(conn: Connection | None = None) -> Iterator[Connection]:
+    """``conn`` itself (the caller owns its transaction) or a new transaction, committed on success."""
+    if conn is not None:
+        yield conn
+    else:
+        with begin() as c:
+            yield c
+
+
+def audit(
+    conn: Connection,
+    *,
+    username: str | None,
+    action: str,
+    entity: str | None = None,
+    entity_id: Any = None,
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """One row in the audit trail, written in the same transaction as the change it records."""
+    conn.execute(
+        sa.text(
+            "INSERT INTO audit_log (username, action, entity, entity_id, details) "
+            "VALUES (:u, :a, :e, :i, CAST(:d AS jsonb))"
+        ),
+        {
+            "u": username,
+            "a": action,
+            "e": entity,
+            "i": None if entity_id is None else str(entity_id),
+            "d": json.dumps(dict(details or {}), default=str, ensure_ascii=False),
+        },
+    )
 
 
 def scalar(

@@ -16,8 +16,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy.engine import Connection
 
-from ostan_dash.store import execute, read_frame, scalar
-from ostan_dash.store.problems import audit, transaction
+from ostan_dash.store import audit, execute, read_frame, scalar, transaction
 
 INTERVENTION_SCHEMA = {
     "intervention_id": pl.Int64,

@@ -9,49 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
 from sqlalchemy.engine import Connection
 
-from ostan_dash.store import begin, execute, read_frame, scalar
+from ostan_dash.store import audit, execute, read_frame, scalar, transaction
 from ostan_dash.store.queries import epoch_to_local
-
-
-@contextmanager
-def transaction(conn: Connection | None) -> Iterator[Connection]:
-    """``conn`` itself (the caller owns its transaction) or a new committed transaction."""
-    if conn is not None:
-        yield conn
-    else:
-        with begin() as c:
-            yield c
-
-
-def audit(
-    conn: Connection,
-    *,
-    username: str,
-    action: str,
-    entity: str,
-    entity_id: Any,
-    details: Mapping[str, Any] | None = None,
-) -> None:
-    """One row in the audit trail (same transaction as the write it records)."""
-    execute(
-        "INSERT INTO audit_log (username, action, entity, entity_id, details) "
-        "VALUES (:u, :a, :e, :i, CAST(:d AS jsonb))",
-        {
-            "u": username,
-            "a": action,
-            "e": entity,
-            "i": str(entity_id),
-            "d": json.dumps(dict(details or {}), default=str, ensure_ascii=False),
-        },
-        conn=conn,
-    )
 
 
 def setting(key: str, default: Any = None, *, conn: Connection | None = None) -> Any:

@@ -23,6 +23,8 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 from pyproj import Transformer
 
+from ostan_dash import vocab
+
 MAX_FEATURES = 50_000
 """Never send more features than this to the browser (cells, points, places and areas)."""
 MAX_POINTS = 2_000
@@ -40,21 +42,6 @@ CLASS_LABELS = {
     "hot": "Het punkt",
     "cold": "Kall punkt",
     "ns": "Ej signifikant",
-}
-PLACE_KINDS = {
-    "skola": "Skola",
-    "forskola": "Förskola",
-    "centrum": "Centrum",
-    "resecentrum": "Resecentrum",
-    "vard": "Vård",
-    "aldreboende": "Äldreboende",
-    "polisstation": "Polisstation",
-    "kopcentrum": "Köpcentrum",
-    "fritidsgard": "Fritidsgård",
-    "idrottsplats": "Idrottsplats",
-    "park": "Park",
-    "busshallplats": "Busshållplats",
-    "annan": "Annan plats",
 }
 
 
@@ -287,7 +274,7 @@ def places_layer(places: pl.DataFrame) -> pdk.Layer:
             {
                 "position": [round(float(lon), 6), round(float(lat), 6)],
                 "tooltip": f"<b>{html.escape(str(name))}</b><br/>"
-                f"{html.escape(PLACE_KINDS.get(kind, str(kind)))}",
+                f"{html.escape(vocab.PLACE_KINDS.get(kind, str(kind)))}",
             }
             for name, kind, lon, lat in places.select("name", "kind", "lon", "lat").iter_rows()
         ]
