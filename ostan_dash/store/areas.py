@@ -1,8 +1,9 @@
 """Reads and writes for the area pages: indicators, survey answers, incident counts per area,
 the analyst's thresholds (``settings``) and the quarterly focus areas (``focus_areas``).
 
-Every statement binds its parameters. Writes check the role again (the page checks it too) and
-leave a row in ``audit_log`` in the same transaction.
+Every statement binds its parameters. Writes check the role (the page checks it too), run under
+the user's database role (:func:`ostan_dash.store.as_user`, so the database checks it a third
+time) and leave a row in ``audit_log`` in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import polars as pl
 from sqlalchemy.engine import Connection
 
 from ostan_dash.config import TZ
-from ostan_dash.store import begin, copy_frame, execute, read_frame
+from ostan_dash.store import as_user, audit, copy_frame, execute, read_frame
 
 WRITER_ROLES = ("admin", "analytiker")
 SURVEY_QUESTIONS = ("unsafe_evening", "worried_crime", "avoids_going_out", "victim")
@@ -176,16 +177,14 @@ def save_setting(
     key: str,
     value: Any,
     *,
-    user_id: int | None,
+    user_id: int,
     username: str,
     role: str,
     conn: Connection | None = None,
 ) -> None:
     """Store ``value`` (JSON) under ``key``, recording who changed it in ``audit_log``."""
     _check_role(role)
-    payload = json.dumps(value, ensure_ascii=False)
-
-    def run(c: Connection) -> None:
+    with as_user(user_id, role, conn=conn) as c:
         execute(
             """
             INSERT INTO settings (key, value, updated_by, updated_at)
@@ -193,12 +192,17 @@ def save_setting(
             ON CONFLICT (key) DO UPDATE
               SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()
             """,
-            {"k": key, "v": payload, "u": user_id},
+            {"k": key, "v": json.dumps(value, ensure_ascii=False), "u": user_id},
             conn=c,
         )
-        _audit(c, username, "setting", "settings", key, {"value": value})
-
-    _in_transaction(run, conn)
+        audit(
+            c,
+            username=username,
+            action="setting",
+            entity="settings",
+            entity_id=key,
+            details={"value": value},
+        )
 
 
 # Focus areas ----------------------------------------------------------------------------------
@@ -233,7 +237,7 @@ def save_focus_areas(
     quarter_start: dt.date,
     choices: Sequence[Mapping[str, Any]],
     *,
-    user_id: int | None,
+    user_id: int,
     username: str,
     role: str,
     conn: Connection | None = None,
@@ -256,7 +260,7 @@ def save_focus_areas(
     if any(not str(c.get("rationale") or "").strip() for c in choices):
         raise ValueError("Varje fokusområde behöver en motivering.")
 
-    def run(c: Connection) -> None:
+    with as_user(user_id, role, conn=conn) as c:
         execute("DELETE FROM focus_areas WHERE quarter_start = :q", {"q": quarter_start}, conn=c)
         for ch in choices:
             execute(
@@ -274,38 +278,13 @@ def save_focus_areas(
                 },
                 conn=c,
             )
-        _audit(
+        audit(
             c,
-            username,
-            "focus_areas",
-            "focus_areas",
-            quarter_start.isoformat(),
-            {"areas": [int(ch["area_id"]) for ch in sorted(choices, key=lambda x: x["rank"])]},
+            username=username,
+            action="focus_areas",
+            entity="focus_areas",
+            entity_id=quarter_start.isoformat(),
+            details={
+                "areas": [int(ch["area_id"]) for ch in sorted(choices, key=lambda x: x["rank"])]
+            },
         )
-
-    _in_transaction(run, conn)
-
-
-def _audit(
-    conn: Connection, username: str, action: str, entity: str, entity_id: str, details: dict
-) -> None:
-    execute(
-        "INSERT INTO audit_log (username, action, entity, entity_id, details) "
-        "VALUES (:u, :a, :e, :i, CAST(:d AS jsonb))",
-        {
-            "u": username,
-            "a": action,
-            "e": entity,
-            "i": entity_id,
-            "d": json.dumps(details, ensure_ascii=False),
-        },
-        conn=conn,
-    )
-
-
-def _in_transaction(fn, conn: Connection | None) -> None:
-    if conn is not None:
-        fn(conn)
-        return
-    with begin() as c:
-        fn(c)

@@ -58,7 +58,8 @@ def weekly_trend(
     weeks_shown = sorted(series["week_start"].unique().to_list())
     step = max(1, len(weeks_shown) // 8)
     fig.update_xaxes(
-        tickvals=weeks_shown[::step], ticktext=[f"v. {d.isocalendar()[1]}" for d in weeks_shown[::step]]
+        tickvals=weeks_shown[::step],
+        ticktext=[f"v. {d.isocalendar()[1]}" for d in weeks_shown[::step]],
     )
     return _layout(fig, title=title, y_title="Antal per vecka", x_title="ISO-vecka", large=large)
 

@@ -20,6 +20,47 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/oversikt.py", "Översikt", ":material/dashboard:", ALL_ROLES, "oversikt"),
+    # Every role: reporters get feedback on where and when their reports concentrate; the page
+    # shows places and events only, no personal data.
+    PageSpec("pages/karta.py", "Karta och tider", ":material/map:", ALL_ROLES, "karta"),
+    PageSpec(
+        "pages/rapportera.py",
+        "Rapportera",
+        ":material/add_location_alt:",
+        ("admin", "analytiker", "rapportor"),
+        "rapportera",
+    ),
+    PageSpec(
+        "pages/importera.py", "Import", ":material/upload_file:", ("admin", "analytiker"), "import"
+    ),
+    PageSpec(
+        "pages/problembilder.py",
+        "Problembilder",
+        ":material/priority_high:",
+        ("admin", "analytiker", "lasare"),
+        "problembilder",
+    ),
+    PageSpec(
+        "pages/insatser.py",
+        "Insatser",
+        ":material/task_alt:",
+        ("admin", "analytiker", "lasare"),
+        "insatser",
+    ),
+    PageSpec(
+        "pages/omraden.py",
+        "Områden",
+        ":material/location_city:",
+        ("admin", "analytiker", "lasare"),
+        "omraden",
+    ),
+    PageSpec(
+        "pages/trygghet.py",
+        "Trygghetsundersökning",
+        ":material/sentiment_satisfied:",
+        ("admin", "analytiker", "lasare"),
+        "trygghet",
+    ),
 )
 
 

@@ -21,7 +21,9 @@ def kpi_delta(value: int, baseline: float) -> str:
     return text
 
 
-def kpi(container, label: str, value: int, baseline: float, *, help_text: str | None = None) -> None:
+def kpi(
+    container, label: str, value: int, baseline: float, *, help_text: str | None = None
+) -> None:
     """A metric card: the week's count and its change against the baseline mean.
 
     An increase is shown red (``inverse``): in this product more incidents is the bad direction.

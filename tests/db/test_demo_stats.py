@@ -40,13 +40,15 @@ def test_at_least_five_years_of_all_six_categories(stats):
 
 
 def test_survey_and_indicators_for_every_area_and_year(db):
-    missing = db.execute(sa.text(
-        """
+    missing = db.execute(
+        sa.text(
+            """
         SELECT count(*) FROM areas a CROSS JOIN (SELECT DISTINCT year FROM area_indicators) y
         WHERE NOT EXISTS (SELECT 1 FROM area_indicators i WHERE i.area_id = a.id AND i.year = y.year)
            OR (SELECT count(*) FROM survey_responses s WHERE s.area_id = a.id AND s.year = y.year) < 100
         """
-    )).scalar_one()
+        )
+    ).scalar_one()
     years = db.execute(sa.text("SELECT count(DISTINCT year) FROM area_indicators")).scalar_one()
     assert years >= 5
     assert missing == 0

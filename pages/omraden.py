@@ -1,0 +1,507 @@
+"""Områden: the six area criteria per area, a map, each area's profile, the protective view and
+the quarter's three focus areas."""
+
+import polars as pl
+import streamlit as st
+
+from ostan_dash import config, vocab
+from ostan_dash.analysis import areas as A
+from ostan_dash.analysis.survey import weighted_shares
+from ostan_dash.store import areas as area_store
+from ostan_dash.ui import area_data, area_maps, area_views, data, fmt, widgets
+
+user = st.session_state["user"]
+can_edit = user.role in area_store.WRITER_ROLES
+today = config.today()
+
+st.title("Områden")
+st.caption(
+    "Sex kriterier för att prioritera områden i det långsiktiga arbetet. Ett enda uppfyllt "
+    "kriterium kan räcka, och en försämring i något kriterium ska uppmärksammas direkt."
+)
+if flash := st.session_state.pop("omraden_flash", None):
+    st.success(flash)
+
+areas = data.areas()
+ind = area_data.indicators()
+if ind.is_empty() or areas.is_empty():
+    st.info(
+        "Det finns inga områdesindikatorer än. Importera årets officiella statistik per område "
+        "(sidan Import) eller ladda demodata med `make demo`."
+    )
+    st.stop()
+
+counts = area_data.incident_counts()
+try:
+    thresholds = A.Thresholds.from_json(area_data.thresholds_raw())
+except (ValueError, TypeError, AttributeError):
+    thresholds = A.DEFAULT_THRESHOLDS
+    st.warning(
+        "De sparade trösklarna kunde inte läsas; standardvärdena används. "
+        "En analytiker kan spara nya under Trösklar."
+    )
+
+long = A.criteria_long(ind, thresholds=thresholds, counts=counts)
+names = dict(zip(areas["area_id"].cast(pl.Int64).to_list(), areas["name"].to_list(), strict=True))
+labels = A.INDICATORS
+titles = area_views.column_titles(labels, A.RATES)
+years = sorted(ind["year"].unique().to_list(), reverse=True)
+
+top_left, _, top_right = st.columns([1, 2, 1])
+year = top_left.selectbox("År (officiell statistik)", years, index=0, key="omraden_ar")
+large = top_right.toggle("Presentationsläge", value=st.query_params.get("visning") == "stor")
+if large:
+    st.query_params["visning"] = "stor"
+    widgets.presentation_mode_css()
+elif "visning" in st.query_params:
+    del st.query_params["visning"]
+summary = A.area_summary(long, year=year)
+
+worse = A.worsened_criteria(long, year=year)
+if worse.height:
+    lines = []
+    for r in worse.iter_rows(named=True):
+        if r["indicator"] == "organised_crime":
+            what = "organiserad brottslighet har tillkommit"
+        else:
+            what = (
+                f"{labels[r['indicator']].lower()} ökade {fmt.number(r['change'], 1)} "
+                f"procentenheter ({fmt.percent(r['previous'], 1)} → {fmt.percent(r['value'], 1)})"
+            )
+        lines.append(f"- **{names.get(r['area_id'], r['area_id'])}**: {what}")
+    st.warning(
+        f"**Försämrat sedan {year - 1}** – metoden säger: agera nu, vänta inte tills fler "
+        "kriterier är uppfyllda.\n\n" + "\n".join(lines),
+        icon=":material/warning:",
+    )
+elif year - 1 in years:
+    st.success(f"Inget kriterium har försämrats i något område sedan {year - 1}.")
+
+# One section at a time: only what is shown is computed, and a click in the matrix or on the
+# map can open the area's profile directly.
+VIEWS = ["Kriteriematris", "Karta", "Områdesprofil", "Skyddande områden", "Fokusområden"]
+if goto := st.session_state.pop("omraden_goto", None):
+    st.session_state["omraden_vy"] = goto
+view_choice = st.radio(
+    "Visa", VIEWS, horizontal=True, key="omraden_vy", label_visibility="collapsed"
+)
+
+# The criteria matrix ------------------------------------------------------------------------------
+if view_choice == "Kriteriematris":
+    sort_options = ["Kriterier uppfyllda", *titles.values()]
+    sort_by = st.selectbox("Sortera efter", sort_options, index=0, key="omraden_sortera")
+    ordered = summary
+    if sort_by != "Kriterier uppfyllda":
+        key = next(k for k, t in titles.items() if t == sort_by)
+        by_value = long.filter((pl.col("year") == year) & (pl.col("indicator") == key)).select(
+            "area_id", "value"
+        )
+        ordered = (
+            summary.join(by_value, on="area_id", how="left")
+            .sort("value", descending=True, nulls_last=True)
+            .drop("value")
+        )
+    view = area_views.criteria_matrix(
+        long,
+        ordered,
+        year=year,
+        names=names,
+        labels=labels,
+        rates=A.RATES,
+        worsened_labels=labels,
+    )
+    st.markdown(area_views.level_legend_html(), unsafe_allow_html=True)
+    st.caption("Markera en rad för att öppna områdets profil.")
+    event = area_views.show_table(
+        view.export,
+        name=f"kriteriematris-{year}",
+        key="matris",
+        styler=view.styler,
+        height=area_views.table_height(len(view.data), max_px=820),
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    rows = event.selection.rows if event is not None else []
+    picked = ordered["area_id"][rows[0]] if rows else None
+    if picked is not None and st.session_state.get("omraden_matris_senast") != picked:
+        st.session_state["omraden_matris_senast"] = picked
+        st.session_state["omraden_profil"] = int(picked)
+        st.session_state["omraden_goto"] = "Områdesprofil"
+        st.rerun()
+
+    def _describe(key: str) -> str:
+        t = thresholds.of(key)
+        if t.mode == "relative":
+            return f"{fmt.number(t.value, 2)} × kommunens värde"
+        return f"minst {fmt.percent(t.value, 1)}"
+
+    with st.expander("Trösklar: när ett kriterium räknas som uppfyllt", expanded=False):
+        st.markdown(
+            "\n".join(f"- **{labels[k]}**: {_describe(k)}" for k in A.NUMERIC_INDICATORS)
+            + "\n- **Organiserad brottslighet**: uppfyllt när den förekommer"
+            + f"\n- **Försämring**: ökning med minst {fmt.number(thresholds.worsening_pp, 1)} "
+            "procentenheter sedan året före (organiserad brottslighet: när den tillkommer)"
+            + "\n\nKommunens värde är befolkningsviktat över alla områden samma år. Kriterium 3 "
+            "(utbildning) är uppfyllt när någon av dess två indikatorer är det. Händelser per "
+            "1 000 invånare visas som jämförelse men räknas inte som kriterier."
+        )
+        if not can_edit:
+            st.caption("Endast analytiker och administratörer kan ändra trösklarna.")
+        else:
+            with st.form("omraden_troesklar"):
+                wpp = st.number_input(
+                    "Försämring: ökning med minst (procentenheter)",
+                    min_value=0.1,
+                    max_value=50.0,
+                    value=float(thresholds.worsening_pp),
+                    step=0.5,
+                )
+                chosen: dict[str, tuple[str, float]] = {}
+                mode_text = {"relative": "× kommunens värde", "absolute": "fast gräns, %"}
+                for key in A.NUMERIC_INDICATORS:
+                    t = thresholds.of(key)
+                    m_col, v_col = st.columns(2)
+                    mode = m_col.selectbox(
+                        labels[key],
+                        list(mode_text),
+                        index=list(mode_text).index(t.mode),
+                        format_func=mode_text.get,
+                        key=f"troskel_satt_{key}",
+                    )
+                    value = v_col.number_input(
+                        f"Tröskel för {labels[key].lower()}",
+                        min_value=0.0,
+                        max_value=100.0,
+                        value=float(t.value),
+                        step=0.05,
+                        key=f"troskel_varde_{key}",
+                    )
+                    chosen[key] = (mode, value)
+                saved = st.form_submit_button("Spara trösklar", type="primary")
+            if saved:
+                if user.role not in area_store.WRITER_ROLES:
+                    st.warning("Endast analytiker och administratörer kan ändra trösklarna.")
+                else:
+                    try:
+                        new = A.Thresholds(
+                            {k: A.Threshold(m, v) for k, (m, v) in chosen.items()}, wpp
+                        )
+                        area_store.save_setting(
+                            A.SETTINGS_KEY,
+                            new.to_json(),
+                            user_id=user.id,
+                            username=user.username,
+                            role=user.role,
+                        )
+                    except ValueError as exc:
+                        st.warning(f"Trösklarna sparades inte: {exc}.")
+                    else:
+                        area_data.clear_settings()
+                        st.session_state["omraden_flash"] = "Trösklarna är sparade."
+                        st.rerun()
+
+# The map ------------------------------------------------------------------------------------------
+if view_choice == "Karta":
+    map_key = st.selectbox(
+        "Visa på kartan",
+        list(titles),
+        format_func=titles.get,
+        index=list(titles).index("pct_unsafe"),
+        key="omraden_karta_matt",
+    )
+    is_rate = map_key in A.RATES
+    unit = "per 1 000 inv." if is_rate else ("" if map_key == "organised_crime" else "%")
+    map_values = long.filter((pl.col("year") == year) & (pl.col("indicator") == map_key)).select(
+        "area_id", "value"
+    )
+    m_col, l_col = st.columns([4, 1])
+    deck = area_maps.choropleth(
+        areas,
+        map_values,
+        value_col="value",
+        label=titles[map_key],
+        unit=unit,
+        selected_area=st.session_state.get("omraden_profil"),
+    )
+    with m_col:
+        map_event = st.pydeck_chart(
+            deck,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="single-object",
+            key="omraden_karta",
+        )
+    with l_col:
+        st.markdown(
+            area_maps.legend_html(
+                area_maps.legend(map_values["value"].to_list(), unit=unit),
+                title=f"{titles[map_key]}, {year}",
+            ),
+            unsafe_allow_html=True,
+        )
+        st.caption("Mörkare färg = högre värde. Klasserna har lika många områden var.")
+    objects = (map_event.selection.get("objects", {}) if map_event is not None else {}) or {}
+    clicked = next(iter(objects.get("omraden", [])), None)
+    if clicked:
+        props = clicked.get("properties", clicked)
+        if props.get("area_id") is not None and (
+            st.session_state.get("omraden_karta_senast") != props["area_id"]
+        ):
+            st.session_state["omraden_karta_senast"] = props["area_id"]
+            st.session_state["omraden_profil"] = int(props["area_id"])
+            st.session_state["omraden_goto"] = "Områdesprofil"
+            st.rerun()
+    st.caption("Klicka på ett område för att öppna dess profil.")
+
+# The area profile ---------------------------------------------------------------------------------
+if view_choice == "Områdesprofil":
+    area_ids = summary["area_id"].to_list()
+    if st.session_state.get("omraden_profil") not in area_ids:
+        st.session_state["omraden_profil"] = area_ids[0]
+    area_id = st.selectbox(
+        "Område", area_ids, format_func=lambda i: names.get(i, str(i)), key="omraden_profil"
+    )
+    name = names.get(area_id, str(area_id))
+    row = summary.filter(pl.col("area_id") == area_id).row(0, named=True)
+    cur = long.filter((pl.col("area_id") == area_id) & (pl.col("year") == year))
+    rate = {r["indicator"]: r["value"] for r in cur.iter_rows(named=True)}
+    pop = ind.filter((pl.col("area_id") == area_id) & (pl.col("year") == year))["population"]
+    k1, k2, k3, k4 = st.columns(4)
+    k1.metric("Kriterier uppfyllda", f"{row['criteria_met']} av 6")
+    k2.metric(
+        "Försämrade kriterier",
+        str(row["n_worsened"]),
+        help=", ".join(labels[k] for k in row["worsened"]) or "Inga",
+    )
+    k3.metric("Invånare", fmt.number(pop[0] if pop.len() else None))
+    k4.metric(
+        "Händelser per 1 000 inv.",
+        fmt.number(
+            (rate.get("est_per_1000") or 0) + (rate.get("police_per_1000") or 0)
+            if "est_per_1000" in rate
+            else None,
+            1,
+        ),
+        help="EST-rapporter och polisanmälda brott under året.",
+    )
+    series = long.filter((pl.col("area_id") == area_id) & pl.col("criterion").is_not_null()).select(
+        "indicator", "year", "value", "municipal", "worsened"
+    )
+    st.plotly_chart(
+        area_views.indicator_trends(series, labels=labels, area_name=name, large=large),
+        width="stretch",
+    )
+    area_counts = counts.filter(pl.col("area_id") == area_id)
+    est_col, pol_col = st.columns(2)
+    for col, source, vocab_map, heading in (
+        (est_col, "est", vocab.CATEGORIES, "EST-rapporter per kategori"),
+        (pol_col, "polis", vocab.POLICE_GROUPS, "Polisanmälda brott per brottsgrupp"),
+    ):
+        part = (
+            area_counts.filter(
+                (pl.col("source") == source) & pl.col("year").is_in([year - 1, year])
+            )
+            .with_columns(
+                label=pl.col("category").replace_strict(vocab_map, default=pl.col("category"))
+            )
+            .select("label", "year", "n")
+        )
+        with col:
+            if part.is_empty():
+                st.info(f"Inga {heading.split(' per ')[0].lower()} i {name} {year - 1}–{year}.")
+            else:
+                st.plotly_chart(
+                    area_views.category_bars(
+                        part, year=year, title=f"{heading}, {name}", large=large
+                    ),
+                    width="stretch",
+                )
+    survey = area_data.survey_responses()
+    area_survey = survey.filter(pl.col("area_id") == area_id)
+    if area_survey.is_empty():
+        st.info(f"Trygghetsundersökningen har inga svar från {name} än.")
+    else:
+        shares = weighted_shares(
+            area_survey, by="year", answer_cols=list(area_views.SURVEY_QUESTIONS)
+        )
+        changes = A.survey_changes(shares, by=[])
+        st.plotly_chart(
+            area_views.survey_trend(
+                changes,
+                group="question",
+                names=area_views.SURVEY_QUESTIONS,
+                question_label=f"Trygghetsundersökningen i {name}",
+                large=large,
+            ),
+            width="stretch",
+        )
+        if changes["suppressed"].any():
+            st.caption("Luckor i linjerna: färre än 30 svar det året, andelen visas inte.")
+
+# Protective view ----------------------------------------------------------------------------------
+if view_choice == "Skyddande områden":
+    st.markdown(
+        "Metoden ber oss studera också områdena med **minst** brott och otrygghet: vad skyddar "
+        "dem? Här jämförs de tre områden (med minst 1 000 invånare) som har lägst index av "
+        "händelser per 1 000 invånare och andel otrygga, båda i förhållande till kommunen."
+    )
+    protective = A.protective_areas(long, year=year, populations=ind, n=3)
+    if protective.is_empty():
+        st.info("Det behövs både indikatorer och händelser för året för att jämföra områdena.")
+    else:
+        prot_ids = protective["area_id"].to_list()
+        area_views.show_table(
+            protective.select(
+                pl.col("area_id").replace_strict(names, return_dtype=pl.Utf8).alias("Område"),
+                pl.col("crime_per_1000").alias("Händelser per 1 000 inv."),
+                pl.col("pct_unsafe").alias("Otrygga, %"),
+                pl.col("index").alias("Index (1 = som kommunen)"),
+            ),
+            name=f"skyddande-omraden-{year}",
+            key="skydd_lista",
+            decimals={"Index (1 = som kommunen)": 2},
+        )
+        comparison = A.protective_comparison(
+            long, year=year, protective_ids=prot_ids, populations=ind
+        ).select(
+            pl.col("indicator").replace_strict(titles, default=pl.col("indicator")).alias("Mått"),
+            pl.col("protective").alias("Skyddande områden"),
+            pl.col("others").alias("Övriga områden"),
+            pl.col("municipal").alias("Hela kommunen"),
+            pl.col("difference").alias("Skillnad"),
+        )
+        st.subheader("Hur skiljer de sig från övriga områden?")
+        area_views.show_table(comparison, name=f"skyddande-jamforelse-{year}", key="skydd")
+        st.caption(
+            "Befolkningsviktade medelvärden. Organiserad brottslighet: andel av invånarna som bor "
+            "i ett område där den förekommer. Skillnaderna är samband, inte bevis på orsak: "
+            "använd dem som hypoteser om skyddsfaktorer att pröva."
+        )
+
+# Quarterly focus areas ----------------------------------------------------------------------------
+if view_choice == "Fokusområden":
+    quarter = A.next_quarter_start(today)
+    survey = area_data.survey_responses()
+    survey_year = int(survey["year"].max()) if survey.height else None
+    unsafety = (
+        A.survey_unsafety(survey, year=survey_year)
+        if survey_year is not None
+        else pl.DataFrame(
+            schema={"area_id": pl.Int64, "share": pl.Float64, "municipal": pl.Float64}
+        )
+    )
+    recent = area_data.recent_incident_counts(today)
+    scores = A.focus_scores(summary, trend=recent, unsafety=unsafety)
+    st.subheader(f"Förslag till fokusområden för {A.quarter_label(quarter)}")
+    w = A.FOCUS_WEIGHTS
+    window = (
+        f"{fmt.date(recent['window_start'][0])}–{fmt.date(recent['window_end'][0])}"
+        if recent.height
+        else "de senaste 91 dagarna"
+    )
+    st.markdown(
+        f"**Poäng** = {fmt.number(w.criteria, 0)} × uppfyllda kriterier "
+        f"+ {fmt.number(w.worsened, 0)} × försämrade kriterier "
+        f"+ trendpoäng + otrygghetspoäng.  \n"
+        f"*Trendpoäng*: händelser (EST och polis) {window} mot samma dagar ett år tidigare; "
+        f"1 poäng per {fmt.percent(w.trend_step * 100)} ökning, högst ±{fmt.number(w.cap, 0)}.  \n"
+        f"*Otrygghetspoäng*: andel otrygga ute på kvällen i trygghetsundersökningen "
+        f"{survey_year or '–'} mot kommunens andel; 1 poäng per {fmt.percent(w.unsafety_step * 100)} "
+        f"över, högst ±{fmt.number(w.cap, 0)}. Förslaget är ett underlag: gruppen väljer."
+    )
+    score_table = scores.select(
+        pl.col("rank").alias("Rang"),
+        pl.col("area_id").replace_strict(names, default="?", return_dtype=pl.Utf8).alias("Område"),
+        pl.col("score").alias("Poäng"),
+        pl.col("criteria_met").alias("Kriterier uppfyllda"),
+        pl.col("n_worsened").alias("Försämrade"),
+        pl.col("recent").cast(pl.Int64).alias("Händelser senaste 91 d"),
+        pl.col("earlier").cast(pl.Int64).alias("Samma period i fjol"),
+        pl.col("trend_points").alias("Trendpoäng"),
+        (pl.col("unsafe_share") * 100).alias("Otrygga, %"),
+        pl.col("unsafety_points").alias("Otrygghetspoäng"),
+    )
+    area_views.show_table(
+        score_table,
+        name=f"fokusforslag-{quarter.isoformat()}",
+        key="fokus",
+        decimals={"Poäng": 2, "Trendpoäng": 2, "Otrygghetspoäng": 2},
+    )
+
+    history = area_data.focus_areas()
+    st.subheader(f"Välj fokusområden för {A.quarter_label(quarter)}")
+    already = history.filter(pl.col("quarter_start") == quarter)
+    if already.height:
+        st.info(
+            f"Redan valda för {A.quarter_label(quarter)}: "
+            + ", ".join(already.sort("rank")["area"].to_list())
+            + ". Ett nytt val ersätter det."
+        )
+    if not can_edit:
+        st.caption("Endast analytiker och administratörer kan registrera kvartalets fokusområden.")
+    else:
+        proposal = scores["area_id"].to_list()
+        with st.form("omraden_fokus"):
+            picks = []
+            for rank in (1, 2, 3):
+                a_col, r_col = st.columns([1, 2])
+                pick = a_col.selectbox(
+                    f"Fokusområde {rank}",
+                    proposal,
+                    index=rank - 1 if len(proposal) >= rank else 0,
+                    format_func=lambda i: names.get(i, str(i)),
+                    key=f"fokus_omrade_{rank}",
+                )
+                why = r_col.text_area(
+                    f"Motivering {rank}", key=f"fokus_motivering_{rank}", height=80
+                )
+                picks.append((rank, pick, why))
+            record = st.form_submit_button("Registrera fokusområden", type="primary")
+        if record:
+            if user.role not in area_store.WRITER_ROLES:
+                st.warning("Endast analytiker och administratörer kan registrera fokusområden.")
+            else:
+                score_of = dict(
+                    zip(scores["area_id"].to_list(), scores["score"].to_list(), strict=True)
+                )
+                try:
+                    area_store.save_focus_areas(
+                        quarter,
+                        [
+                            {"area_id": a, "rank": r, "score": score_of.get(a), "rationale": t}
+                            for r, a, t in picks
+                        ],
+                        user_id=user.id,
+                        username=user.username,
+                        role=user.role,
+                    )
+                except ValueError as exc:
+                    st.warning(f"Fokusområdena registrerades inte: {exc}")
+                else:
+                    area_data.clear_settings()
+                    st.session_state["omraden_flash"] = (
+                        f"Fokusområdena för {A.quarter_label(quarter)} är registrerade."
+                    )
+                    st.rerun()
+
+    st.subheader("Tidigare kvartals fokusområden")
+    if history.is_empty():
+        st.info("Inga fokusområden är registrerade än.")
+    else:
+        area_views.show_table(
+            history.select(
+                pl.col("quarter_start")
+                .map_elements(A.quarter_label, return_dtype=pl.Utf8)
+                .alias("Kvartal"),
+                pl.col("rank").alias("Rang"),
+                pl.col("area").alias("Område"),
+                pl.col("score").alias("Poäng"),
+                pl.col("rationale").alias("Motivering"),
+                pl.col("chosen_by").alias("Vald av"),
+                pl.col("chosen_at").dt.strftime("%Y-%m-%d").alias("Datum"),
+            ),
+            name="fokusomraden",
+            key="fokus_historik",
+            decimals={"Poäng": 2},
+            height=area_views.table_height(history.height, max_px=460),
+        )

@@ -1,0 +1,48 @@
+"""Områden and Trygghetsundersökning in headless Chromium: the pages a meeting projects."""
+
+from __future__ import annotations
+
+import pytest
+
+from ostan_dash.demo import KNOWN
+from tests.e2e.conftest import login, shot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_omraden_shows_the_worsened_criterion(server, page):
+    login(page, server, "analytiker")
+    page.get_by_role("heading", name="Översikt").wait_for()
+    page.get_by_role("link", name="Områden").click()
+    page.get_by_role("heading", name="Områden").wait_for()
+    page.get_by_test_id("stAlertContentWarning").get_by_text("Försämrat sedan").wait_for()
+    page.get_by_text(KNOWN.worsened_area).first.wait_for()
+    page.wait_for_timeout(1500)  # let the data grid paint
+    path = shot(page, "omraden")
+    assert path.stat().st_size > 20_000
+    views = page.get_by_test_id("stRadio")
+    views.get_by_text("Karta", exact=True).click()
+    page.get_by_text("Mörkare färg = högre värde").wait_for()
+    page.wait_for_timeout(3000)  # WebGL paints the areas
+    shot(page, "omraden-karta")
+    views.get_by_text("Områdesprofil", exact=True).click()
+    page.get_by_text("indikatorerna år för år").first.wait_for()
+    page.wait_for_timeout(1500)
+    shot(page, "omraden-profil")
+    views.get_by_text("Fokusområden", exact=True).click()
+    page.get_by_text("Tidigare kvartals fokusområden").wait_for()
+    shot(page, "omraden-fokus")
+
+
+def test_trygghet_shows_shares_and_trends(server, page):
+    login(page, server, "lasare")
+    page.get_by_role("heading", name="Översikt").wait_for()
+    page.get_by_role("link", name="Trygghetsundersökning").click()
+    page.get_by_role("heading", name="Trygghetsundersökning").wait_for()
+    page.get_by_text("utveckling över åren").wait_for()
+    page.wait_for_timeout(2000)
+    path = shot(page, "trygghet")
+    assert path.stat().st_size > 20_000
+    page.get_by_text("mot rapporterade händelser").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    shot(page, "trygghet-handelser")

@@ -1,0 +1,419 @@
+"""Area criteria, worsening flags, focus score and protective view on a hand-made data set;
+the choropleth and matrix cells as a user sees them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+from statsmodels.stats.proportion import proportions_ztest
+
+from ostan_dash.analysis import areas as A
+from ostan_dash.analysis.survey import weighted_shares
+from ostan_dash.ui import area_maps, area_views
+
+# Three areas, two years. Populations 1 000 / 3 000 / 6 000 make the weighted means easy:
+# weights 0.1, 0.3, 0.6.
+POP = {1: 1000, 2: 3000, 3: 6000}
+
+
+def indicators(overrides: dict | None = None) -> pl.DataFrame:
+    base = {
+        # area: (unsafe, not_working, low_edu, no_grades, under18, non_voters, organised)
+        (1, 2024): (10.0, 5.0, 10.0, 10.0, 20.0, 20.0, False),
+        (2, 2024): (20.0, 10.0, 10.0, 10.0, 20.0, 20.0, False),
+        (3, 2024): (20.0, 10.0, 10.0, 10.0, 20.0, 20.0, False),
+        (1, 2025): (40.0, 5.0, 30.0, 30.0, 20.0, 20.0, True),
+        (2, 2025): (20.0, 11.9, 10.0, 10.0, 20.0, 20.0, False),
+        (3, 2025): (20.0, 10.0, 10.0, 10.0, 20.0, 20.0, False),
+    }
+    base.update(overrides or {})
+    rows = []
+    for (area, year), v in base.items():
+        rows.append(
+            {
+                "area_id": area,
+                "year": year,
+                "population": POP[area],
+                "population_under18": int(POP[area] * v[4] / 100),
+                "pct_unsafe": v[0],
+                "pct_not_working": v[1],
+                "pct_low_education": v[2],
+                "pct_no_final_grades": v[3],
+                "pct_under18": v[4],
+                "pct_non_voters": v[5],
+                "organised_crime": v[6],
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def cell(long: pl.DataFrame, area: int, year: int, indicator: str) -> dict:
+    return long.filter(
+        (pl.col("area_id") == area) & (pl.col("year") == year) & (pl.col("indicator") == indicator)
+    ).row(0, named=True)
+
+
+def test_municipal_value_is_population_weighted():
+    mun = A.municipal_values(indicators()).filter(pl.col("year") == 2025).row(0, named=True)
+    # 0.1 × 40 + 0.3 × 20 + 0.6 × 20 = 22
+    assert mun["pct_unsafe"] == pytest.approx(22.0)
+    assert mun["pct_not_working"] == pytest.approx(0.1 * 5 + 0.3 * 11.9 + 0.6 * 10)
+    assert mun["organised_crime"] == 1
+
+
+@pytest.mark.parametrize(
+    ("area", "indicator", "level", "met"),
+    [
+        pytest.param(1, "pct_unsafe", "over", True, id="40-vs-1.25x22-met"),
+        pytest.param(2, "pct_unsafe", "lagre", False, id="20-below-municipal"),
+        pytest.param(2, "pct_not_working", "hogre", False, id="11.9-above-but-under-threshold"),
+        pytest.param(1, "organised_crime", "over", True, id="organised-crime-present"),
+        pytest.param(3, "organised_crime", "lagre", False, id="organised-crime-absent"),
+    ],
+)
+def test_levels_against_relative_threshold(area, indicator, level, met):
+    long = A.criteria_long(indicators())
+    got = cell(long, area, 2025, indicator)
+    assert got["level"] == level
+    assert got["met"] is met
+
+
+@pytest.mark.parametrize(("factor", "met"), [(1.0001, True), (0.9999, False)])
+def test_threshold_boundary(factor, met):
+    # Area 1's not-working v with v = 1.25 × municipal(v) = 1.25 × (0.1 v + 0.3·11.9 + 0.6·10)
+    v = 1.25 * (0.3 * 11.9 + 0.6 * 10) / (1 - 0.125)
+    data = indicators({(1, 2025): (40.0, v * factor, 30.0, 30.0, 20.0, 20.0, True)})
+    got = cell(A.criteria_long(data), 1, 2025, "pct_not_working")
+    assert got["threshold"] == pytest.approx(v, rel=1e-3)
+    assert got["met"] is met
+
+
+def test_absolute_threshold():
+    t = A.Thresholds({"pct_unsafe": A.Threshold("absolute", 15.0)})
+    long = A.criteria_long(indicators(), thresholds=t)
+    assert cell(long, 2, 2025, "pct_unsafe")["met"]  # 20 ≥ 15 although below the municipality
+    assert cell(long, 2, 2025, "pct_unsafe")["threshold"] == 15.0
+    assert not cell(A.criteria_long(indicators()), 2, 2025, "pct_unsafe")["met"]
+
+
+def test_criteria_met_counts_the_education_criterion_once():
+    summary = A.area_summary(A.criteria_long(indicators()), year=2025)
+    got = dict(zip(summary["area_id"].to_list(), summary["criteria_met"].to_list(), strict=True))
+    # Area 1: unsafe (1), both education indicators (3, once), organised crime (6).
+    assert got == {1: 3, 2: 0, 3: 0}
+    assert summary["area_id"][0] == 1  # most criteria first
+
+
+def test_one_education_indicator_is_enough_for_criterion_3():
+    data = indicators({(1, 2025): (10.0, 5.0, 30.0, 10.0, 20.0, 20.0, False)})
+    summary = A.area_summary(A.criteria_long(data), year=2025)
+    assert summary.filter(pl.col("area_id") == 1)["criteria_met"][0] == 1
+
+
+def test_any_single_worsening_is_flagged_at_once():
+    long = A.criteria_long(indicators())
+    worse = A.worsened_criteria(long, year=2025)
+    flagged = {(r["area_id"], r["indicator"]) for r in worse.iter_rows(named=True)}
+    assert flagged == {
+        (1, "pct_unsafe"),  # +30 pp
+        (1, "pct_low_education"),  # +20 pp
+        (1, "pct_no_final_grades"),
+        (1, "organised_crime"),  # appeared
+    }
+    # Area 2's not-working rose 1.9 pp: under the 2 pp default, not flagged ...
+    assert cell(long, 2, 2025, "pct_not_working")["change"] == pytest.approx(1.9)
+    assert not cell(long, 2, 2025, "pct_not_working")["worsened"]
+    # ... but flagged as soon as the analyst lowers the limit.
+    strict = A.criteria_long(indicators(), thresholds=A.Thresholds(worsening_pp=1.5))
+    assert cell(strict, 2, 2025, "pct_not_working")["worsened"]
+    summary = A.area_summary(long, year=2025)
+    assert summary.filter(pl.col("area_id") == 1)["worsened"][0].to_list() == [
+        "pct_unsafe",
+        "pct_low_education",
+        "pct_no_final_grades",
+        "organised_crime",
+    ]
+
+
+def test_improvement_and_first_year_are_not_worsening():
+    data = indicators({(3, 2025): (5.0, 10.0, 10.0, 10.0, 20.0, 20.0, False)})
+    long = A.criteria_long(data)
+    assert cell(long, 3, 2025, "pct_unsafe")["change"] == pytest.approx(-15.0)
+    assert not cell(long, 3, 2025, "pct_unsafe")["worsened"]
+    assert cell(long, 1, 2024, "pct_unsafe")["change"] is None
+    assert not cell(long, 1, 2024, "pct_unsafe")["worsened"]
+
+
+def test_a_gap_year_gives_no_change():
+    data = (
+        indicators()
+        .filter(pl.col("year") == 2025)
+        .vstack(
+            indicators().filter(pl.col("year") == 2024).with_columns(year=pl.lit(2022, pl.Int64))
+        )
+    )
+    long = A.criteria_long(data)
+    assert cell(long, 1, 2025, "pct_unsafe")["previous"] is None
+    assert not cell(long, 1, 2025, "pct_unsafe")["worsened"]
+
+
+def counts() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "area_id": [1, 1, 2, 3, 1],
+            "year": [2025, 2025, 2025, 2025, 2024],
+            "source": ["est", "polis", "est", "polis", "est"],
+            "category": ["klotter", "vald", "klotter", "stold", "klotter"],
+            "n": [50, 20, 30, 60, 10],
+        }
+    )
+
+
+def test_rates_per_1000_are_shown_but_never_count_as_criteria():
+    long = A.criteria_long(indicators(), counts=counts())
+    est = cell(long, 1, 2025, "est_per_1000")
+    assert est["value"] == pytest.approx(50.0)  # 50 per 1 000 inhabitants
+    assert est["municipal"] == pytest.approx(80 / 10)  # 80 EST reports in 10 000
+    assert est["change"] == pytest.approx(40.0)
+    assert est["criterion"] is None
+    assert est["level"] == "over" and not est["met"] and not est["worsened"]
+    assert cell(long, 2, 2025, "police_per_1000")["value"] == 0.0
+    summary = A.area_summary(long, year=2025)
+    assert summary.filter(pl.col("area_id") == 1)["criteria_met"][0] == 3
+
+
+def test_thresholds_round_trip_and_validation():
+    t = A.Thresholds({"pct_unsafe": A.Threshold("absolute", 30.0)}, worsening_pp=1.0)
+    back = A.Thresholds.from_json(json.dumps(t.to_json()))
+    assert back == t
+    assert A.Thresholds.from_json(None) == A.DEFAULT_THRESHOLDS
+    with pytest.raises(ValueError):
+        A.Threshold("relative", 0.8)  # below the municipality is no threshold
+    with pytest.raises(ValueError):
+        A.Threshold("absolute", 120.0)
+    with pytest.raises(ValueError):
+        A.Thresholds({"shoe_size": A.Threshold()})
+    with pytest.raises(ValueError):
+        A.Thresholds(worsening_pp=0)
+
+
+def test_focus_score_follows_the_documented_formula():
+    summary = pl.DataFrame(
+        {"area_id": [1, 2, 3], "criteria_met": [3, 0, 1], "n_worsened": [1, 0, 0]}
+    )
+    trend = pl.DataFrame({"area_id": [1, 2, 3], "recent": [125, 10, 0], "earlier": [100, 10, 0]})
+    unsafety = pl.DataFrame(
+        {"area_id": [1, 2, 3], "share": [0.30, 0.20, None], "municipal": [0.20, 0.20, 0.20]}
+    )
+    got = A.focus_scores(summary, trend=trend, unsafety=unsafety)
+    by = {r["area_id"]: r for r in got.iter_rows(named=True)}
+    # area 1: 3 criteria + 2 × 1 worsened + (25 % rise / 25 %) + min((50 % above / 25 %), 2)
+    assert by[1]["trend_points"] == pytest.approx(1.0)
+    assert by[1]["unsafety_points"] == pytest.approx(2.0)
+    assert by[1]["score"] == pytest.approx(3 + 2 + 1 + 2)
+    assert by[2]["score"] == pytest.approx(0.0)
+    assert by[3]["score"] == pytest.approx(1.0)  # suppressed survey cell adds nothing
+    assert got["area_id"].to_list() == [1, 3, 2]
+    assert got["rank"].to_list() == [1, 2, 3]
+
+
+def test_trend_points_are_capped_and_handle_a_zero_baseline():
+    summary = pl.DataFrame({"area_id": [1], "criteria_met": [0], "n_worsened": [0]})
+    got = A.focus_scores(
+        summary,
+        trend=pl.DataFrame({"area_id": [1], "recent": [40], "earlier": [0]}),
+        unsafety=pl.DataFrame({"area_id": [1], "share": [0.1], "municipal": [0.2]}),
+    ).row(0, named=True)
+    assert got["trend_points"] == 2.0
+    assert got["unsafety_points"] == -2.0
+
+
+def test_protective_areas_are_the_least_crime_and_unsafety_and_skip_tiny_areas():
+    data = indicators()
+    long = A.criteria_long(data, counts=counts())
+    # Area 1: 70 incidents per 1 000 and 40 % unsafe; areas 2 and 3: 10 per 1 000 and 20 %.
+    prot = A.protective_areas(long, year=2025, populations=data, n=3, min_population=0)
+    assert prot["area_id"].to_list() == [2, 3, 1]
+    assert prot["crime_per_1000"].to_list() == pytest.approx([10.0, 10.0, 70.0])
+    # An area below the population floor is left out (rates of a handful of people mislead).
+    prot = A.protective_areas(long, year=2025, populations=data, n=3, min_population=2000)
+    assert prot["area_id"].to_list() == [2, 3]
+    comp = A.protective_comparison(long, year=2025, protective_ids=[2], populations=data)
+    unsafe = comp.filter(pl.col("indicator") == "pct_unsafe").row(0, named=True)
+    assert unsafe["protective"] == pytest.approx(20.0)
+    assert unsafe["others"] == pytest.approx((1000 * 40 + 6000 * 20) / 7000)
+    assert unsafe["difference"] == pytest.approx(unsafe["protective"] - unsafe["others"])
+    assert comp["indicator"].to_list()[:2] == ["pct_unsafe", "pct_not_working"]
+
+
+def test_quarters():
+    assert A.quarter_start(dt.date(2026, 11, 26)) == dt.date(2026, 10, 1)
+    assert A.next_quarter_start(dt.date(2026, 11, 26)) == dt.date(2027, 1, 1)
+    assert A.next_quarter_start(dt.date(2026, 3, 31)) == dt.date(2026, 4, 1)
+    assert A.quarter_label(dt.date(2027, 1, 1)) == "kvartal 1 2027"
+
+
+# Survey changes ----------------------------------------------------------------------------------
+
+
+def respondents(year: int, area: int, n: int, share: float, seed: int) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pl.DataFrame(
+        {
+            "year": [year] * n,
+            "area_id": [area] * n,
+            "weight": rng.uniform(0.5, 2.0, n),
+            "unsafe_evening": rng.random(n) < share,
+        }
+    )
+
+
+def test_year_on_year_change_is_significant_only_when_it_is():
+    df = pl.concat(
+        [
+            respondents(2024, 1, 400, 0.20, 1),
+            respondents(2025, 1, 400, 0.40, 2),  # a real jump
+            respondents(2024, 2, 400, 0.30, 3),
+            respondents(2025, 2, 400, 0.31, 4),  # noise
+            respondents(2024, 3, 400, 0.30, 5),
+            respondents(2025, 3, 12, 0.90, 6),  # too few answers
+        ]
+    )
+    shares = weighted_shares(df, by=["area_id", "year"], answer_cols=["unsafe_evening"])
+    got = A.survey_changes(shares, by="area_id").filter(pl.col("year") == 2025)
+    by = {r["area_id"]: r for r in got.iter_rows(named=True)}
+    assert by[1]["significant"] and not by[2]["significant"]
+    assert by[3]["change"] is None and not by[3]["significant"]
+    # p-value against statsmodels' pooled two-proportion z-test on the effective sizes
+    prev = shares.filter((pl.col("area_id") == 1) & (pl.col("year") == 2024)).row(0, named=True)
+    cur = shares.filter((pl.col("area_id") == 1) & (pl.col("year") == 2025)).row(0, named=True)
+    _, p = proportions_ztest(
+        [cur["share"] * cur["n_eff"], prev["share"] * prev["n_eff"]],
+        [cur["n_eff"], prev["n_eff"]],
+    )
+    assert by[1]["p_value"] == pytest.approx(p, rel=1e-9)
+    assert by[1]["change"] == pytest.approx(cur["share"] - prev["share"])
+
+
+def test_survey_unsafety_and_scatter_points():
+    df = pl.concat([respondents(2025, 1, 200, 0.4, 7), respondents(2025, 2, 200, 0.1, 8)])
+    u = A.survey_unsafety(df, year=2025)
+    w = df["weight"].to_numpy()
+    y = df["unsafe_evening"].to_numpy()
+    assert u["municipal"][0] == pytest.approx(np.average(y, weights=w))
+    shares = weighted_shares(df, by=["area_id", "year"], answer_cols=["unsafe_evening"])
+    pts = A.incidents_vs_survey(
+        shares,
+        counts(),
+        indicators().select("area_id", "year", "population"),
+        year=2025,
+        question="unsafe_evening",
+        sources=("est",),
+    )
+    assert pts["per_1000"].to_list() == [50.0, 10.0]
+    assert pts["share"][0] == pytest.approx(u.filter(pl.col("area_id") == 1)["share"][0])
+
+
+# What the user sees -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "change", "worsened", "text"),
+    [
+        pytest.param("pct_not_working", 20.46, 6.69, True, "⚠ 20,5 ▲ +6,7", id="worsened"),
+        pytest.param("pct_unsafe", 12.0, -1.04, False, "12,0 ▼ \u22121,0", id="fell"),
+        pytest.param("pct_unsafe", 12.0, 0.01, False, "12,0 ► 0,0", id="unchanged"),
+        pytest.param("pct_unsafe", 12.0, None, False, "12,0", id="first-year"),
+        pytest.param("organised_crime", 1.0, 1.0, True, "⚠ Ja (ny)", id="organised-new"),
+        pytest.param("organised_crime", 0.0, 0.0, False, "Nej", id="organised-none"),
+        pytest.param("pct_unsafe", None, None, False, "–", id="missing"),
+    ],
+)
+def test_matrix_cell_text(indicator, value, change, worsened, text):
+    assert area_views.cell_text(indicator, value, change, worsened) == text
+
+
+def test_matrix_keeps_numbers_for_sorting_and_marks_the_worsened_area():
+    long = A.criteria_long(indicators(), counts=counts())
+    summary = A.area_summary(long, year=2025)
+    view = area_views.criteria_matrix(
+        long,
+        summary,
+        year=2025,
+        names={1: "Ettan", 2: "Tvåan", 3: "Trean"},
+        labels=A.INDICATORS,
+        rates=A.RATES,
+    )
+    first = view.data.iloc[0]
+    assert first["Område"] == "Ettan"
+    assert first["Otrygga, %"] == 40.0  # numeric, so the column sorts by value
+    assert "Otrygga" in first["Försämrat"] and "Organiserad brottslighet" in first["Försämrat"]
+    html = view.styler.to_html()
+    assert "⚠ 40,0 ▲ +30,0" in html
+    assert area_views.LEVEL_COLOURS["over"] in html
+    assert view.export.columns[:4] == ["Område", "År", "Kriterier uppfyllda", "Försämrat"]
+
+
+def test_survey_overview_hides_suppressed_cells():
+    df = pl.concat([respondents(2025, 1, 200, 0.4, 9), respondents(2025, 2, 12, 0.5, 10)])
+    shares = weighted_shares(df, by=["area_id", "year"], answer_cols=["unsafe_evening"])
+    rows = A.survey_changes(shares, by="area_id").with_columns(
+        group=pl.col("area_id").cast(pl.Utf8)
+    )
+    view = area_views.survey_overview(
+        rows, names={"1": "Stort", "2": "Litet"}, questions={"unsafe_evening": "Otrygg"}
+    )
+    small = view.data[view.data["Område"] == "Litet"].iloc[0]
+    assert math.isnan(small["Otrygg, %"])
+    html = view.styler.to_html()
+    assert "För få svar (n = 12)" in html
+    assert view.export.filter(pl.col("Område") == "Litet")["Otrygg, %"][0] is None
+
+
+# The choropleth ----------------------------------------------------------------------------------
+
+
+def square(x: float, y: float) -> str:
+    ring = [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]
+    return json.dumps({"type": "MultiPolygon", "coordinates": [[ring]]})
+
+
+def test_choropleth_has_no_base_map_and_darker_means_more():
+    areas = pl.DataFrame(
+        {
+            "area_id": [1, 2, 3],
+            "name": ["Låg", "Hög", "<b>Okänd</b>"],
+            "geojson_wgs84": [square(17.0, 59.0), square(17.02, 59.0), square(17.04, 59.0)],
+        },
+        schema_overrides={"area_id": pl.Int32},
+    )
+    values = pl.DataFrame({"area_id": [1, 2], "v": [5.0, 25.0]})
+    deck = area_maps.choropleth(areas, values, value_col="v", label="Otrygga", unit="%")
+    spec = json.loads(deck.to_json())
+    assert spec.get("mapStyle") in (None, "")
+    assert spec.get("mapProvider") in (None, "")
+    # A bare string would reach deck.gl as an expression ("@@=pixels") and nothing is drawn.
+    assert spec["layers"][0]["lineWidthUnits"] == "pixels"
+    feats = {f["properties"]["name"]: f["properties"] for f in deck.layers[0].data["features"]}
+    low, high = feats["Låg"]["fill"], feats["Hög"]["fill"]
+    assert sum(high[:3]) < sum(low[:3])  # darker = higher
+    assert feats["<b>Okänd</b>"]["value_text"] == "Otrygga: uppgift saknas"
+    assert feats["Hög"]["value_text"] == "Otrygga: 25,0 %"
+    assert "text" in deck._tooltip and "html" not in deck._tooltip  # never interpreted as HTML
+    legend = area_maps.legend([5.0, 25.0, None], unit="%")
+    assert legend[-1].text == "Uppgift saknas"
+    assert legend[0].text.endswith("%")
+    assert "&lt;b&gt;" in area_maps.legend_html(
+        [area_maps.LegendEntry("#fff", "<b>x</b>")], title="t"
+    )
+
+
+def test_class_breaks_are_quantiles_and_merge_ties():
+    assert area_maps.class_breaks([1, 2, 3, 4, 5], k=5) == pytest.approx([1.8, 2.6, 3.4, 4.2, 5.0])
+    assert area_maps.class_breaks([2, 2, 2], k=5) == [2.0]
+    assert area_maps.class_breaks([None, float("nan")]) == []
