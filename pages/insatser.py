@@ -378,7 +378,7 @@ if rows:
                 title="Händelser i insatsområdet, kumulativt sedan start",
                 goal_pct=goal,
             ),
-            use_container_width=True,
+            width="stretch",
         )
 
     with tab_eval:

@@ -271,7 +271,7 @@ if not problems.is_empty():
             st.info("Inga orsakshypoteser än.")
         else:
             st.markdown("**Orsakshypoteser och stöd**")
-            st.dataframe(hyp, hide_index=True, use_container_width=True)
+            st.dataframe(hyp, hide_index=True, width="stretch")
         used = sources.filter(pl.col("source_id").is_in(ca["evidence_ids"]))
         st.markdown(
             "**Kunskap som använts:** "
@@ -291,7 +291,7 @@ if not problems.is_empty():
                 edited = st.data_editor(
                     hyp if hyp.height else pl.DataFrame({"Hypotes": [""], "Stöd": [""]}),
                     num_rows="dynamic",
-                    use_container_width=True,
+                    width="stretch",
                     key=f"pb_hyp_{chosen}",
                 )
                 src_opts = dict(
