@@ -108,6 +108,18 @@ def login(page, url: str, username: str, password: str = "ostan-demo") -> None:
     page.get_by_role("button", name="Logga in").click()
 
 
+def logged_in(page, url: str, username: str) -> None:
+    """Log in, see Översikt and wait until the login cookie is stored (a component writes it
+    after the first page has drawn), so that a new address or a reload keeps the login."""
+    login(page, url, username)
+    page.get_by_role("heading", name="Översikt").wait_for()
+    for _ in range(300):
+        if any(c["name"] == "ostan_dash_auth" for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError("ingen inloggningscookie efter inloggning")
+
+
 def shot(page, name: str) -> Path:
     """Save a full-page screenshot under tests/artifacts/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

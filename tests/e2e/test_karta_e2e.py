@@ -5,23 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import logged_in, shot
 
 pytestmark = pytest.mark.e2e
 
 DEEP = "/karta?period=kvartal&kalla=est&ruta=500&dag=6&dag=7"
-
-
-def _logged_in(page, server: str, username: str) -> None:
-    """Log in and wait until the session cookie is stored (it is set by a component after
-    the first page has drawn), so that a new address keeps the login."""
-    login(page, server, username)
-    page.get_by_role("heading", name="Översikt").wait_for()
-    for _ in range(100):
-        if page.context.cookies():
-            return
-        page.wait_for_timeout(200)
-    raise AssertionError("no session cookie after login")
 
 
 def _wait_for_map(page) -> None:
@@ -33,7 +21,7 @@ def _wait_for_map(page) -> None:
 
 
 def test_map_page_draws_and_deep_link_survives_reload(server, page):
-    _logged_in(page, server, "analytiker")
+    logged_in(page, server, "analytiker")
     page.goto(server + DEEP)
     _wait_for_map(page)
     assert "period=kvartal" in page.url and "ruta=500" in page.url
@@ -51,7 +39,7 @@ def test_map_page_draws_and_deep_link_survives_reload(server, page):
 
 
 def test_presentation_mode_hides_the_sidebar(server, page):
-    _logged_in(page, server, "lasare")
+    logged_in(page, server, "lasare")
     page.goto(server + "/karta?visning=stor")
     _wait_for_map(page)
     assert not page.locator("[data-testid='stSidebar']").is_visible()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from ostan_dash import config, store
 from ostan_dash.analysis import overview
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import logged_in, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +27,7 @@ def phone(browser):
         timezone_id="Europe/Stockholm",
     )
     pg = ctx.new_page()
-    pg.set_default_timeout(45_000)
+    pg.set_default_timeout(120_000)
     yield pg
     ctx.close()
 
@@ -46,8 +46,7 @@ def test_a_report_filed_on_a_phone_is_stored_once_and_counted_on_oversikt(server
     started = store.scalar("SELECT now()")
     week = overview.last_complete_week(config.today())
     day = week + dt.timedelta(days=2)  # Wednesday of the last complete week
-    login(page, server, "rapportor")
-    page.get_by_role("heading", name="Översikt").wait_for()
+    logged_in(page, server, "rapportor")
     before = _skadegorelse_last_week(page, server)
     try:
         page.goto(f"{server}/rapportera")
