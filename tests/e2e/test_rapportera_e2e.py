@@ -40,6 +40,17 @@ def _skadegorelse_last_week(page, server) -> int:
     return int(re.sub(r"\D", "", value))
 
 
+def _on_the_map(page, server, day: dt.date) -> int:
+    """Events the map page counts for Centrum's skadegörelse on ``day`` (a deep link)."""
+    page.goto(
+        f"{server}/karta?period=eget&fran={day.isoformat()}&till={day.isoformat()}"
+        "&kalla=est&kategori=est:skadegorelse&omrade=C01"
+    )
+    card = page.get_by_test_id("stMetric").filter(has_text="Händelser under perioden").first
+    card.wait_for()
+    return int(re.sub(r"\D", "", card.get_by_test_id("stMetricValue").inner_text()))
+
+
 def test_a_report_filed_on_a_phone_is_stored_once_and_counted_on_oversikt(server, phone):
     page = phone
     user_id = store.scalar("SELECT id FROM users WHERE username = 'rapportor'")
@@ -48,6 +59,7 @@ def test_a_report_filed_on_a_phone_is_stored_once_and_counted_on_oversikt(server
     day = week + dt.timedelta(days=2)  # Wednesday of the last complete week
     logged_in(page, server, "rapportor")
     before = _skadegorelse_last_week(page, server)
+    on_map_before = _on_the_map(page, server, day)
     try:
         page.goto(f"{server}/rapportera")
         page.get_by_role("heading", name="Rapportera").wait_for()
@@ -84,6 +96,8 @@ def test_a_report_filed_on_a_phone_is_stored_once_and_counted_on_oversikt(server
         after = _skadegorelse_last_week(page, server)
         assert after == before + 1
         shot(page, "rapportera-telefon-oversikt")
+        assert _on_the_map(page, server, day) == on_map_before + 1
+        shot(page, "rapportera-telefon-karta")
     finally:
         with store.begin() as c:
             ids = (
