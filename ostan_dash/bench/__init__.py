@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 import platform
-import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,16 +20,7 @@ import polars as pl
 
 from ostan_dash import config
 from ostan_dash.analysis import overview
-
-
-def timed(fn: Callable[[], object], *, repeat: int = 5) -> dict[str, float]:
-    """Run ``fn`` ``repeat`` times; min and median wall time in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return {"min_ms": round(min(times), 3), "median_ms": round(statistics.median(times), 3)}
+from ostan_dash.bench.timing import timed
 
 
 def oversikt_aggregation(frame: pl.DataFrame, week: dt.date) -> None:
@@ -75,7 +65,8 @@ def bench_scale(scale: float, progress: Callable[[str], None]) -> dict[str, obje
             floor = timed(lambda: oversikt_aggregation(minimal, week))
             read = timed(queries.incidents, repeat=3)
             progress(f"Skala {scale}: Karta och tider …")
-            from ostan_dash import bench_areas, bench_karta
+            from ostan_dash.bench import areas as bench_areas
+            from ostan_dash.bench import karta as bench_karta
 
             karta = bench_karta.interactions(frame)
             progress(f"Skala {scale}: Områden och Trygghetsundersökning …")

@@ -22,7 +22,7 @@ import polars as pl
 from ostan_dash import config
 from ostan_dash.analysis import areas as A
 from ostan_dash.analysis.survey import weighted_shares
-from ostan_dash.bench import timed
+from ostan_dash.bench.timing import timed
 from ostan_dash.store import areas as store
 from ostan_dash.store import queries
 

@@ -13,12 +13,12 @@ and its JSON is timed separately, with the payload size in bytes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import polars as pl
 
 from ostan_dash import config
 from ostan_dash.analysis import areas_compare as ac
+from ostan_dash.bench.timing import timed
 from ostan_dash.ui import filters as flt
 from ostan_dash.ui import maps
 
@@ -28,12 +28,6 @@ INTERACTIONS: dict[str, tuple[flt.Filters, int]] = {
     "category": (BASE.with_(categories=("est:skadegorelse",)), 250),
     "cell_size": (BASE, 100),
 }
-
-
-def _timed(fn: Callable[[], object], repeat: int) -> dict[str, float]:
-    from ostan_dash.bench import timed
-
-    return timed(fn, repeat=repeat)
 
 
 def server_side(
@@ -127,17 +121,18 @@ def interactions(
     studies = {s: ac.study_area(areas, cell_size=s) for s in ac.CELL_SIZES}
     out: dict[str, object] = {"rows": frame.height, "interactions": {}}
     for name, (f, cell) in INTERACTIONS.items():
-        server = _timed(
-            lambda f=f, c=cell: server_side(frame, areas, f, studies[c], today=today), repeat
+        server = timed(
+            lambda f=f, c=cell: server_side(frame, areas, f, studies[c], today=today), repeat=repeat
         )
-        base = _timed(lambda f=f, c=cell: floor(frame, f, cell_size=c, today=today), repeat)
+        base = timed(lambda f=f, c=cell: floor(frame, f, cell_size=c, today=today), repeat=repeat)
         out["interactions"][name] = {
             "server": server,
             "floor": base,
             "ratio": round(server["median_ms"] / max(base["median_ms"], 1e-6), 2),
         }
     out["study_area_ms"] = {
-        str(s): _timed(lambda s=s: ac.study_area(areas, cell_size=s), 3) for s in ac.CELL_SIZES
+        str(s): timed(lambda s=s: ac.study_area(areas, cell_size=s), repeat=3)
+        for s in ac.CELL_SIZES
     }
     maps_out = {}
     for cell in ac.CELL_SIZES:
@@ -152,7 +147,7 @@ def interactions(
             areas, res.grid, cell_size=cell, points=now, places=places
         )
         maps_out[str(cell)] = {
-            "build_and_json": _timed(build, 3),
+            "build_and_json": timed(build, repeat=3),
             "features": maps.feature_count(deck),
             "omitted_cells": omitted,
             "payload_bytes": maps.deck_payload_bytes(deck),

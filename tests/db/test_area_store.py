@@ -227,7 +227,7 @@ def test_the_database_refuses_a_reader_even_if_the_app_check_is_bypassed(db, mon
 def test_counts_equal_an_independent_polars_computation(db):
     """The SQL aggregation against the same counts grouped by Polars from the raw rows
     (the benchmark's in-memory floor), Swedish calendar years included."""
-    from ostan_dash.bench_areas import counts_in_memory, recent_in_memory
+    from ostan_dash.bench.areas import counts_in_memory, recent_in_memory
     from ostan_dash.store import queries
 
     incidents = queries.incidents()
