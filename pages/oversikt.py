@@ -84,7 +84,7 @@ if unusual.height:
     names = ", ".join(vocab.category_label(k) for k in unusual["category"].to_list())
     st.warning(
         f"Ovanligt många händelser jämfört med de senaste {BASELINE_WEEKS} veckorna: {names} "
-        "(Poissontest, p < 0,05)."
+        "(Poissontest mot snittet, Benjamini–Hochberg-korrigerat, minst 3 händelser)."
     )
 
 # Trend -----------------------------------------------------------------------------------------

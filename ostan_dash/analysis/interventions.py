@@ -497,6 +497,21 @@ def _conclusion(
         f"(SE {fmt.number(d.se, 1)}, 95 % KI {fmt.number(d.ci_low, 1)} till {fmt.number(d.ci_high, 1)}"
         f"{', säkerställt' if d.p_value < ALPHA else ', inte säkerställt'})."
     )
+    if c.has_control and not math.isnan(q.total_net_effect):
+        # WDD subtracts the control's change in its own counts; Bowers & Johnson's total net
+        # effect scales the control's trend to the target, which is fair for any control size.
+        parts.append(
+            f"Justerat för kontrollområdets trend (Bowers & Johnson): ungefär "
+            f"{fmt.number(abs(q.total_net_effect), 0)} "
+            f"{'färre' if q.total_net_effect >= 0 else 'fler'} händelser än väntat i insatsområde och ring."
+        )
+        size = c.control_before / c.treated_before if c.treated_before else math.inf
+        if not 0.5 <= size <= 2:
+            parts.append(
+                f"WDD förutsätter ett kontrollområde av liknande storlek; här hade det "
+                f"{fmt.number(size, 1)} gånger så många händelser före, så lita hellre på den "
+                "justerade siffran."
+            )
     return " ".join(parts)
 
 

@@ -12,6 +12,8 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
+from ostan_dash.analysis.hotspots import benjamini_hochberg
+
 
 def last_complete_week(today: dt.date) -> dt.date:
     """Monday of the last ISO week that has ended before ``today``."""
@@ -33,11 +35,7 @@ def poisson_upper_tail(count: np.ndarray, mean: np.ndarray) -> np.ndarray:
     """
     count = np.asarray(count, dtype=float)
     mean = np.asarray(mean, dtype=float)
-    return np.where(
-        mean > 0,
-        stats.poisson.sf(count - 1, np.maximum(mean, 1e-12)),
-        np.where(count > 0, 0.0, 1.0),
-    )
+    return np.where(count > 0, stats.poisson.sf(count - 1, np.maximum(mean, 1e-12)), 1.0)
 
 
 def week_vs_baseline(
@@ -47,13 +45,20 @@ def week_vs_baseline(
     by: list[str],
     baseline_weeks: int = 12,
     alpha: float = 0.05,
+    min_count: int = 3,
 ) -> pl.DataFrame:
     """Counts in the week starting ``week_start`` against the mean of the ``baseline_weeks`` before.
 
     Returns one row per group of ``by`` seen in either period, with ``count`` (the week),
     ``baseline_mean`` (mean count per week over the baseline, zero weeks included),
     ``change`` (count − mean), ``change_pct`` (null when the mean is zero), ``p_high``
-    (:func:`poisson_upper_tail`) and ``unusual`` (``p_high < alpha``). Sorted by count, descending.
+    (:func:`poisson_upper_tail`) and ``unusual``. Sorted by count, descending.
+
+    A group is ``unusual`` when it has at least ``min_count`` incidents and its p-value stays
+    below ``alpha`` after the Benjamini–Hochberg false-discovery-rate correction over all groups
+    of the table (Benjamini & Hochberg 1995): a table of 20 areas would otherwise flag one by
+    chance every week. The test uses a baseline of at least half an incident over the baseline
+    weeks, so a single incident where none was seen before is not "unusual" by construction.
     """
     base_start = week_start - dt.timedelta(weeks=baseline_weeks)
     week_end = week_start + dt.timedelta(weeks=1)
@@ -79,8 +84,11 @@ def week_vs_baseline(
         )
         .collect()
     )
-    p = poisson_upper_tail(out["count"].to_numpy(), out["baseline_mean"].to_numpy())
-    return out.with_columns(p_high=pl.Series(p), unusual=pl.Series(p < alpha)).sort(
+    counts = out["count"].to_numpy()
+    floor_mean = np.maximum(out["baseline_mean"].to_numpy(), 0.5 / baseline_weeks)
+    p = poisson_upper_tail(counts, floor_mean)
+    unusual = benjamini_hochberg(p, alpha=alpha) & (counts >= min_count)
+    return out.with_columns(p_high=pl.Series(p), unusual=pl.Series(unusual)).sort(
         ["count", *by], descending=[True, *([False] * len(by))]
     )
 

@@ -82,3 +82,27 @@ def test_weekly_series_fills_empty_weeks_with_zero():
     )
     assert s["count"].to_list() == [0, 0, 1]
     assert s["week_start"].to_list()[0] == dt.date(2026, 11, 2)
+
+
+def test_one_incident_after_an_empty_baseline_is_not_unusual():
+    week = dt.date(2026, 11, 16)
+    out = overview.week_vs_baseline(
+        frame([("brand", "2026-11-18 12:00")]), week_start=week, by=["category"]
+    )
+    assert out["unusual"].to_list() == [False]
+    assert out["p_high"][0] > 0
+
+
+def test_a_clear_spike_is_unusual_and_chance_is_corrected_for():
+    week = dt.date(2026, 11, 16)
+    base = [
+        ("klotter", f"2026-{m:02d}-{d:02d} 10:00") for m, d in [(8, 25), (9, 8), (10, 6), (11, 2)]
+    ]
+    spike = [("klotter", "2026-11-17 22:00")] * 9
+    # 20 quiet categories with one incident each now and one before: nothing to see there
+    quiet = [(f"q{i}", "2026-11-17 10:00") for i in range(20)] + [
+        (f"q{i}", "2026-10-01 10:00") for i in range(20)
+    ]
+    out = overview.week_vs_baseline(frame(base + spike + quiet), week_start=week, by=["category"])
+    flagged = out.filter(pl.col("unusual"))["category"].to_list()
+    assert flagged == ["klotter"]
