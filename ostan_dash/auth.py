@@ -3,7 +3,8 @@
 streamlit-authenticator renders the form and sets a signed cookie; this module decides who may
 log in and whether a session is still valid. Measured weaknesses of the library that this covers
 are listed in ``shared/notes/login.md``: no revocation on logout, no usable attempt limit,
-usernames discoverable by timing.
+usernames discoverable by timing. The SQL is in :mod:`ostan_dash.store.accounts`; the policy
+(attempt limit, idle and absolute session limits, bcrypt, the cookie key) is here.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bcrypt
-from sqlalchemy import text
 
 from ostan_dash import config
-from ostan_dash.store import begin, read_frame
+from ostan_dash.store import accounts, transaction
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=8)
@@ -53,9 +53,7 @@ def credentials() -> dict:
 
     Built anew on every run because the library mutates it in place (login.md).
     """
-    users = read_frame(
-        "SELECT username, display_name, password_hash, role FROM users WHERE active ORDER BY username"
-    )
+    users = accounts.active_users()
     return {
         "usernames": {
             r["username"]: {
@@ -73,17 +71,9 @@ def credentials() -> dict:
 
 def user(username: str) -> User | None:
     """The active user ``username`` with role and organisation, or None."""
-    df = read_frame(
-        """
-        SELECT u.id, u.username, u.display_name, u.role, u.organisation_id, o.name AS organisation
-        FROM users u JOIN organisations o ON o.id = u.organisation_id
-        WHERE u.username = :u AND u.active
-        """,
-        {"u": username.lower().strip()},
-    )
-    if df.is_empty():
+    r = accounts.active_user(username.lower().strip())
+    if r is None:
         return None
-    r = df.row(0, named=True)
     return User(
         r["id"],
         r["username"],
@@ -98,34 +88,12 @@ def is_locked(username: str, *, now: dt.datetime | None = None) -> bool:
     """True when ``username`` had ``MAX_FAILURES`` failed logins within ``FAILURE_WINDOW``
     since its last successful one (the lock lifts by itself when the window has passed)."""
     now = now or dt.datetime.now(dt.UTC)
-    df = read_frame(
-        """
-        SELECT count(*) AS n FROM login_attempts
-        WHERE username = :u AND NOT success AND at > :since
-          AND at > coalesce((SELECT max(at) FROM login_attempts WHERE username = :u AND success),
-                            '-infinity')
-        """,
-        {"u": username.lower().strip(), "since": now - FAILURE_WINDOW},
-    )
-    return int(df["n"][0]) >= MAX_FAILURES
+    return accounts.failures_since(username.lower().strip(), now - FAILURE_WINDOW) >= MAX_FAILURES
 
 
 def record_attempt(username: str, success: bool) -> None:
     """Log a login attempt (and the last login time on success)."""
-    name = username.lower().strip()[:64]
-    with begin() as conn:
-        conn.execute(
-            text("INSERT INTO login_attempts (username, success) VALUES (:u, :s)"),
-            {"u": name, "s": success},
-        )
-        if success:
-            conn.execute(
-                text("UPDATE users SET last_login_at = now() WHERE username = :u"), {"u": name}
-            )
-        conn.execute(
-            text("INSERT INTO audit_log (username, action) VALUES (:u, :a)"),
-            {"u": name, "a": "inloggning" if success else "misslyckad inloggning"},
-        )
+    accounts.record_attempt(username.lower().strip()[:64], success)
 
 
 def burn_dummy_check(password: str) -> None:
@@ -141,62 +109,32 @@ def session_id(username: str, exp_date: float, key: str) -> str:
 
 def open_session(sid: str, user_id: int) -> None:
     """Record a new session at login."""
-    with begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO user_sessions (id, user_id) VALUES (:id, :u) ON CONFLICT (id) DO NOTHING"
-            ),
-            {"id": sid, "u": user_id},
-        )
+    accounts.open_session(sid, user_id)
 
 
 def check_session(sid: str, *, now: dt.datetime | None = None) -> bool:
     """True when session ``sid`` exists, is not revoked and has neither idled out (30 min) nor
     passed its absolute limit (8 h); a valid session's last-seen time is refreshed."""
     now = now or dt.datetime.now(dt.UTC)
-    with begin() as conn:
-        row = conn.execute(
-            text(
-                "SELECT created_at, last_seen_at, revoked_at FROM user_sessions WHERE id = :id FOR UPDATE"
-            ),
-            {"id": sid},
-        ).first()
+    with transaction() as conn:
+        row = accounts.lock_session(sid, conn=conn)
         if row is None or row.revoked_at is not None:
             return False
         if now - row.last_seen_at > IDLE_TIMEOUT or now - row.created_at > ABSOLUTE_TIMEOUT:
-            conn.execute(
-                text("UPDATE user_sessions SET revoked_at = :now WHERE id = :id"),
-                {"id": sid, "now": now},
-            )
+            accounts.end_session(sid, now, conn=conn)
             return False
-        conn.execute(
-            text("UPDATE user_sessions SET last_seen_at = :now WHERE id = :id"),
-            {"id": sid, "now": now},
-        )
+        accounts.touch_session(sid, now, conn=conn)
         return True
 
 
 def revoke_session(sid: str) -> None:
     """Revoke one session (logout)."""
-    with begin() as conn:
-        conn.execute(
-            text(
-                "UPDATE user_sessions SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL"
-            ),
-            {"id": sid},
-        )
+    accounts.revoke_session(sid)
 
 
 def revoke_user_sessions(username: str) -> int:
     """Revoke every session of a user (an administrator's action); returns how many."""
-    with begin() as conn:
-        return conn.execute(
-            text(
-                "UPDATE user_sessions s SET revoked_at = now() FROM users u "
-                "WHERE u.id = s.user_id AND u.username = :u AND s.revoked_at IS NULL"
-            ),
-            {"u": username},
-        ).rowcount
+    return accounts.revoke_user_sessions(username)
 
 
 class WeakKeyError(RuntimeError):

@@ -110,8 +110,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import a file as ``ostan-dash import KIND FILE``: all or nothing, problems per line."""
     from pathlib import Path
 
-    from ostan_dash.ingest import write
-    from ostan_dash.store import scalar
+    from ostan_dash.store import imports, scalar
 
     path = Path(args.file)
     user_id = None
@@ -125,7 +124,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         "(SELECT min(id) FROM organisations))",
         {"u": user_id},
     )
-    out = write.run_import(
+    out = imports.run_import(
         args.kind,
         path.read_bytes(),
         path.name,

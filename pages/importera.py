@@ -8,7 +8,8 @@ written from a file with a single bad row.
 import polars as pl
 import streamlit as st
 
-from ostan_dash.ingest import validate, write
+from ostan_dash.ingest import validate
+from ostan_dash.store import imports
 from ostan_dash.ui import data, export, fmt
 
 ALLOWED = ("analytiker", "admin")
@@ -67,7 +68,7 @@ if upload is not None:
     key = (kind, upload.name, len(payload), crs)
     if st.session_state.get("imp_preview_key") != key:
         with st.spinner("Kontrollerar filen …"):
-            preview = write.run_import(
+            preview = imports.run_import(
                 kind,
                 payload,
                 upload.name,
@@ -80,7 +81,7 @@ if upload is not None:
         st.session_state["imp_preview_key"] = key
         st.session_state["imp_preview"] = preview
         st.session_state.pop("imp_result", None)
-    preview: write.ImportOutcome = st.session_state["imp_preview"]
+    preview: imports.ImportOutcome = st.session_state["imp_preview"]
 
     st.subheader("Förhandsgranskning")
     c1, c2, c3, c4 = st.columns(4)
@@ -114,7 +115,7 @@ if upload is not None:
         if result is None:
             if st.button("Importera", type="primary", key="imp_go"):
                 bar = st.progress(0.0, text="Importerar …")
-                result = write.run_import(
+                result = imports.run_import(
                     kind,
                     payload,
                     upload.name,
@@ -142,7 +143,7 @@ if upload is not None:
             )
 
 st.subheader("Tidigare importer")
-hist = write.history()
+hist = imports.history()
 if hist.is_empty():
     st.info("Inga importer än.")
 else:

@@ -14,6 +14,7 @@ import streamlit as st
 
 from ostan_dash import config, vocab
 from ostan_dash.ingest import reports
+from ostan_dash.store import reports as report_store
 from ostan_dash.ui import data, export, fmt, maps
 
 ALLOWED = ("rapportor", "analytiker", "admin")
@@ -61,12 +62,12 @@ def _geolocation():
 
 @st.cache_data(ttl=300, show_spinner=False)
 def _places() -> pl.DataFrame:
-    return reports.known_places()
+    return report_store.known_places()
 
 
 @st.cache_data(ttl=300, show_spinner=False)
 def _grid(x: float, y: float) -> pl.DataFrame:
-    return reports.pick_grid(x, y)
+    return report_store.pick_grid(x, y)
 
 
 def _deck(
@@ -230,7 +231,7 @@ def new_report(user) -> None:
                 f"Positionen kunde inte hämtas: {pos['error']} Välj platsen i listan i stället."
             )
         elif pos and "lat" in pos:
-            x, y = reports.to_sweref(pos["lon"], pos["lat"])
+            x, y = report_store.to_sweref(pos["lon"], pos["lat"])
             point = {
                 "x": x,
                 "y": y,
@@ -282,7 +283,7 @@ def new_report(user) -> None:
                 st.rerun()
 
     point = st.session_state.get("rap_point")
-    inside = point is not None and reports.inside_municipality(point["x"], point["y"])
+    inside = point is not None and report_store.inside_municipality(point["x"], point["y"])
     if point is None:
         st.info("Ingen plats vald än.")
     elif not inside:
@@ -330,7 +331,7 @@ def new_report(user) -> None:
                 description=description or None,
             )
             try:
-                filed = reports.file_report(
+                filed = report_store.file_report(
                     draft,
                     user_id=user.id,
                     username=user.username,
@@ -348,7 +349,7 @@ with tab_new:
     new_report(user)
 
 with tab_mine:
-    mine = reports.own_reports(user.id)
+    mine = report_store.own_reports(user.id)
     if mine.is_empty():
         st.info("Du har inte skickat några rapporter än.")
     else:
@@ -423,7 +424,7 @@ with tab_mine:
                             description=new_text or None,
                         )
                         try:
-                            reports.update_report(
+                            report_store.update_report(
                                 r["id"], draft, user_id=user.id, username=user.username
                             )
                         except reports.ReportRefused as e:

@@ -13,10 +13,9 @@ import time
 
 import numpy as np
 import polars as pl
-import sqlalchemy as sa
 
 from ostan_dash import config, vocab
-from ostan_dash.ingest import write
+from ostan_dash.store import imports
 
 SCRATCH_DB = "ostan_bench_import"
 
@@ -76,8 +75,8 @@ def police_extract_csv(rows: int, *, seed: int = 20260302) -> bytes:
 
 def _load_areas(url: str) -> None:
     """Östan's 20 areas as Voronoi cells of their seeds, clipped to the municipality."""
-    from ostan_dash import store
     from ostan_dash.demo import geography as g
+    from ostan_dash.store import areas
 
     b = g.boundary()
     boundary = "POLYGON((" + ",".join(f"{x} {y}" for x, y in [*b, b[0]]) + "))"
@@ -86,31 +85,18 @@ def _load_areas(url: str) -> None:
         + ",".join(f"({g.xy(a.dx, a.dy)[0]} {g.xy(a.dx, a.dy)[1]})" for a in g.AREAS)
         + ")"
     )
-    with store.begin(url) as c:
-        for a in g.AREAS:
-            x, y = g.xy(a.dx, a.dy)
-            c.execute(
-                sa.text(
-                    """
-                    INSERT INTO areas (code, name, kind, population, geom)
-                    SELECT :code, :name, :kind, :pop,
-                           ST_Multi(ST_Intersection(d.geom, ST_GeomFromText(:b, 3006)))
-                    FROM (SELECT (ST_Dump(ST_VoronoiPolygons(ST_GeomFromText(:s, 3006), 0,
-                                  ST_Buffer(ST_GeomFromText(:b, 3006), 5000)))).geom) d
-                    WHERE ST_Intersects(d.geom, ST_SetSRID(ST_MakePoint(:x, :y), 3006))
-                    """
-                ),
-                {
-                    "code": a.code,
-                    "name": a.name,
-                    "kind": a.kind,
-                    "pop": a.population,
-                    "b": boundary,
-                    "s": seeds,
-                    "x": x,
-                    "y": y,
-                },
-            )
+    rows = [
+        {
+            "code": a.code,
+            "name": a.name,
+            "kind": a.kind,
+            "population": a.population,
+            "x": g.xy(a.dx, a.dy)[0],
+            "y": g.xy(a.dx, a.dy)[1],
+        }
+        for a in g.AREAS
+    ]
+    areas.insert_voronoi_areas(rows, boundary_wkt=boundary, seeds_wkt=seeds, url=url)
 
 
 def police_extract_throughput(rows: int = 100_000) -> dict[str, object]:
@@ -134,13 +120,13 @@ def police_extract_throughput(rows: int = 100_000) -> dict[str, object]:
         migrate.apply(store.engine(url))
         _load_areas(url)
         t = time.perf_counter()
-        preview = write.run_import("polisbrott", data, "bench.csv", dry_run=True, url=url)
+        preview = imports.run_import("polisbrott", data, "bench.csv", dry_run=True, url=url)
         preview_s = time.perf_counter() - t
         t = time.perf_counter()
-        first = write.run_import("polisbrott", data, "bench.csv", url=url)
+        first = imports.run_import("polisbrott", data, "bench.csv", url=url)
         first_s = time.perf_counter() - t
         t = time.perf_counter()
-        again = write.run_import("polisbrott", data, "bench.csv", url=url)
+        again = imports.run_import("polisbrott", data, "bench.csv", url=url)
         again_s = time.perf_counter() - t
         if not (first.written and first.rows_new == rows and again.rows_new == 0):
             raise RuntimeError(f"importen gav fel resultat: {first.problems.head(5)}")

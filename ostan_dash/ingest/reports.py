@@ -1,25 +1,18 @@
-"""File, edit and list a reporter's own EST reports (the Rapportera page's logic, no Streamlit).
+"""Validate an EST report from the Rapportera page: the draft, its rules and the Swedish reasons.
 
-A report is refused when its point lies outside the municipality (the union of the areas,
-decided by PostGIS), and filing is idempotent: the form carries a UUID generated once per form
-instance (``incidents.client_token`` is unique), so a double tap or a resubmitted form stores one
-row. Reporters may correct their own reports for :data:`EDIT_WINDOW` after filing.
+Pure (no database, no Streamlit). Filing, correcting and listing reports, and the check that a
+point lies in the municipality, are in :mod:`ostan_dash.store.reports`. Reporters may correct
+their own reports for :data:`EDIT_WINDOW` after filing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import uuid
 from dataclasses import dataclass
 
-import polars as pl
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from ostan_dash import store, vocab
-from ostan_dash.config import TZ, TZ_NAME
+from ostan_dash import vocab
 
 EDIT_WINDOW = dt.timedelta(hours=48)
 MAX_WINDOW = dt.timedelta(days=31)
@@ -61,7 +54,8 @@ def problems(draft: ReportDraft, *, now: dt.datetime) -> list[str]:
     """Everything wrong with a draft, in Swedish (an empty list when it can be filed).
 
     Pure: the vocabulary of DOMAIN.md, the time window, and no personal data in the free text.
-    Whether the point lies in the municipality needs the database (:func:`inside_municipality`).
+    Whether the point lies in the municipality needs the database
+    (:func:`ostan_dash.store.reports.inside_municipality`).
     """
     out: list[str] = []
     if draft.category not in vocab.CATEGORIES:
@@ -97,306 +91,6 @@ def problems(draft: ReportDraft, *, now: dt.datetime) -> list[str]:
     return out
 
 
-def inside_municipality(x: float, y: float, *, conn: Connection | None = None) -> bool:
-    """True when the SWEREF 99 TM point lies in one of the areas (i.e. in the municipality)."""
-    return bool(
-        store.scalar(
-            "SELECT EXISTS (SELECT 1 FROM areas "
-            "WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint(:x, :y), 3006)))",
-            {"x": x, "y": y},
-            conn=conn,
-        )
-    )
-
-
-def to_sweref(lon: float, lat: float, *, conn: Connection | None = None) -> tuple[float, float]:
-    """WGS 84 longitude/latitude → SWEREF 99 TM (x, y), transformed by PostGIS."""
-    row = store.read_frame(
-        "SELECT ST_X(p) AS x, ST_Y(p) AS y FROM "
-        "(SELECT ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 3006) AS p) s",
-        {"lon": lon, "lat": lat},
-        conn=conn,
-    )
-    return float(row["x"][0]), float(row["y"][0])
-
-
-@dataclass(frozen=True)
-class Filed:
-    """A stored report: its id and whether this call created it (False = already stored)."""
-
-    id: int
-    created: bool
-
-
-def file_report(
-    draft: ReportDraft,
-    *,
-    user_id: int,
-    username: str,
-    organisation_id: int,
-    now: dt.datetime | None = None,
-    conn: Connection | None = None,
-) -> Filed:
-    """Store a report once. Raises :class:`ReportRefused` with the reasons when it is invalid.
-
-    The same ``client_token`` again (a double tap, a resent form) returns the stored report.
-    """
-    now = now or dt.datetime.now(TZ)
-    found = problems(draft, now=now)
-    if found:
-        raise ReportRefused(" ".join(found))
-
-    def run(c: Connection) -> Filed:
-        existing = c.execute(
-            sa.text("SELECT id, reported_by FROM incidents WHERE client_token = :t"),
-            {"t": draft.client_token},
-        ).first()
-        if existing is not None:
-            if existing.reported_by != user_id:
-                raise ReportRefused("Formuläret har redan använts. Ladda om sidan.")
-            return Filed(int(existing.id), False)
-        if not inside_municipality(draft.x, draft.y, conn=c):
-            raise ReportRefused(OUTSIDE_MESSAGE)
-        row = c.execute(
-            sa.text(
-                """
-                INSERT INTO incidents (category, subtype, object_type, persons_count,
-                    occurred_from, occurred_to, geom, organisation_id, reported_by, description,
-                    client_token)
-                VALUES (:cat, :sub, :obj, :n, :t0, :t1, ST_SetSRID(ST_MakePoint(:x, :y), 3006),
-                        :org, :uid, :txt, :tok)
-                ON CONFLICT (client_token) DO NOTHING
-                RETURNING id
-                """
-            ),
-            {
-                "cat": draft.category,
-                "sub": draft.subtype,
-                "obj": draft.object_type,
-                "n": draft.persons_count,
-                "t0": draft.occurred_from,
-                "t1": draft.occurred_to,
-                "x": draft.x,
-                "y": draft.y,
-                "org": organisation_id,
-                "uid": user_id,
-                "txt": (draft.description or "").strip() or None,
-                "tok": draft.client_token,
-            },
-        ).first()
-        if row is None:  # a concurrent twin won the race; it is the same report
-            rid = c.execute(
-                sa.text("SELECT id FROM incidents WHERE client_token = :t"),
-                {"t": draft.client_token},
-            ).scalar_one()
-            return Filed(int(rid), False)
-        c.execute(
-            sa.text(
-                "INSERT INTO audit_log (username, action, entity, entity_id, details) "
-                "VALUES (:u, 'rapport', 'incidents', :id, CAST(:d AS jsonb))"
-            ),
-            {"u": username, "id": str(row.id), "d": json.dumps({"category": draft.category})},
-        )
-        return Filed(int(row.id), True)
-
-    if conn is not None:
-        with conn.begin_nested():
-            return run(conn)
-    with store.begin() as c:
-        return run(c)
-
-
-def update_report(
-    report_id: int,
-    draft: ReportDraft,
-    *,
-    user_id: int,
-    username: str,
-    now: dt.datetime | None = None,
-    conn: Connection | None = None,
-) -> None:
-    """Correct one's own report within :data:`EDIT_WINDOW` of filing it."""
-    now = now or dt.datetime.now(TZ)
-    found = problems(draft, now=now)
-    if found:
-        raise ReportRefused(" ".join(found))
-
-    def run(c: Connection) -> None:
-        row = c.execute(
-            sa.text("SELECT reported_by, created_at FROM incidents WHERE id = :id FOR UPDATE"),
-            {"id": report_id},
-        ).first()
-        if row is None or row.reported_by != user_id:
-            raise ReportRefused("Du kan bara ändra dina egna rapporter.")
-        if now - row.created_at > EDIT_WINDOW:
-            raise ReportRefused(
-                f"Rapporten kan inte längre ändras (det går i {int(EDIT_WINDOW.total_seconds() // 3600)} "
-                "timmar efter att den skickats)."
-            )
-        if not inside_municipality(draft.x, draft.y, conn=c):
-            raise ReportRefused(OUTSIDE_MESSAGE)
-        c.execute(
-            sa.text(
-                """
-                UPDATE incidents SET category = :cat, subtype = :sub, object_type = :obj,
-                    persons_count = :n, occurred_from = :t0, occurred_to = :t1,
-                    geom = ST_SetSRID(ST_MakePoint(:x, :y), 3006), description = :txt
-                WHERE id = :id
-                """
-            ),
-            {
-                "cat": draft.category,
-                "sub": draft.subtype,
-                "obj": draft.object_type,
-                "n": draft.persons_count,
-                "t0": draft.occurred_from,
-                "t1": draft.occurred_to,
-                "x": draft.x,
-                "y": draft.y,
-                "txt": (draft.description or "").strip() or None,
-                "id": report_id,
-            },
-        )
-        c.execute(
-            sa.text(
-                "INSERT INTO audit_log (username, action, entity, entity_id) "
-                "VALUES (:u, 'rapport ändrad', 'incidents', :id)"
-            ),
-            {"u": username, "id": str(report_id)},
-        )
-
-    if conn is not None:
-        with conn.begin_nested():
-            run(conn)
-        return
-    with store.begin() as c:
-        run(c)
-
-
-OWN_REPORTS_SCHEMA = {
-    "id": pl.Int64,
-    "created_at": pl.Datetime("us", TZ_NAME),
-    "category": pl.Utf8,
-    "subtype": pl.Utf8,
-    "object_type": pl.Utf8,
-    "persons_count": pl.Int64,
-    "occurred_from": pl.Datetime("us", TZ_NAME),
-    "occurred_to": pl.Datetime("us", TZ_NAME),
-    "x": pl.Float64,
-    "y": pl.Float64,
-    "area": pl.Utf8,
-    "description": pl.Utf8,
-    "problem_pictures": pl.List(pl.Utf8),
-    "interventions": pl.List(pl.Utf8),
-}
-
-
-def own_reports(user_id: int, *, limit: int = 100, conn: Connection | None = None) -> pl.DataFrame:
-    """The reporter's latest reports with the feedback on what they fed.
-
-    A report fed a **problem picture** when the picture covers its category (or names none),
-    its place (the picture's areas or polygon) and its date (the picture's period, open ends
-    allowed). It fed an **intervention** when the intervention counts its category (or names
-    none), targets its place (areas or polygon) and the report came before the intervention
-    ended and at most a year before it started — the data its planning and follow-up used.
-    """
-    return store.read_frame(
-        """
-        SELECT i.id, i.created_at, i.category, i.subtype, i.object_type,
-               i.persons_count::bigint AS persons_count, i.occurred_from, i.occurred_to,
-               ST_X(i.geom) AS x, ST_Y(i.geom) AS y, a.name AS area, i.description,
-               coalesce((
-                   SELECT array_agg(p.title ORDER BY p.id) FROM problem_pictures p
-                   WHERE (cardinality(p.categories) = 0 OR i.category = ANY(p.categories))
-                     AND (i.area_id = ANY(p.area_ids) OR ST_Intersects(p.geom, i.geom))
-                     AND (p.period_from IS NULL
-                          OR p.period_from <= (i.occurred_to AT TIME ZONE 'Europe/Stockholm')::date)
-                     AND (p.period_to IS NULL
-                          OR p.period_to >= (i.occurred_from AT TIME ZONE 'Europe/Stockholm')::date)
-               ), '{}') AS problem_pictures,
-               coalesce((
-                   SELECT array_agg(v.title ORDER BY v.id) FROM interventions v
-                   WHERE (cardinality(v.categories) = 0 OR i.category = ANY(v.categories))
-                     AND (i.area_id = ANY(v.target_area_ids) OR ST_Intersects(v.target_geom, i.geom))
-                     AND (i.occurred_from AT TIME ZONE 'Europe/Stockholm')::date <= v.end_date
-                     AND (i.occurred_from AT TIME ZONE 'Europe/Stockholm')::date
-                         >= v.start_date - 365
-               ), '{}') AS interventions
-        FROM incidents i LEFT JOIN areas a ON a.id = i.area_id
-        WHERE i.reported_by = :u
-        ORDER BY i.created_at DESC, i.id DESC
-        LIMIT :n
-        """,
-        {"u": user_id, "n": limit},
-        conn=conn,
-        schema=OWN_REPORTS_SCHEMA,
-    )
-
-
 def editable(created_at: dt.datetime, *, now: dt.datetime) -> bool:
     """True while a report may still be corrected by its reporter."""
     return now - created_at <= EDIT_WINDOW
-
-
-def known_places(*, conn: Connection | None = None) -> pl.DataFrame:
-    """Places to pick on the phone: places of interest and area centres, with both coordinates.
-
-    Columns: label, kind (``plats`` | ``omrade``), x, y (SWEREF 99 TM), lon, lat (WGS 84).
-    """
-    return store.read_frame(
-        """
-        SELECT label, kind, ST_X(p) AS x, ST_Y(p) AS y,
-               ST_X(ST_Transform(p, 4326)) AS lon, ST_Y(ST_Transform(p, 4326)) AS lat
-        FROM (
-            SELECT pl.name || coalesce(' (' || a.name || ')', '') AS label, 'plats' AS kind,
-                   pl.geom AS p, 0 AS s
-            FROM places pl LEFT JOIN areas a ON a.id = pl.area_id
-            UNION ALL
-            SELECT 'Området ' || name, 'omrade', ST_PointOnSurface(geom), 1 FROM areas
-        ) s
-        ORDER BY s.s, label
-        """,
-        conn=conn,
-        schema={
-            "label": pl.Utf8,
-            "kind": pl.Utf8,
-            "x": pl.Float64,
-            "y": pl.Float64,
-            "lon": pl.Float64,
-            "lat": pl.Float64,
-        },
-    )
-
-
-def pick_grid(
-    x: float, y: float, *, cells: int = 15, conn: Connection | None = None
-) -> pl.DataFrame:
-    """Candidate points to tap on the map around (x, y): a square grid inside the municipality.
-
-    The grid covers the area the point lies in (at most 3 km across), with ``cells`` points a
-    side, so a tap on the map lands within a few tens of metres in town.
-    Columns: x, y (SWEREF 99 TM), lon, lat (WGS 84).
-    """
-    return store.read_frame(
-        """
-        WITH a AS (
-            SELECT coalesce(
-                (SELECT geom FROM areas WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint(:x, :y), 3006))
-                 ORDER BY id LIMIT 1),
-                ST_Buffer(ST_SetSRID(ST_MakePoint(:x, :y), 3006), 500)) AS g
-        ), box AS (
-            SELECT least(greatest(ST_XMax(g) - ST_XMin(g), ST_YMax(g) - ST_YMin(g)), 3000) AS side
-            FROM a
-        ), pts AS (
-            SELECT ST_SetSRID(ST_MakePoint(:x + (i - (:n - 1) / 2.0) * side / :n,
-                                           :y + (j - (:n - 1) / 2.0) * side / :n), 3006) AS p
-            FROM box, generate_series(0, :n - 1) i, generate_series(0, :n - 1) j
-        )
-        SELECT ST_X(p) AS x, ST_Y(p) AS y,
-               ST_X(ST_Transform(p, 4326)) AS lon, ST_Y(ST_Transform(p, 4326)) AS lat
-        FROM pts WHERE EXISTS (SELECT 1 FROM areas WHERE ST_Intersects(areas.geom, pts.p))
-        """,
-        {"x": x, "y": y, "n": cells},
-        conn=conn,
-        schema={"x": pl.Float64, "y": pl.Float64, "lon": pl.Float64, "lat": pl.Float64},
-    )

@@ -17,7 +17,7 @@ import polars as pl
 from sqlalchemy.engine import Connection
 
 from ostan_dash.config import TZ
-from ostan_dash.store import as_user, audit, copy_frame, execute, read_frame
+from ostan_dash.store import as_user, audit, begin, copy_frame, execute, read_frame
 
 WRITER_ROLES = ("admin", "analytiker")
 SURVEY_QUESTIONS = ("unsafe_evening", "worried_crime", "avoids_going_out", "victim")
@@ -288,3 +288,36 @@ def save_focus_areas(
                 "areas": [int(ch["area_id"]) for ch in sorted(choices, key=lambda x: x["rank"])]
             },
         )
+
+
+def insert_voronoi_areas(
+    areas: Sequence[Mapping[str, Any]], *, boundary_wkt: str, seeds_wkt: str, url: str
+) -> None:
+    """Insert areas as the Voronoi cells of ``seeds_wkt`` clipped to ``boundary_wkt`` (SWEREF 99 TM).
+
+    For the import benchmark's scratch database (``url``): no role check and no audit row. Each
+    area (code, name, kind, population, x, y) gets the cell that contains its seed (x, y).
+    """
+    with begin(url) as c:
+        for a in areas:
+            execute(
+                """
+                INSERT INTO areas (code, name, kind, population, geom)
+                SELECT :code, :name, :kind, :pop,
+                       ST_Multi(ST_Intersection(d.geom, ST_GeomFromText(:b, 3006)))
+                FROM (SELECT (ST_Dump(ST_VoronoiPolygons(ST_GeomFromText(:s, 3006), 0,
+                              ST_Buffer(ST_GeomFromText(:b, 3006), 5000)))).geom) d
+                WHERE ST_Intersects(d.geom, ST_SetSRID(ST_MakePoint(:x, :y), 3006))
+                """,
+                {
+                    "code": a["code"],
+                    "name": a["name"],
+                    "kind": a["kind"],
+                    "pop": a["population"],
+                    "b": boundary_wkt,
+                    "s": seeds_wkt,
+                    "x": a["x"],
+                    "y": a["y"],
+                },
+                conn=c,
+            )

@@ -11,7 +11,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from ostan_dash.ingest import read, reports, write
+from ostan_dash.ingest import read
+from ostan_dash.store import imports
+from ostan_dash.store import reports as report_store
 from tests.unit.test_ingest_read import make_gpkg
 
 pytestmark = pytest.mark.db
@@ -74,7 +76,7 @@ def _count(db, table: str) -> int:
 
 
 def _run(db, kind, data, name="f", **kw):
-    return write.run_import(
+    return imports.run_import(
         kind, data, name, conn=db, organisation_id=_org(db), username="test", **kw
     )
 
@@ -212,14 +214,14 @@ def test_survey_from_xlsx_imports_like_the_csv(db):
 
 def test_area_boundaries_in_sweref_extend_the_municipality(db):
     inside_new = (626000.0, 6631000.0)
-    assert not reports.inside_municipality(*inside_new, conn=db)
+    assert not report_store.inside_municipality(*inside_new, conn=db)
     out = _run(db, "omraden", _bytes("omraden_sweref99tm.geojson"))
     assert out.written and out.rows_new == 2
     area = db.execute(
         sa.text("SELECT code, kind, population, round(ST_Area(geom)) FROM areas WHERE code = 'R07'")
     ).one()
     assert tuple(area)[:3] == ("R07", "by", 2150)
-    assert reports.inside_municipality(*inside_new, conn=db)
+    assert report_store.inside_municipality(*inside_new, conn=db)
 
 
 def test_area_boundaries_in_wgs84_are_transformed_to_sweref(db):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from ostan_dash.config import TZ
 from ostan_dash.ingest import reports
+from ostan_dash.store import reports as report_store
 
 pytestmark = pytest.mark.db
 
@@ -60,7 +61,7 @@ def _count_token(db, token) -> int:
 
 def test_a_report_is_stored_with_its_area_and_reporter(db, reporter):
     d = _draft(db)
-    filed = reports.file_report(d, now=NOW, conn=db, **reporter)
+    filed = report_store.file_report(d, now=NOW, conn=db, **reporter)
     assert filed.created
     row = db.execute(
         sa.text(
@@ -80,8 +81,8 @@ def test_a_report_is_stored_with_its_area_and_reporter(db, reporter):
 
 def test_a_double_submit_stores_one_row(db, reporter):
     d = _draft(db)
-    first = reports.file_report(d, now=NOW, conn=db, **reporter)
-    second = reports.file_report(d, now=NOW, conn=db, **reporter)
+    first = report_store.file_report(d, now=NOW, conn=db, **reporter)
+    second = report_store.file_report(d, now=NOW, conn=db, **reporter)
     assert (first.created, second.created) == (True, False)
     assert first.id == second.id
     assert _count_token(db, d.client_token) == 1
@@ -90,7 +91,7 @@ def test_a_double_submit_stores_one_row(db, reporter):
 def test_a_point_outside_the_municipality_is_refused_and_nothing_is_stored(db, reporter):
     d = _draft(db, x=640_000.0, y=6_660_000.0)
     with pytest.raises(reports.ReportRefused, match="utanför Östans kommun"):
-        reports.file_report(d, now=NOW, conn=db, **reporter)
+        report_store.file_report(d, now=NOW, conn=db, **reporter)
     assert _count_token(db, d.client_token) == 0
 
 
@@ -126,18 +127,18 @@ def test_a_point_outside_the_municipality_is_refused_and_nothing_is_stored(db, r
 def test_invalid_reports_are_refused_in_swedish(db, reporter, over, message):
     d = _draft(db, **over)
     with pytest.raises(reports.ReportRefused, match=message):
-        reports.file_report(d, now=NOW, conn=db, **reporter)
+        report_store.file_report(d, now=NOW, conn=db, **reporter)
     assert _count_token(db, d.client_token) == 0
 
 
 def test_own_report_can_be_edited_within_48_hours_but_not_after(db, reporter):
     d = _draft(db)
-    filed = reports.file_report(d, now=NOW, conn=db, **reporter)
+    filed = report_store.file_report(d, now=NOW, conn=db, **reporter)
     created = db.execute(
         sa.text("SELECT created_at FROM incidents WHERE id = :i"), {"i": filed.id}
     ).scalar_one()
     fixed = dataclasses.replace(d, subtype="ovrig_skadegorelse", description="Krossad ruta")
-    reports.update_report(
+    report_store.update_report(
         filed.id,
         fixed,
         user_id=reporter["user_id"],
@@ -152,7 +153,7 @@ def test_own_report_can_be_edited_within_48_hours_but_not_after(db, reporter):
         == "ovrig_skadegorelse"
     )
     with pytest.raises(reports.ReportRefused, match="inte längre ändras"):
-        reports.update_report(
+        report_store.update_report(
             filed.id,
             d,
             user_id=reporter["user_id"],
@@ -163,17 +164,19 @@ def test_own_report_can_be_edited_within_48_hours_but_not_after(db, reporter):
 
 
 def test_someone_elses_report_cannot_be_edited(db, reporter):
-    filed = reports.file_report(_draft(db), now=NOW, conn=db, **reporter)
+    filed = report_store.file_report(_draft(db), now=NOW, conn=db, **reporter)
     other = db.execute(
         sa.text("SELECT id FROM users WHERE id <> :u ORDER BY id LIMIT 1"),
         {"u": reporter["user_id"]},
     ).scalar_one()
     with pytest.raises(reports.ReportRefused, match="egna"):
-        reports.update_report(filed.id, _draft(db), user_id=other, username="x", now=NOW, conn=db)
+        report_store.update_report(
+            filed.id, _draft(db), user_id=other, username="x", now=NOW, conn=db
+        )
 
 
 def test_my_reports_show_which_problem_pictures_and_interventions_they_fed(db, reporter):
-    filed = reports.file_report(_draft(db), now=NOW, conn=db, **reporter)
+    filed = report_store.file_report(_draft(db), now=NOW, conn=db, **reporter)
     centrum = db.execute(sa.text("SELECT id FROM areas WHERE code = 'C01'")).scalar_one()
     db.execute(
         sa.text(
@@ -193,7 +196,7 @@ def test_my_reports_show_which_problem_pictures_and_interventions_they_fed(db, r
         ),
         {"a": centrum},
     )
-    mine = reports.own_reports(reporter["user_id"], conn=db)
+    mine = report_store.own_reports(reporter["user_id"], conn=db)
     row = mine.filter(mine["id"] == filed.id).row(0, named=True)
     assert "Klotter i Centrum (test)" in row["problem_pictures"]
     assert "Bilbränder i villaområden (test)" not in row["problem_pictures"]
@@ -202,7 +205,7 @@ def test_my_reports_show_which_problem_pictures_and_interventions_they_fed(db, r
 
 
 def test_known_places_include_places_and_areas_with_both_coordinate_systems(db):
-    places = reports.known_places(conn=db)
+    places = report_store.known_places(conn=db)
     assert {"plats", "omrade"} <= set(places["kind"])
     assert places["lat"].is_between(54.5, 69.5).all()
     assert places["y"].is_between(6.1e6, 7.7e6).all()
@@ -210,9 +213,9 @@ def test_known_places_include_places_and_areas_with_both_coordinate_systems(db):
 
 def test_the_tap_grid_lies_inside_the_municipality(db):
     x, y = _centrum_point(db)
-    grid = reports.pick_grid(x, y, conn=db)
+    grid = report_store.pick_grid(x, y, conn=db)
     assert grid.height > 50
     assert all(
-        reports.inside_municipality(gx, gy, conn=db)
+        report_store.inside_municipality(gx, gy, conn=db)
         for gx, gy in grid.select("x", "y").head(20).iter_rows()
     )

@@ -13,7 +13,6 @@ same run rolled back, so its counts of new and already-present rows are exact.
 from __future__ import annotations
 
 import io
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,8 +25,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from ostan_dash import store
 from ostan_dash.ingest import read, validate
+from ostan_dash.store import audit, begin, read_frame
 
 Progress = Callable[[float, str], None]
 IMPORT_TIMEOUT_S = 600
@@ -92,12 +91,12 @@ def _problem(rad: int | None, falt: str, orsak: str, varde: str | None = None) -
 
 @contextmanager
 def _transaction(conn: Connection | None, url: str | None) -> Iterator[Connection]:
-    """One transaction: a savepoint inside ``conn`` (tests), else a fresh ``store.begin()``."""
+    """One transaction: a savepoint inside ``conn`` (tests), else a fresh :func:`begin`."""
     if conn is not None:
         with conn.begin_nested():
             yield conn
     else:
-        with store.begin(url) as c:
+        with begin(url) as c:
             yield c
 
 
@@ -322,7 +321,7 @@ _WRITE_SQL: dict[str, str] = {
 
 def _db_problems(conn: Connection, checks: list[str], params: dict | None = None) -> pl.DataFrame:
     parts = [
-        store.read_frame(
+        read_frame(
             f"SELECT rad::bigint AS rad, falt, orsak, varde::text AS varde "  # noqa: S608
             f"FROM ({sql}) AS p(rad, falt, orsak, varde)",
             params,
@@ -354,24 +353,18 @@ def _record(
 
 
 def _audit(conn: Connection, outcome: ImportOutcome, username: str | None) -> None:
-    conn.execute(
-        sa.text(
-            "INSERT INTO audit_log (username, action, entity, entity_id, details) "
-            "VALUES (:u, 'import', 'imports', :id, CAST(:d AS jsonb))"
-        ),
-        {
-            "u": username,
-            "id": str(outcome.import_id),
-            "d": json.dumps(
-                {
-                    "kind": outcome.kind,
-                    "file_name": outcome.file_name,
-                    "sha256": outcome.sha256,
-                    "rows_read": outcome.rows_read,
-                    "rows_written": outcome.rows_new,
-                },
-                ensure_ascii=False,
-            ),
+    audit(
+        conn,
+        username=username,
+        action="import",
+        entity="imports",
+        entity_id=outcome.import_id,
+        details={
+            "kind": outcome.kind,
+            "file_name": outcome.file_name,
+            "sha256": outcome.sha256,
+            "rows_read": outcome.rows_read,
+            "rows_written": outcome.rows_new,
         },
     )
 
@@ -504,7 +497,7 @@ def run_import(
 
 def history(limit: int = 200) -> pl.DataFrame:
     """The latest imports: when, who, kind, file name and checksum, rows read and written."""
-    return store.read_frame(
+    return read_frame(
         """
         SELECT i.id, i.imported_at, i.kind, i.file_name, i.sha256, i.rows_read, i.rows_written,
                coalesce(u.display_name, '–') AS imported_by
