@@ -29,11 +29,6 @@ FORMATS = {
 PROBLEM_COLUMNS = {"rad": "Rad", "falt": "Fält", "orsak": "Orsak", "varde": "Värde"}
 
 
-def _height(df: pl.DataFrame) -> int:
-    """Table height in pixels: every row up to ten, then scroll (export.table needs a number)."""
-    return 38 + 35 * max(1, min(df.height, 10))
-
-
 user = st.session_state.get("user")
 st.title("Import")
 if user is None or user.role not in ALLOWED:
@@ -108,7 +103,7 @@ if upload is not None:
             preview.problems.rename(PROBLEM_COLUMNS),
             name=f"importproblem-{kind}",
             key="imp_problems",
-            height=_height(preview.problems),
+            height=export.table_height(preview.problems.height, max_rows=10),
         )
     else:
         result = st.session_state.get("imp_result")
@@ -159,5 +154,5 @@ else:
         ),
         name="importhistorik",
         key="imp_history",
-        height=_height(hist),
+        height=export.table_height(hist.height, max_rows=10),
     )

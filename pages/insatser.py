@@ -18,11 +18,6 @@ WRITE_ROLES = ("admin", "analytiker")
 TTL = 120
 
 
-def table(df: pl.DataFrame, **kw) -> None:
-    """``export.table`` with a height that fits the rows (Streamlit 1.67 rejects ``None``)."""
-    export.table(df, height=min(40 + 35 * max(df.height, 1), 460), **kw)
-
-
 st.title("Insatser")
 user = st.session_state.get("user")
 if user is None or user.role not in READ_ROLES:  # the router hides the page; check again here
@@ -202,7 +197,7 @@ if rows:
         label = ai.SMART_LABELS[key]
         n = counts.filter(pl.col("SMART-status") == label)["len"].sum()
         col.metric(label.capitalize(), fmt.number(int(n)))
-    table(
+    export.table(
         overview,
         name=f"insatser-{today.isoformat()}",
         key="iv_overview",
@@ -286,7 +281,7 @@ if rows:
                 "Inget genomförande loggat än. Logga varje uppföljning: datum, om insatsen gjordes som planerat och en kort notering."
             )
         else:
-            table(
+            export.table(
                 log.select(
                     pl.col("entry_date").alias("Datum"),
                     pl.col("fidelity").replace_strict(ai.FIDELITY_LABELS).alias("Genomfört"),
@@ -448,7 +443,7 @@ if rows:
             ).with_columns(
                 (pl.col("Under/efter") / pl.col("Före") * 100 - 100).round(0).alias("Förändring %")
             )
-            table(
+            export.table(
                 eval_table,
                 name=f"insats-{chosen}-utvardering",
                 key="iv_eval",

@@ -22,11 +22,6 @@ def study(codes: tuple[str, ...], cell_size: int) -> ac.StudyArea:
     return ac.study_area(data.areas(), cell_size=cell_size, codes=codes)
 
 
-def table_height(rows: int) -> int:
-    """Pixels for a table of `rows` rows: all of them up to 15, then scroll."""
-    return 38 + 35 * max(1, min(rows, 15))
-
-
 st.title("Karta och tider")
 
 incidents = data.incidents()
@@ -171,7 +166,7 @@ with tab_map:
             ),
             name=f"nya-heta-rutor-{bounds[0].isoformat()}",
             key="new_hot",
-            height=table_height(new_hot.height),
+            height=export.table_height(new_hot.height, max_rows=15),
         )
 
 # Hot times -------------------------------------------------------------------------------------
@@ -293,7 +288,7 @@ with tab_compare:
         ),
         name=f"jamfor-omraden-{bounds[0].isoformat()}",
         key="compare",
-        height=table_height(table.height),
+        height=export.table_height(table.height, max_rows=15),
         column_config={
             "Per 1 000 inv.": st.column_config.NumberColumn(format="%.2f"),
             "Förändring %": st.column_config.NumberColumn(format="%+.0f %%"),

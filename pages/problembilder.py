@@ -17,11 +17,6 @@ WRITE_ROLES = ("admin", "analytiker")
 TTL = 120
 
 
-def table(df: pl.DataFrame, **kw) -> None:
-    """``export.table`` with a height that fits the rows (Streamlit 1.67 rejects ``None``)."""
-    export.table(df, height=min(40 + 35 * max(df.height, 1), 460), **kw)
-
-
 CHOICES = {True: "Uppfyllt", False: "Ej uppfyllt", None: "Ej bedömt"}
 
 st.title("Problembilder")
@@ -92,7 +87,7 @@ if ranked.is_empty():
         "från kartan med dess urval."
     )
 else:
-    table(
+    export.table(
         ranked.select(
             pl.col("rank").alias("Plats"),
             pl.col("title").alias("Problembild"),
@@ -183,7 +178,7 @@ if not problems.is_empty():
         )
         n_met = sum(1 for r in stored.values() if r["met"])
         st.metric("Uppfyllda kriterier (beslut)", f"{n_met} av 6")
-        table(crit_table, name=f"problembild-{chosen}-kriterier", key="pb_crit")
+        export.table(crit_table, name=f"problembild-{chosen}-kriterier", key="pb_crit")
 
         if can_write:
             with st.form("pb_decide"):
@@ -325,7 +320,7 @@ if not problems.is_empty():
 
     with tab_lib:
         st.markdown("**Insatstyper och deras evidens**")
-        table(
+        export.table(
             types.select(
                 pl.col("name").alias("Insatstyp"),
                 pl.col("kind").alias("Typ"),
@@ -337,7 +332,7 @@ if not problems.is_empty():
             key="pb_types",
         )
         st.markdown("**Kunskapskällor**")
-        table(
+        export.table(
             sources.select(
                 pl.col("title").alias("Titel"),
                 pl.col("publisher").alias("Utgivare"),

@@ -116,11 +116,6 @@ def _deck(
     return pdk.Deck(layers=layers, initial_view_state=view, map_style=None, tooltip=None)
 
 
-def _height(df: pl.DataFrame) -> int:
-    """Table height in pixels: every row up to ten, then scroll (export.table needs a number)."""
-    return 38 + 35 * max(1, min(df.height, 10))
-
-
 def _reset_form() -> None:
     for k in list(st.session_state):
         if k.startswith("rap_"):
@@ -380,7 +375,12 @@ with tab_mine:
             pl.col("problem_pictures").list.join(", ").alias("Problembilder"),
             pl.col("interventions").list.join(", ").alias("Insatser"),
         )
-        export.table(table, name="mina-rapporter", key="rap_mine", height=_height(table))
+        export.table(
+            table,
+            name="mina-rapporter",
+            key="rap_mine",
+            height=export.table_height(table.height, max_rows=10),
+        )
 
         now = dt.datetime.now(config.TZ)
         editable = mine.filter(pl.col("created_at") >= now - reports.EDIT_WINDOW)

@@ -10,7 +10,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from ostan_dash.analysis.areas import LEVELS
-from ostan_dash.ui import fmt
+from ostan_dash.ui import export, fmt
 from ostan_dash.ui.charts import FONT, PALETTE
 
 MUNICIPAL_COLOUR = "#555555"
@@ -471,7 +471,7 @@ SURVEY_QUESTIONS: dict[str, str] = {
 def table_height(n_rows: int, *, max_px: int = 600) -> int:
     """Pixel height showing ``n_rows`` rows of a dataframe without inner scrolling (up to
     ``max_px``)."""
-    return min(35 * (max(n_rows, 1) + 1) + 3, max_px)
+    return min(export.table_height(n_rows, max_rows=max(n_rows, 1)), max_px)
 
 
 SUPPRESSED_TEXT = "För få svar"

@@ -25,6 +25,15 @@ def to_xlsx_bytes(df: pl.DataFrame, *, sheet: str = "Data") -> bytes:
     return buf.getvalue()
 
 
+ROW_PX = 35
+HEADER_PX = 38
+
+
+def table_height(n_rows: int, *, max_rows: int = 12) -> int:
+    """Pixels for a table that shows every row up to ``max_rows``, then scrolls."""
+    return HEADER_PX + ROW_PX * max(1, min(n_rows, max_rows))
+
+
 def table(
     df: pl.DataFrame,
     *,
@@ -33,13 +42,16 @@ def table(
     column_config: dict | None = None,
     height: int | None = None,
 ) -> None:
-    """Show ``df`` and offer it for download as CSV and Excel under ``name``."""
+    """Show ``df`` and offer it for download as CSV and Excel under ``name``.
+
+    Without ``height`` the table shows every row up to twelve (:func:`table_height`).
+    """
     st.dataframe(
         df,
         hide_index=True,
         width="stretch",
         column_config=column_config,
-        height=height if height is not None else "auto",
+        height=height if height is not None else table_height(df.height),
     )
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button(
