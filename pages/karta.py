@@ -22,6 +22,25 @@ def study(codes: tuple[str, ...], cell_size: int) -> ac.StudyArea:
     return ac.study_area(data.areas(), cell_size=cell_size, codes=codes)
 
 
+@st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False, max_entries=32)
+def period_tables(
+    filter_key: str,
+    version: tuple[int, int],
+    _now: pl.DataFrame,
+    _before: pl.DataFrame,
+    _areas: pl.DataFrame,
+    days_now: int,
+    days_before: int,
+    codes: tuple[str, ...],
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Hot times and the compare table, which a change of cell size does not touch. Keyed by
+    the filter with its dates resolved, and the data version; the frames themselves are not
+    hashed (leading underscore)."""
+    return ac.period_results(
+        _now, _before, _areas, days_now=days_now, days_before=days_before, codes=codes
+    )
+
+
 st.title("Karta och tider")
 
 incidents = data.incidents()
@@ -73,17 +92,21 @@ now = filters.apply(incidents, f, bounds=bounds, area_ids=area_ids)
 before = filters.apply(incidents, f, bounds=comparison, area_ids=area_ids)
 prev_q = filters.apply(incidents, f, bounds=earlier, area_ids=area_ids)
 grid_study = study(f.areas, int(cell_size))
-result = ac.karta_results(
+days_now, days_before = filters.days_in(bounds), filters.days_in(comparison)
+grid, new_hotspots = ac.grid_results(
+    now, prev_q, grid_study, days_now=days_now, days_earlier=filters.days_in(earlier)
+)
+hot_times, compare = period_tables(
+    f"{sorted(f.to_query_params().items())}|{bounds}|{comparison}",
+    data.version(incidents),
     now,
     before,
-    prev_q,
     areas,
-    grid_study,
-    days_now=filters.days_in(bounds),
-    days_before=filters.days_in(comparison),
-    days_earlier=filters.days_in(earlier),
-    codes=f.areas,
+    days_now,
+    days_before,
+    f.areas,
 )
+result = ac.KartaResult(grid=grid, hot_times=hot_times, compare=compare, new_hotspots=new_hotspots)
 if now.is_empty():
     st.info(
         "Inga händelser matchar urvalet under perioden. Välj en längre period, fler kategorier "

@@ -535,6 +535,43 @@ class KartaResult:
     new_hotspots: pl.DataFrame
 
 
+def grid_results(
+    now: pl.DataFrame,
+    earlier: pl.DataFrame,
+    study: StudyArea,
+    *,
+    days_now: int,
+    days_earlier: int,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The part that depends on the cell size: the map grid with Gi* (:func:`hotspot_grid`) and
+    the new or growing hot spots against `earlier`, the quarter before the period
+    (:func:`new_or_growing_hotspots`)."""
+    grid = hotspot_grid(now, study)
+    new = new_or_growing_hotspots(
+        grid, hotspot_grid(earlier, study), days_now=days_now, days_before=days_earlier
+    )
+    return grid, new
+
+
+def period_results(
+    now: pl.DataFrame,
+    before: pl.DataFrame,
+    areas: pl.DataFrame,
+    *,
+    days_now: int,
+    days_before: int,
+    codes: Sequence[str] = (),
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The part that does not depend on the cell size: the aoristic weekday × hour matrix
+    (Ratcliffe 2002; :func:`hottimes.hot_time_matrix`) and the compare-areas table
+    (:func:`compare_areas`)."""
+    from ostan_dash.analysis.hottimes import hot_time_matrix
+
+    return hot_time_matrix(now), compare_areas(
+        now, before, areas, days_now=days_now, days_before=days_before, codes=codes
+    )
+
+
 def karta_results(
     now: pl.DataFrame,
     before: pl.DataFrame,
@@ -547,24 +584,13 @@ def karta_results(
     days_earlier: int,
     codes: Sequence[str] = (),
 ) -> KartaResult:
-    """The map grid with Gi* (:func:`hotspot_grid`), the aoristic weekday × hour matrix
-    (Ratcliffe 2002; :func:`hottimes.hot_time_matrix`), the compare-areas table
-    (:func:`compare_areas`) and the new or growing hot spots against `earlier`, the
-    quarter before the period (:func:`new_or_growing_hotspots`).
+    """Everything the page shows for one filter: :func:`grid_results` and :func:`period_results`.
 
     `now`, `before` and `earlier` are the filtered incidents of the period, the comparison
     period and the previous quarter.
     """
-    from ostan_dash.analysis.hottimes import hot_time_matrix
-
-    grid = hotspot_grid(now, study)
-    return KartaResult(
-        grid=grid,
-        hot_times=hot_time_matrix(now),
-        compare=compare_areas(
-            now, before, areas, days_now=days_now, days_before=days_before, codes=codes
-        ),
-        new_hotspots=new_or_growing_hotspots(
-            grid, hotspot_grid(earlier, study), days_now=days_now, days_before=days_earlier
-        ),
+    grid, new = grid_results(now, earlier, study, days_now=days_now, days_earlier=days_earlier)
+    hot_times, compare = period_results(
+        now, before, areas, days_now=days_now, days_before=days_before, codes=codes
     )
+    return KartaResult(grid=grid, hot_times=hot_times, compare=compare, new_hotspots=new)

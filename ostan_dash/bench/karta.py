@@ -4,7 +4,9 @@ An interaction (change of period, of category, of cell size) recomputes, from th
 incident frame: the three filtered slices (period, comparison period, previous quarter), the
 hot-spot grid with Gi* and the FDR classes for now and for the previous quarter, the aoristic
 weekday × hour matrix and the compare-areas table with its exact tests
-(:func:`analysis.areas_compare.karta_results`). Its floor is the same filtering and the same
+(:func:`analysis.areas_compare.karta_results`). A change of cell size only recomputes the
+grid part (:func:`analysis.areas_compare.grid_results`): the page keeps the hot times and the
+compare table of an unchanged filter in its cache. Its floor is the same filtering and the same
 aggregations done minimally on an in-memory Polars frame: counts per cell, per weekday and
 start hour and per area, no statistics (shared/notes/performance.md). Building the pydeck map
 and its JSON is timed separately, with the payload size in bytes.
@@ -37,16 +39,24 @@ def server_side(
     study: ac.StudyArea,
     *,
     today: dt.date,
-) -> ac.KartaResult:
-    """What pages/karta.py computes on an interaction, without Streamlit."""
+    grid_only: bool = False,
+) -> ac.KartaResult | tuple[pl.DataFrame, pl.DataFrame]:
+    """What pages/karta.py computes on an interaction, without Streamlit (``grid_only``: a
+    change of cell size, where the period tables come from the page's cache)."""
     area_ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
     bounds = f.bounds(today)
     comparison = f.comparison_bounds(today)
     earlier = ac.previous_quarter(bounds)
+    now = flt.apply(frame, f, bounds=bounds, area_ids=area_ids)
+    prev = flt.apply(frame, f, bounds=earlier, area_ids=area_ids)
+    if grid_only:
+        return ac.grid_results(
+            now, prev, study, days_now=flt.days_in(bounds), days_earlier=flt.days_in(earlier)
+        )
     return ac.karta_results(
-        flt.apply(frame, f, bounds=bounds, area_ids=area_ids),
+        now,
         flt.apply(frame, f, bounds=comparison, area_ids=area_ids),
-        flt.apply(frame, f, bounds=earlier, area_ids=area_ids),
+        prev,
         areas,
         study,
         days_now=flt.days_in(bounds),
@@ -57,7 +67,7 @@ def server_side(
 
 
 def floor(
-    frame: pl.DataFrame, f: flt.Filters, *, cell_size: int, today: dt.date
+    frame: pl.DataFrame, f: flt.Filters, *, cell_size: int, today: dt.date, grid_only: bool = False
 ) -> tuple[pl.DataFrame, ...]:
     """The minimal in-memory equivalent: filter, then plain counts per cell, weekday-hour
     and area (now and comparison), in one Polars pass each."""
@@ -68,17 +78,14 @@ def floor(
     earlier = frame.lazy().filter(flt.period_expr(ac.previous_quarter(bounds)) & cond)
     cell = [(pl.col("x") // cell_size).alias("cx"), (pl.col("y") // cell_size).alias("cy")]
     t = pl.col("occurred_from")
-    return tuple(
-        pl.collect_all(
-            [
-                now.group_by(cell).len(),
-                earlier.group_by(cell).len(),
-                now.group_by(t.dt.weekday().alias("d"), t.dt.hour().alias("h")).len(),
-                now.group_by("area_id").len(),
-                before.group_by("area_id").len(),
-            ]
-        )
-    )
+    queries = [now.group_by(cell).len(), earlier.group_by(cell).len()]
+    if not grid_only:
+        queries += [
+            now.group_by(t.dt.weekday().alias("d"), t.dt.hour().alias("h")).len(),
+            now.group_by("area_id").len(),
+            before.group_by("area_id").len(),
+        ]
+    return tuple(pl.collect_all(queries))
 
 
 def interactions(
@@ -122,9 +129,17 @@ def interactions(
     out: dict[str, object] = {"rows": frame.height, "interactions": {}}
     for name, (f, cell) in INTERACTIONS.items():
         server = timed(
-            lambda f=f, c=cell: server_side(frame, areas, f, studies[c], today=today), repeat=repeat
+            lambda f=f, c=cell, g=(name == "cell_size"): server_side(
+                frame, areas, f, studies[c], today=today, grid_only=g
+            ),
+            repeat=repeat,
         )
-        base = timed(lambda f=f, c=cell: floor(frame, f, cell_size=c, today=today), repeat=repeat)
+        base = timed(
+            lambda f=f, c=cell, g=(name == "cell_size"): floor(
+                frame, f, cell_size=c, today=today, grid_only=g
+            ),
+            repeat=repeat,
+        )
         out["interactions"][name] = {
             "server": server,
             "floor": base,

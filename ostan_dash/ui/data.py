@@ -29,6 +29,11 @@ def organisations() -> pl.DataFrame:
     return queries.organisations()
 
 
+def version(frame: pl.DataFrame) -> tuple[int, int]:
+    """A cheap fingerprint of the incident frame for cache keys: row count and highest id."""
+    return frame.height, int(frame["id"].max() or 0) if frame.height else 0
+
+
 def clear() -> None:
     """Forget cached data (after a write)."""
     incidents.clear()
