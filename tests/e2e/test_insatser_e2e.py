@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from ostan_dash.demo import KNOWN
 from ostan_dash.store import engine
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import logged_in, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -21,9 +21,7 @@ def _id(title: str) -> int:
 
 def test_overview_and_a_displaced_intervention(server, page):
     page.set_default_timeout(120_000)  # the page counts nine interventions in PostGIS on first load
-    login(page, server, "analytiker")
-    page.get_by_role("heading", name="Översikt").wait_for()
-    page.wait_for_timeout(1500)  # let the login cookie be written before navigating
+    logged_in(page, server, "analytiker")
 
     page.goto(f"{server}/insatser")
     page.get_by_role("heading", name="Insatser", exact=True).wait_for()

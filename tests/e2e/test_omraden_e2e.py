@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 
 from ostan_dash.demo import KNOWN
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import logged_in, shot
 
 pytestmark = pytest.mark.e2e
 
 
 def test_omraden_shows_the_worsened_criterion(server, page):
-    login(page, server, "analytiker")
-    page.get_by_role("heading", name="Översikt").wait_for()
+    logged_in(page, server, "analytiker")
     page.get_by_role("link", name="Områden").click()
     page.get_by_role("heading", name="Områden").wait_for()
     page.get_by_test_id("stAlertContentWarning").get_by_text("Försämrat sedan").wait_for()
@@ -35,8 +34,7 @@ def test_omraden_shows_the_worsened_criterion(server, page):
 
 
 def test_trygghet_shows_shares_and_trends(server, page):
-    login(page, server, "lasare")
-    page.get_by_role("heading", name="Översikt").wait_for()
+    logged_in(page, server, "lasare")
     page.get_by_role("link", name="Trygghetsundersökning").click()
     page.get_by_role("heading", name="Trygghetsundersökning").wait_for()
     page.get_by_text("utveckling över åren").wait_for()
