@@ -139,6 +139,18 @@ def transaction(conn: Connection | None = None) -> Iterator[Connection]:
             yield c
 
 
+@contextmanager
+def savepoint(conn: Connection | None = None, *, url: str | None = None) -> Iterator[Connection]:
+    """A unit of work that fails alone: a savepoint inside ``conn`` (the caller's transaction
+    lives on after an error), else a new transaction, committed on success."""
+    if conn is not None:
+        with conn.begin_nested():
+            yield conn
+    else:
+        with begin(url) as c:
+            yield c
+
+
 def audit(
     conn: Connection,
     *,

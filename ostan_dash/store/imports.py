@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -26,7 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from ostan_dash.ingest import read, validate
-from ostan_dash.store import audit, begin, read_frame
+from ostan_dash.store import audit, read_frame, savepoint
 
 Progress = Callable[[float, str], None]
 IMPORT_TIMEOUT_S = 600
@@ -87,17 +86,6 @@ def _problem(rad: int | None, falt: str, orsak: str, varde: str | None = None) -
         {"rad": [rad], "falt": [falt], "orsak": [orsak], "varde": [varde]},
         schema=validate.PROBLEM_SCHEMA,
     )
-
-
-@contextmanager
-def _transaction(conn: Connection | None, url: str | None) -> Iterator[Connection]:
-    """One transaction: a savepoint inside ``conn`` (tests), else a fresh :func:`begin`."""
-    if conn is not None:
-        with conn.begin_nested():
-            yield conn
-    else:
-        with begin(url) as c:
-            yield c
 
 
 def _copy_in(conn: Connection, table: str, frame: pl.DataFrame) -> None:
@@ -435,7 +423,7 @@ def run_import(
         return outcome
     outcome.rows_valid = checked.rows.height
     try:
-        with _transaction(conn, url) as c:
+        with savepoint(conn, url=url) as c:
             # A large file is one long transaction; the app's 30 s statement limit is for reads.
             c.execute(sa.text(f"SET LOCAL statement_timeout = '{IMPORT_TIMEOUT_S}s'"))
             step(0.4, "Läser in i databasen …")

@@ -24,7 +24,7 @@ from ostan_dash.ingest.reports import (
     ReportRefused,
     problems,
 )
-from ostan_dash.store import audit, begin, read_frame, scalar
+from ostan_dash.store import audit, read_frame, savepoint, scalar
 
 
 def inside_municipality(x: float, y: float, *, conn: Connection | None = None) -> bool:
@@ -130,10 +130,7 @@ def file_report(
         )
         return Filed(int(row.id), True)
 
-    if conn is not None:
-        with conn.begin_nested():
-            return run(conn)
-    with begin() as c:
+    with savepoint(conn) as c:
         return run(c)
 
 
@@ -192,11 +189,7 @@ def update_report(
             c, username=username, action="rapport ändrad", entity="incidents", entity_id=report_id
         )
 
-    if conn is not None:
-        with conn.begin_nested():
-            run(conn)
-        return
-    with begin() as c:
+    with savepoint(conn) as c:
         run(c)
 
 
