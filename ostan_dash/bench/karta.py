@@ -41,7 +41,7 @@ def server_side(
     today: dt.date,
     grid_only: bool = False,
 ) -> ac.KartaResult | tuple[pl.DataFrame, pl.DataFrame]:
-    """What pages/karta.py computes on an interaction, without Streamlit (``grid_only``: a
+    """What content/karta.py computes on an interaction, without Streamlit (``grid_only``: a
     change of cell size, where the period tables come from the page's cache)."""
     area_ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
     bounds = f.bounds(today)

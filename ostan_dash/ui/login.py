@@ -10,7 +10,7 @@ import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
 
 from ostan_dash import auth, config
-from ostan_dash.ui import texts
+from ostan_dash.ui import navigation, texts
 
 COOKIE_NAME = "ostan_dash_auth"
 
@@ -130,3 +130,17 @@ def logout_button() -> None:
     """Log out: the server session is revoked in the click's callback; the next run's gate then
     lets the library delete the cookie and shows the login form (no st.rerun: login.md)."""
     st.sidebar.button(texts.LOGOUT, key="ostan_logout", on_click=_request_logout)
+
+
+def page_user(url_path: str) -> auth.User:
+    """The logged-in user, if their role may open the page at ``url_path``; else stop the run.
+
+    Every page script calls this first. The router in ``app.py`` only offers the pages a role may
+    see, but a page script must never draw anything on its own, whatever path led to it (a script
+    served outside the router, a stale session): access is decided twice (STYLE.md).
+    """
+    user = st.session_state.get("user")
+    if user is None or not navigation.may_open(user.role, url_path):
+        st.error(texts.NO_ACCESS)
+        st.stop()
+    return user

@@ -5,57 +5,63 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ALL_ROLES = ("admin", "analytiker", "rapportor", "lasare")
+EDITORS = ("admin", "analytiker")
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page script under ``pages/``, its title in the navigation and the roles that see it."""
+    """A page script under ``content/``, its title in the navigation and the roles that see it."""
 
     path: str
     title: str
     icon: str
     roles: tuple[str, ...]
     url_path: str
+    write_roles: tuple[str, ...] = ()
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/oversikt.py", "Översikt", ":material/dashboard:", ALL_ROLES, "oversikt"),
+    PageSpec("content/oversikt.py", "Översikt", ":material/dashboard:", ALL_ROLES, "oversikt"),
     # Every role: reporters get feedback on where and when their reports concentrate; the page
     # shows places and events only, no personal data.
-    PageSpec("pages/karta.py", "Karta och tider", ":material/map:", ALL_ROLES, "karta"),
+    PageSpec("content/karta.py", "Karta och tider", ":material/map:", ALL_ROLES, "karta"),
     PageSpec(
-        "pages/rapportera.py",
+        "content/rapportera.py",
         "Rapportera",
         ":material/add_location_alt:",
         ("admin", "analytiker", "rapportor"),
         "rapportera",
+        write_roles=("admin", "analytiker", "rapportor"),
     ),
     PageSpec(
-        "pages/importera.py", "Import", ":material/upload_file:", ("admin", "analytiker"), "import"
+        "content/importera.py", "Import", ":material/upload_file:", EDITORS, "import", EDITORS
     ),
     PageSpec(
-        "pages/problembilder.py",
+        "content/problembilder.py",
         "Problembilder",
         ":material/priority_high:",
         ("admin", "analytiker", "lasare"),
         "problembilder",
+        write_roles=EDITORS,
     ),
     PageSpec(
-        "pages/insatser.py",
+        "content/insatser.py",
         "Insatser",
         ":material/task_alt:",
         ("admin", "analytiker", "lasare"),
         "insatser",
+        write_roles=EDITORS,
     ),
     PageSpec(
-        "pages/omraden.py",
+        "content/omraden.py",
         "Områden",
         ":material/location_city:",
         ("admin", "analytiker", "lasare"),
         "omraden",
+        write_roles=EDITORS,
     ),
     PageSpec(
-        "pages/trygghet.py",
+        "content/trygghet.py",
         "Trygghetsundersökning",
         ":material/sentiment_satisfied:",
         ("admin", "analytiker", "lasare"),
@@ -67,3 +73,18 @@ PAGES: tuple[PageSpec, ...] = (
 def pages_for(role: str) -> list[PageSpec]:
     """The pages ``role`` may open, in navigation order."""
     return [p for p in PAGES if role in p.roles]
+
+
+def spec(url_path: str) -> PageSpec:
+    """The page with this URL path (``KeyError`` for an unknown one)."""
+    return next(p for p in PAGES if p.url_path == url_path)
+
+
+def may_open(role: str | None, url_path: str) -> bool:
+    """Whether ``role`` may open the page at ``url_path``."""
+    return role is not None and role in spec(url_path).roles
+
+
+def may_write(role: str | None, url_path: str) -> bool:
+    """Whether ``role`` may change what the page at ``url_path`` shows."""
+    return role is not None and role in spec(url_path).write_roles

@@ -38,3 +38,4 @@ EMPTY_DATA = (
 )
 
 SOURCE_LABELS = {"est": "EST-rapporter", "polis": "Polisanmälda brott"}
+NO_ACCESS = "Du har inte behörighet att se den här sidan. Logga in med ett konto som har den."

@@ -12,7 +12,7 @@ from ostan_dash.ui.navigation import pages_for
 
 pytestmark = pytest.mark.app
 
-PAGE = "pages/importera.py"
+PAGE = "content/importera.py"
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 POLICE = DATA / "polisbrott_v10_cp1252.csv"
 CSV_MIME = "text/csv"

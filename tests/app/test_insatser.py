@@ -14,7 +14,7 @@ from ostan_dash.ui.navigation import pages_for
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
-PAGE = "pages/insatser.py"
+PAGE = "content/insatser.py"
 REDUCTION = ("Minskning", "Minskning med spridningseffekt till omgivningen")
 
 

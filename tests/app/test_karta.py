@@ -11,7 +11,7 @@ from ostan_dash.ui.filters import PRESETS, Filters
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
-PAGE = "pages/karta.py"
+PAGE = "content/karta.py"
 
 # Counted straight from the tables: EST reports and police crimes by local start date.
 AREA_SQL = """

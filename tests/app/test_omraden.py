@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.app, pytest.mark.db]
 
 def open_page(as_role, role: str):
     at = as_role(role)
-    at.switch_page("pages/omraden.py").run()
+    at.switch_page("content/omraden.py").run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     return at

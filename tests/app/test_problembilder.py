@@ -13,7 +13,7 @@ from ostan_dash.ui.navigation import pages_for
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
-PAGE = "pages/problembilder.py"
+PAGE = "content/problembilder.py"
 
 
 def test_ranking_lists_open_pictures_by_criteria_met(as_role, db):

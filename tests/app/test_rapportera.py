@@ -11,7 +11,7 @@ from ostan_dash.ui.navigation import pages_for
 
 pytestmark = pytest.mark.app
 
-PAGE = "pages/rapportera.py"
+PAGE = "content/rapportera.py"
 
 
 def _open(as_role, role="rapportor"):

@@ -20,7 +20,7 @@ UNSAFE = "Otrygg ute i området en sen kväll, %"
 
 def open_page(as_role, role: str):
     at = as_role(role)
-    at.switch_page("pages/trygghet.py").run()
+    at.switch_page("content/trygghet.py").run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     return at

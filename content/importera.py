@@ -10,9 +10,8 @@ import streamlit as st
 
 from ostan_dash.ingest import validate
 from ostan_dash.store import imports
-from ostan_dash.ui import data, export, fmt
+from ostan_dash.ui import data, export, fmt, login
 
-ALLOWED = ("analytiker", "admin")
 CRS = {
     "auto": "Upptäck automatiskt",
     "3006": "SWEREF 99 TM (EPSG:3006)",
@@ -29,11 +28,8 @@ FORMATS = {
 PROBLEM_COLUMNS = {"rad": "Rad", "falt": "Fält", "orsak": "Orsak", "varde": "Värde"}
 
 
-user = st.session_state.get("user")
+user = login.page_user("import")
 st.title("Import")
-if user is None or user.role not in ALLOWED:
-    st.error("Du har inte behörighet att importera data.")
-    st.stop()
 
 kind = st.selectbox("Vad vill du importera?", list(validate.KINDS), format_func=validate.KINDS.get)
 spec = validate.SPECS[kind]

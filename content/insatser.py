@@ -11,19 +11,14 @@ from ostan_dash.analysis import interventions as ai
 from ostan_dash.store import as_user
 from ostan_dash.store import interventions as si
 from ostan_dash.store import problems as sp
-from ostan_dash.ui import charts, data, export, fmt
+from ostan_dash.ui import charts, data, export, fmt, login, navigation
 
-READ_ROLES = ("admin", "analytiker", "lasare")
-WRITE_ROLES = ("admin", "analytiker")
 TTL = 120
 
 
 st.title("Insatser")
-user = st.session_state.get("user")
-if user is None or user.role not in READ_ROLES:  # the router hides the page; check again here
-    st.error("Du har inte behörighet att se insatserna.")
-    st.stop()
-can_write = user.role in WRITE_ROLES
+user = login.page_user("insatser")
+can_write = navigation.may_write(user.role, "insatser")
 today = config.today()
 
 

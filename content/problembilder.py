@@ -9,22 +9,17 @@ from ostan_dash import config, vocab
 from ostan_dash.analysis import problems as ap
 from ostan_dash.store import as_user
 from ostan_dash.store import problems as sp
-from ostan_dash.ui import data, export, fmt
+from ostan_dash.ui import data, export, fmt, login, navigation
 from ostan_dash.ui.filters import Filters
 
-READ_ROLES = ("admin", "analytiker", "lasare")
-WRITE_ROLES = ("admin", "analytiker")
 TTL = 120
 
 
 CHOICES = {True: "Uppfyllt", False: "Ej uppfyllt", None: "Ej bedömt"}
 
 st.title("Problembilder")
-user = st.session_state.get("user")
-if user is None or user.role not in READ_ROLES:  # the router hides the page; check again here
-    st.error("Du har inte behörighet att se problembilderna.")
-    st.stop()
-can_write = user.role in WRITE_ROLES
+user = login.page_user("problembilder")
+can_write = navigation.may_write(user.role, "problembilder")
 today = config.today()
 
 

@@ -5,7 +5,9 @@ import polars as pl
 import streamlit as st
 
 from ostan_dash.analysis import areas as A
-from ostan_dash.ui import area_data, area_views, data, fmt, widgets
+from ostan_dash.ui import area_data, area_views, data, fmt, login, widgets
+
+login.page_user("trygghet")
 
 QUESTIONS = area_views.SURVEY_QUESTIONS
 MUNICIPALITY = "kommunen"

@@ -7,7 +7,9 @@ from ostan_dash import config
 from ostan_dash.analysis import areas_compare as ac
 from ostan_dash.analysis.hottimes import hot_time_matrix
 from ostan_dash.store import places as places_store
-from ostan_dash.ui import data, export, filters, fmt, karta_charts, maps, texts, widgets
+from ostan_dash.ui import data, export, filters, fmt, karta_charts, login, maps, texts, widgets
+
+login.page_user("karta")
 
 DENSITY_BANDWIDTH_CELLS = 3  # kernel radius = 3 cells (300 / 750 / 1 500 m)
 

@@ -7,7 +7,9 @@ import streamlit as st
 
 from ostan_dash import config, vocab
 from ostan_dash.analysis import overview
-from ostan_dash.ui import charts, data, export, fmt, texts, widgets
+from ostan_dash.ui import charts, data, export, fmt, login, texts, widgets
+
+login.page_user("oversikt")
 
 BASELINE_WEEKS = 12
 

@@ -8,10 +8,10 @@ from ostan_dash import config, vocab
 from ostan_dash.analysis import areas as A
 from ostan_dash.analysis.survey import weighted_shares
 from ostan_dash.store import areas as area_store
-from ostan_dash.ui import area_data, area_maps, area_views, data, fmt, widgets
+from ostan_dash.ui import area_data, area_maps, area_views, data, fmt, login, navigation, widgets
 
-user = st.session_state["user"]
-can_edit = user.role in area_store.WRITER_ROLES
+user = login.page_user("omraden")
+can_edit = navigation.may_write(user.role, "omraden")
 today = config.today()
 
 st.title("Områden")
@@ -179,7 +179,7 @@ if view_choice == "Kriteriematris":
                     chosen[key] = (mode, value)
                 saved = st.form_submit_button("Spara trösklar", type="primary")
             if saved:
-                if user.role not in area_store.WRITER_ROLES:
+                if not can_edit:
                     st.warning("Endast analytiker och administratörer kan ändra trösklarna.")
                 else:
                     try:
@@ -458,7 +458,7 @@ if view_choice == "Fokusområden":
                 picks.append((rank, pick, why))
             record = st.form_submit_button("Registrera fokusområden", type="primary")
         if record:
-            if user.role not in area_store.WRITER_ROLES:
+            if not can_edit:
                 st.warning("Endast analytiker och administratörer kan registrera fokusområden.")
             else:
                 score_of = dict(

@@ -15,9 +15,8 @@ import streamlit as st
 from ostan_dash import config, vocab
 from ostan_dash.ingest import reports
 from ostan_dash.store import reports as report_store
-from ostan_dash.ui import data, export, fmt, maps
+from ostan_dash.ui import data, export, fmt, login, maps
 
-ALLOWED = ("rapportor", "analytiker", "admin")
 NOW, AT, WINDOW = "Nu", "Vid en viss tid", "Upptäckt i efterhand (från–till)"
 LIST, POSITION, MAP = "Välj plats i listan", "Min position", "Peka på kartan"
 
@@ -122,11 +121,8 @@ def _reset_form() -> None:
             del st.session_state[k]
 
 
-user = st.session_state.get("user")
+user = login.page_user("rapportera")
 st.title("Rapportera")
-if user is None or user.role not in ALLOWED:
-    st.error("Du har inte behörighet att rapportera.")
-    st.stop()
 st.markdown(_MOBILE_CSS, unsafe_allow_html=True)
 
 tab_new, tab_mine = st.tabs(["Ny rapport", "Mina rapporter"])
