@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -33,13 +34,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[str]:
-    """Serve app.py against the test database; yields its base URL."""
+@contextlib.contextmanager
+def serve(name: str = "streamlit") -> Iterator[str]:
+    """Start ``streamlit run app.py`` against the test database on a free loopback port; yield
+    its base URL once the health endpoint answers, stop it afterwards."""
     port = _free_port()
     env = {**os.environ, "OSTAN_DEMO": "1"}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "streamlit.log").open("wb")
+    log = (ARTIFACTS / f"{name}.log").open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -76,6 +78,13 @@ def server() -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """One server for the whole session; yields its base URL."""
+    with serve() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
