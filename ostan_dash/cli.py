@@ -67,12 +67,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo_population(_: argparse.Namespace) -> int:
+    """(Re)write the demo's population grid in a database that holds the demo."""
+    from ostan_dash.demo import population
+
+    n = population.reload_grid()
+    if n is None:
+        print("Databasen har inte demodata: importera SCB:s befolkning på rutor i stället.")
+        return 1
+    print(f"Demons befolkningsrutnät skrivet: {n} rutor")
+    return 0
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
     """Everything ``make demo`` and ``make test`` need before serving or testing."""
     cmd_migrate(args)
     args.if_empty = True
     args.scale = 1.0
-    return cmd_demo(args)
+    rc = cmd_demo(args)
+    from ostan_dash.store import population
+
+    # A database loaded before the grid existed (migration 004) gets the demo's grid once.
+    if rc == 0 and population.count() == 0 and population.demo_import() is not None:
+        rc = cmd_demo_population(args)
+    return rc
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -186,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--scale", type=float, default=1.0, help="multiplicera antalet händelser")
     load.add_argument("--if-empty", action="store_true", help="gör inget om data redan finns")
     load.set_defaults(func=cmd_demo)
+    demo_sub.add_parser(
+        "population", help="skriv om demons befolkningsrutnät (om demodata finns)"
+    ).set_defaults(func=cmd_demo_population)
 
     sub.add_parser("setup", help="starta, migrera och ladda demodata vid behov").set_defaults(
         func=cmd_setup

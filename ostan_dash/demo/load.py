@@ -24,6 +24,7 @@ from ostan_dash.demo import incidents as inc
 from ostan_dash.demo import indicators as ind
 from ostan_dash.demo import interventions as ivs
 from ostan_dash.demo import people, survey, workflow
+from ostan_dash.demo import population as demo_population
 from ostan_dash.demo.clock import default_today
 
 if TYPE_CHECKING:  # the database stack is imported only when something is loaded
@@ -111,6 +112,7 @@ def load(
         area_id = _areas(cur)
         counts["areas"] = len(area_id)
         counts["places"] = _places(cur)
+        counts["population_cells"] = demo_population.load_grid(conn=conn, seed=seed, today=today)
 
         say("Kunskapsbank, problembilder och insatser")
         counts |= _interventions(cur, today, seed, org_id, user_id, area_id)
@@ -166,6 +168,7 @@ def load(
         for table in (
             "areas",
             "places",
+            "population_cells",
             "incidents",
             "police_crimes",
             "area_indicators",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from ostan_dash.store import queries
+from ostan_dash.store import population, queries
 
 TTL_SECONDS = 120
 
@@ -29,6 +29,13 @@ def organisations() -> pl.DataFrame:
     return queries.organisations()
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def population_cells() -> pl.DataFrame:
+    """The population grid (SCB's befolkning på rutor or the demo's): one row per cell with
+    ``cell_id, cell_size, x0, y0, population, daytime, year``; empty when none is loaded."""
+    return population.cells()
+
+
 def version(frame: pl.DataFrame) -> tuple[int, int]:
     """A cheap fingerprint of the incident frame for cache keys: row count and highest id."""
     return frame.height, int(frame["id"].max() or 0) if frame.height else 0
@@ -39,3 +46,4 @@ def clear() -> None:
     incidents.clear()
     areas.clear()
     organisations.clear()
+    population_cells.clear()
