@@ -24,6 +24,7 @@ FORMATS = {
     "enkat": "CSV eller .xlsx",
     "platser": "CSV, .xlsx, GeoJSON eller GeoPackage",
     "rapporter": "CSV eller .xlsx",
+    "befolkningsrutor": "GeoPackage eller CSV från SCB (rutid, rutans hörn eller polygon)",
 }
 PROBLEM_COLUMNS = {"rad": "Rad", "falt": "Fält", "orsak": "Orsak", "varde": "Värde"}
 
@@ -89,6 +90,8 @@ if upload is not None:
                 else ""
             )
         )
+    for note in preview.notes:
+        st.info(note)
     if not preview.ok:
         n = preview.problems["rad"].n_unique()
         st.error(

@@ -164,6 +164,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         "import_id": out.import_id,
         "sekunder": round(out.seconds, 2),
         "problem": out.problems.height,
+        "noteringar": out.notes,
     }
     print(json.dumps(summary, ensure_ascii=False))
     if not out.ok:
@@ -223,7 +224,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="importera en fil (allt eller inget)")
     imp.add_argument(
-        "kind", choices=["polisbrott", "omraden", "indikatorer", "enkat", "platser", "rapporter"]
+        "kind",
+        choices=[
+            "polisbrott",
+            "omraden",
+            "indikatorer",
+            "enkat",
+            "platser",
+            "rapporter",
+            "befolkningsrutor",
+        ],
     )
     imp.add_argument("file")
     imp.add_argument("--crs", choices=["auto", "3006", "4326"], default="auto")

@@ -26,6 +26,12 @@ The kinds and their columns (``*`` = required)
 ``rapporter`` – EST reports exported from another system
     Ärende-id*, Kategori*, Undertyp*, Objekttyp, Antal personer, Från datum*, Från tid,
     Till datum, Till tid, X-koordinat*, Y-koordinat*, Organisation, Beskrivning.
+``befolkningsrutor`` – SCB's population grid ("befolkning på rutor"), GeoPackage or CSV
+    Befolkning* (``Beftotalt``, ``Totalt``), and the cell as Rutid (``rutid_scb``, ``Ruta``: 13
+    digits, easting (6) + northing (7) of the lower-left corner in SWEREF 99 TM), and/or the
+    corner as a coordinate pair (``x``/``y``, ``Ostkoordinat``/``Nordkoordinat``), and/or the
+    cell's polygon; Rutstorlek (``rutstorl``: 250 or 1000 m; else from the polygon, else from
+    the corners), År (``referenstid`` 20241231 counts as 2024), Dagbefolkning (Ja/Nej).
 
 Coordinates are classified per row by magnitude, which is unambiguous inside Sweden: SWEREF 99
 TM northing 6.1–7.7 million m and easting 0.18–1.0 million m (in either column order, since
@@ -57,6 +63,7 @@ KINDS: dict[str, str] = {
     "enkat": "Trygghetsundersökning (svar per person)",
     "platser": "Platser (skolor, hållplatser m.m.)",
     "rapporter": "EST-rapporter från annat system",
+    "befolkningsrutor": "Befolkning på rutor (SCB)",
 }
 
 PROBLEM_SCHEMA = {"rad": pl.Int64, "falt": pl.Utf8, "orsak": pl.Utf8, "varde": pl.Utf8}
@@ -227,6 +234,26 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("Typ", "kind", True, ("Platstyp", "Kategori")),
         Column("Skyddsvärd", "critical", False, ("Skyddsvärt objekt", "Kritisk")),
         *_COORDS,
+        Column("geometri", GEOMETRY, False),
+    ),
+    "befolkningsrutor": (
+        Column("Rutid", "cell_ref", False, ("Rutid SCB", "Ruta", "Rut-id", "Rutnummer")),
+        Column(
+            "Befolkning",
+            "population",
+            True,
+            ("Beftotalt", "Bef totalt", "Befolkning totalt", "Totalt", "Folkmängd", "Invånare"),
+        ),
+        Column("Rutstorlek", "size_in", False, ("Rutstorl", "Rutstorlek (m)", "Storlek")),
+        Column(
+            "Östkoordinat",
+            "coord_a",
+            False,
+            ("Ostkoordinat", "X", "Öst", "Ost", "E", "Easting", "X-koordinat"),
+        ),
+        Column("Nordkoordinat", "coord_b", False, ("Y", "Nord", "N", "Northing", "Y-koordinat")),
+        Column("År", "year", False, ("Referenstid", "Referensår", "Ar", "Year")),
+        Column("Dagbefolkning", "daytime_in", False, ("Dagtid", "Daytime")),
         Column("geometri", GEOMETRY, False),
     ),
     "rapporter": (
@@ -908,6 +935,124 @@ def _reports(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     )
 
 
+GRID_SIZES = (250, 1000)  # metres: SCB's cells in towns and in the countryside
+
+
+def _population_cells(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+    """SCB's population grid: the cell's lower-left corner from its rutid and/or coordinates
+    (checked against each other here; against the polygon, the grid and Sweden in the store)."""
+    pop = _int(df, ck, "population", 0, 10_000_000, required=True)
+    size = _int(df, ck, "size_in", 1, 100_000, required=False)
+    ck.flag(
+        size.is_not_null() & ~size.is_in(list(GRID_SIZES)),
+        "size_in",
+        "rutstorleken ska vara 250 eller 1000 (meter)",
+    )
+    ref = _col(df, "cell_ref").str.replace_all(r"\s", "")
+    ref_ok = ref.str.contains(r"^\d{13}$")
+    # Eurostat's grid ids (1kmN3996E4605, CRS3035RES1000mN…) name cells of another grid.
+    eu = ref.str.contains(r"(?i)^(?:\d+k?mN\d+E\d+|CRS3035RES\d+mN\d+E\d+)$")
+    ck.flag(
+        eu,
+        "cell_ref",
+        "rutid i EU:s rutnät (ETRS89-LAEA, EPSG:3035) stöds inte: använd SCB:s rutor i "
+        "SWEREF 99 TM",
+    )
+    ck.flag(
+        ref.is_not_null() & ~ref_ok & ~eu,
+        "cell_ref",
+        "rutid ska ha 13 siffror: östkoordinat (6) och nordkoordinat (7) för rutans nedre "
+        "vänstra hörn i SWEREF 99 TM, t.ex. 4910006994000",
+    )
+    ref = pl.when(ref_ok).then(ref)
+    # A coordinate pair in SWEREF 99 TM metres, in either column order (classified by magnitude).
+    a, b = parse_number(_col(df, "coord_a")), parse_number(_col(df, "coord_b"))
+    sw_ab = a.is_between(*SWEREF_E) & b.is_between(*SWEREF_N)
+    sw_ba = a.is_between(*SWEREF_N) & b.is_between(*SWEREF_E)
+    east = pl.when(sw_ab).then(a).when(sw_ba).then(b)
+    north = pl.when(sw_ab).then(b).when(sw_ba).then(a)
+    raw_a, raw_b = _col(df, "coord_a"), _col(df, "coord_b")
+    has_xy = raw_a.is_not_null() | raw_b.is_not_null()
+    ck.flag(raw_a.is_not_null() & a.is_null(), "coord_a", "inte ett tal")
+    ck.flag(raw_b.is_not_null() & b.is_null(), "coord_b", "inte ett tal")
+    ck.flag(has_xy & (raw_a.is_null() | raw_b.is_null()), "coord_a", "båda koordinaterna behövs")
+    ck.flag(
+        a.is_not_null() & b.is_not_null() & east.is_null(),
+        "coord_a",
+        pl.format(
+            "koordinaten ({}, {}) ligger inte i Sverige i SWEREF 99 TM (SCB:s rutor anges i "
+            "SWEREF 99 TM)",
+            raw_a,
+            raw_b,
+        ),
+    )
+    ck.flag(
+        east.is_not_null() & ((east != east.round(0)) | (north != north.round(0))),
+        "coord_a",
+        "rutans hörn ska anges i hela meter",
+    )
+    df = df.with_columns(
+        _ref_given=_col(df, "cell_ref").is_not_null(),
+        cell_ref=ref,
+        _ex=ref.str.slice(0, 6).cast(pl.Int64, strict=False),
+        _ny=ref.str.slice(6, 7).cast(pl.Int64, strict=False),
+        _cx=east.round(0).cast(pl.Int64),
+        _cy=north.round(0).cast(pl.Int64),
+    )
+    ck.df = df
+    ck.flag(
+        pl.col("_ex").is_not_null()
+        & pl.col("_cx").is_not_null()
+        & ((pl.col("_ex") != pl.col("_cx")) | (pl.col("_ny") != pl.col("_cy"))),
+        "coord_a",
+        pl.format(
+            "koordinaterna ({}, {}) är inte rutans nedre vänstra hörn enligt rutid ({}, {})",
+            pl.col("_cx"),
+            pl.col("_cy"),
+            pl.col("_ex"),
+            pl.col("_ny"),
+        ),
+    )
+    x0 = pl.coalesce(pl.col("_ex"), pl.col("_cx"))
+    y0 = pl.coalesce(pl.col("_ny"), pl.col("_cy"))
+    geom = _col(df, GEOMETRY)
+    ck.flag(
+        x0.is_null() & geom.is_null() & ~has_xy & ~pl.col("_ref_given"),
+        "cell_ref",
+        "rutans läge saknas: ange rutid, rutans hörn (x, y) eller rutans polygon",
+    )
+    # Without a size column or polygon: a file whose corners all lie on whole kilometres is a
+    # 1 km grid; a single corner between them makes it the 250 m grid (the store says which).
+    off_km = ((x0 % 1000 != 0) | (y0 % 1000 != 0)).fill_null(False)
+    guess = (
+        pl.when(x0.is_not_null().any())
+        .then(pl.when(off_km.any()).then(pl.lit(250)).otherwise(pl.lit(1000)))
+        .cast(pl.Int64)
+    )
+    year_raw = _col(df, "year")
+    year = year_raw.str.extract(r"^\s*(\d{4})(?:\d{4}|-\d{2}-\d{2})?\s*$").cast(pl.Int32)
+    ck.flag(
+        year_raw.is_not_null() & (year.is_null() | ~year.is_between(1990, 2100)),
+        "year",
+        "ogiltigt år (skriv t.ex. 2024 eller SCB:s referenstid 20241231)",
+    )
+    day, bad = parse_bool(_col(df, "daytime_in"))
+    ck.flag(bad, "daytime_in", "skriv Ja eller Nej")
+    return ck.df.select(
+        ROW,
+        "cell_ref",
+        x0.alias("x0_in"),
+        y0.alias("y0_in"),
+        size.alias("size_in"),
+        guess.alias("size_guess"),
+        pop.alias("population"),
+        year.alias("year"),
+        day.alias("daytime"),
+        geom.alias("geom"),
+        pl.lit(int(crs) if crs.isdigit() else None, dtype=pl.Int32).alias("srid"),
+    )
+
+
 _KIND_FN = {
     "polisbrott": _police,
     "omraden": _areas,
@@ -915,6 +1060,7 @@ _KIND_FN = {
     "enkat": _survey,
     "platser": _places,
     "rapporter": _reports,
+    "befolkningsrutor": _population_cells,
 }
 
 
