@@ -28,10 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from ostan_dash import text as fmt
 from ostan_dash import vocab
 from ostan_dash.analysis.evaluation import rate_ratio_test
 from ostan_dash.analysis.hottimes import WEEKDAYS_SV, hot_time_matrix
-from ostan_dash.ui import fmt
 
 CRITERIA: dict[int, str] = {
     1: "Upprepat och vanligt, extremt eller ökande",
@@ -103,12 +103,6 @@ def thresholds(settings: Mapping[str, float] | None = None) -> dict[str, float]:
     return out
 
 
-def _p_text(p: float) -> str:
-    if math.isnan(p):
-        return "p –"
-    return "p < 0,001" if p < 0.001 else f"p = {fmt.number(p, 3)}"
-
-
 def _in_window(df: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
     d = pl.col("occurred_from").dt.date()
     return df.filter((d >= first) & (d <= last))
@@ -144,7 +138,7 @@ def propose_frequency(
     )
     trend = (
         f"föregående 12 månader {fmt.number(n_prev)}, förändring "
-        f"{fmt.percent(change, 0, signed=True)} ({_p_text(test.p_value)})"
+        f"{fmt.percent(change, 0, signed=True)} ({fmt.p_value(test.p_value)})"
         if n_prev
         else "inga händelser de 12 månaderna före"
     )

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-NBSP = "\u00a0"
-MINUS = "\u2212"
+from ostan_dash.text import MINUS, NBSP, date, number, p_value, percent
+
+__all__ = [
+    "MINUS",
+    "MONTHS",
+    "NBSP",
+    "WEEKDAYS",
+    "WEEKDAYS_SHORT",
+    "date",
+    "datetime_local",
+    "iso_week",
+    "long_date",
+    "number",
+    "p_value",
+    "percent",
+    "week_range",
+]
+
 MONTHS = [
     "januari",
     "februari",
@@ -23,33 +38,6 @@ MONTHS = [
 ]
 WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 WEEKDAYS_SHORT = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
-
-
-def number(value: float | int | None, decimals: int = 0) -> str:
-    """``1234.5`` → ``"1 234,5"``: space as thousands separator, decimal comma, real minus sign."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(value, float) and math.isinf(value):
-        return "∞" if value > 0 else f"{MINUS}∞"
-    text = f"{abs(value):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    return (
-        MINUS if value < 0 and float(text.replace(NBSP, "").replace(",", ".")) != 0 else ""
-    ) + text
-
-
-def percent(value: float | None, decimals: int = 0, *, signed: bool = False) -> str:
-    """A percentage in Swedish style: ``12,5 %``; ``signed`` adds ``+`` to increases."""
-    if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
-        return "–"
-    text = number(value, decimals)
-    if signed and value > 0 and text != number(0, decimals):
-        text = "+" + text
-    return f"{text}{NBSP}%"
-
-
-def date(d: dt.date | dt.datetime) -> str:
-    """ISO date, the Swedish standard: ``2026-11-26``."""
-    return d.strftime("%Y-%m-%d")
 
 
 def long_date(d: dt.date) -> str:
