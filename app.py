@@ -8,18 +8,43 @@ from ostan_dash.ui import login, navigation, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, page_icon=":material/shield:", layout="wide")
 
+
+def pages(specs: list[navigation.PageSpec]) -> list[st.Page]:
+    """``st.Page`` objects for these specs; the first is the default page at "/".
+
+    Streamlit serves the default page only at "/" (its ``url_path`` is ignored), so a link to
+    /oversikt or a reporter's /rapportera would say "Page not found". The default page therefore
+    also gets a hidden twin at its own address.
+    """
+    home, *rest = specs
+    return [
+        st.Page(home.path, title=home.title, icon=home.icon, url_path="start", default=True),
+        st.Page(home.path, title=home.title, url_path=home.url_path, visibility="hidden"),
+        *(st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path) for p in rest),
+    ]
+
+
+def login_form() -> None:
+    """The default page while logged out: the form itself is drawn by login.gate."""
+
+
+def keep_address() -> None:
+    """While the login form shows: every page registered, hidden and not run (see login.gate).
+    The default is the form, so that after login "/" opens the role's own home page."""
+    everything = [st.Page(p.path, title=p.title, url_path=p.url_path) for p in navigation.PAGES]
+    st.navigation(
+        [st.Page(login_form, title="Logga in", default=True), *everything], position="hidden"
+    )
+
+
 try:
-    user = login.gate()
+    user = login.gate(keep_address=keep_address)
 except OperationalError:
     st.error(texts.DB_DOWN)
     st.stop()
 
 st.session_state["user"] = user
-pages = [
-    st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=(i == 0))
-    for i, p in enumerate(navigation.pages_for(user.role))
-]
-nav = st.navigation(pages)
+nav = st.navigation(pages(navigation.pages_for(user.role)))
 with st.sidebar:
     st.markdown(f"**{user.name}**  \n{vocab.ROLES[user.role]}, {user.organisation}")
     login.logout_button()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -78,8 +79,14 @@ def _session_valid(authenticator: stauth.Authenticate, key: str, user: auth.User
     return auth.check_session(sid)
 
 
-def gate() -> auth.User:
-    """Show the login form until a valid user is logged in; return that user (else ``st.stop``)."""
+def gate(*, keep_address: Callable[[], object] = lambda: None) -> auth.User:
+    """Show the login form until a valid user is logged in; return that user (else ``st.stop``).
+
+    ``keep_address`` runs before the stop while the form is shown: ``app.py`` registers the pages
+    there, hidden and never run, so the address a person came with (a QR code to /rapportera, a
+    shared /karta?omrade=F01) is still the address when the form is sent, and the router opens that
+    page after login instead of the default one.
+    """
     try:
         key = auth.cookie_key(_secret_cookie_key())
     except auth.WeakKeyError:
@@ -114,6 +121,7 @@ def gate() -> auth.User:
             st.error(st.session_state.pop("ostan_login_error", texts.LOGIN_FAILED))
         if config.demo_mode():
             st.info(texts.LOGIN_DEMO_HINT)
+        keep_address()
         st.stop()
     return user
 

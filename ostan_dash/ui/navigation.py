@@ -70,9 +70,15 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+# The page a role opens first, where it is not Översikt: a reporter comes to report.
+HOME = {"rapportor": "rapportera"}
+
+
 def pages_for(role: str) -> list[PageSpec]:
-    """The pages ``role`` may open, in navigation order."""
-    return [p for p in PAGES if role in p.roles]
+    """The pages ``role`` may open, in navigation order; the first is the role's home page."""
+    allowed = [p for p in PAGES if role in p.roles]
+    home = HOME.get(role)
+    return sorted(allowed, key=lambda p: p.url_path != home) if home else allowed
 
 
 def spec(url_path: str) -> PageSpec:

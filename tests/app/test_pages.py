@@ -17,6 +17,11 @@ def test_login_shows_the_default_page_and_only_allowed_pages(as_role, role):
     assert [t.value for t in at.title][:1] == [pages_for(role)[0].title]
 
 
+def test_a_reporter_lands_on_the_report_form(as_role):
+    at = as_role("rapportor")
+    assert at.title[0].value == "Rapportera"
+
+
 @pytest.mark.parametrize(
     ("role", "page"),
     [pytest.param(r, p, id=f"{r}-{p.url_path}") for r in ALL_ROLES for p in PAGES if r in p.roles],

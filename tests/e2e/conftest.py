@@ -118,10 +118,13 @@ def login(page, url: str, username: str, password: str = "ostan-demo") -> None:
 
 
 def logged_in(page, url: str, username: str) -> None:
-    """Log in, see Översikt and wait until the login cookie is stored (a component writes it
+    """Log in, see the home page and wait until the login cookie is stored (a component writes it
     after the first page has drawn), so that a new address or a reload keeps the login."""
+    from ostan_dash.ui.navigation import pages_for
+
     login(page, url, username)
-    page.get_by_role("heading", name="Översikt").wait_for()
+    # Demo usernames are role names; each role lands on its home page.
+    page.get_by_role("heading", name=pages_for(username)[0].title).wait_for()
     for _ in range(300):
         if any(c["name"] == "ostan_dash_auth" for c in page.context.cookies()):
             return
