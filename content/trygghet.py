@@ -80,6 +80,11 @@ if n_suppressed:
     )
 st.caption("Andel som svarat ja, i procent; inom parentes 95 % konfidensintervall.")
 
+# One family per question and year-pair: the areas tested (the municipality is tested apart).
+area_tests = per_area.filter(pl.col("question") == question)
+family_text = area_views.bh_family_text(
+    area_tests.filter(pl.col("year") == year)["n_tests"].to_list()
+)
 with st.expander(f"{QUESTIONS[question]}: förändring mot {year - 1} och signifikans"):
     change_table = area_views.survey_change_table(
         year_rows.filter(pl.col("question") == question),
@@ -91,12 +96,14 @@ with st.expander(f"{QUESTIONS[question]}: förändring mot {year - 1} och signif
         change_table,
         name=f"trygghet-{question}-{year}",
         key="trygghet_forandring",
-        decimals={"Effektivt n": 0},
+        decimals={"Effektivt n": 0, "p": 3, "p justerat (BH)": 3},
         height=area_views.table_height(change_table.height, max_px=820),
     )
     st.caption(
-        "Signifikant: tvåsidigt z-test för två andelar med effektiva urvalsstorlekar, p < 0,05. "
-        "En förändring som inte är signifikant kan vara slumpvariation mellan urvalen."
+        "Signifikant: tvåsidigt z-test för två andelar med effektiva urvalsstorlekar, och "
+        f"eftersom alla områden prövas samtidigt {family_text} (justerat p ≤ 0,05). Hela "
+        "kommunen prövas för sig. En förändring som inte är signifikant kan vara "
+        "slumpvariation mellan urvalen."
     )
 
 # Trends ---------------------------------------------------------------------------------------
@@ -127,14 +134,16 @@ st.plotly_chart(
         group="group",
         names=trend_names,
         question_label=QUESTIONS[question],
+        ring_label=area_views.ring_label(area_tests["n_tests"].to_list()),
         large=large,
     ),
     width="stretch",
 )
 st.caption(
     "Streckad linje: hela kommunen. Lodräta streck: 95 % konfidensintervall. Ring: förändringen "
-    "mot året före är statistiskt signifikant (p < 0,05); utan ring kan skillnaden vara slump. "
-    "Luckor: färre än 30 svar det året."
+    "mot året före är statistiskt signifikant (z-test på effektiva urvalsstorlekar, "
+    f"{area_views.bh_family_text(area_tests['n_tests'].to_list())}; hela kommunen prövas för "
+    "sig); utan ring kan skillnaden vara slump. Luckor: färre än 30 svar det året."
 )
 
 # Unsafety against incidents -------------------------------------------------------------------

@@ -37,7 +37,17 @@ either *relative*, ``factor ×`` the municipality's population-weighted value of
 Organised crime is ``over`` when present, else ``lagre``.
 
 An indicator has *worsened* when it rose by at least ``worsening_pp`` percentage points (default
-2) since the year before, or, for organised crime, when it appeared.
+2) since the year before, or, for organised crime, when it appeared. A share that comes from a
+sample (:data:`SAMPLE_BASED`: the safety survey's share feeling unsafe) must in addition rise by
+more than its sampling error: with the effective sample sizes of both years stored beside it
+(``n_eff``, else ``n``), its change is tested with the pooled two-proportion z-test on Kish
+effective sizes, and the p-values of all areas for that indicator and year-pair are adjusted by
+Benjamini & Hochberg (1995); the rise counts when the adjusted p-value is at most ``alpha``
+(false discovery rate 5 %). Without the test, 20 areas whose true share did not move, each
+surveyed with 100–300 answers, show a "rise" of 2 points or more in about a third of them.
+Register statistics (population, employment, education, elections) have no sampling error and
+keep the threshold rule; a sampled share without a known sample size falls back to it too
+(``rule`` says which applied).
 """
 
 from __future__ import annotations
@@ -48,9 +58,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
-from ostan_dash.analysis.survey import WeightedShare, share_difference
+from ostan_dash.analysis.survey import share_differences
 
 INDICATORS: dict[str, str] = {
     "pct_unsafe": "Otrygga",
@@ -81,6 +92,8 @@ LEVELS: dict[str, str] = {
     "lagre": "Som kommunen eller lägre",
 }
 SETTINGS_KEY = "area_thresholds"
+# Indicators estimated from a sample: ``n`` / ``n_eff`` of ``area_indicators`` belong to these.
+SAMPLE_BASED: tuple[str, ...] = ("pct_unsafe",)
 
 
 @dataclass(frozen=True)
@@ -239,6 +252,7 @@ def criteria_long(
     *,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     counts: pl.DataFrame | None = None,
+    alpha: float = 0.05,
 ) -> pl.DataFrame:
     """Every area × year × indicator with its level against the municipality and its change.
 
@@ -247,18 +261,26 @@ def criteria_long(
     indicators
         The ``area_indicators`` table: ``area_id``, ``year``, ``population`` and the columns of
         :data:`INDICATORS`.
+        Optional ``n`` and ``n_eff``: the answers and Kish effective sample size behind the
+        sampled share(s) of :data:`SAMPLE_BASED`.
     thresholds
         The analyst's thresholds (see the module docstring).
     counts
         Optional incident counts (``area_id``, ``year``, ``source``, ``n``); when given, the
         rates of :data:`RATES` are added as extra rows (``criterion`` null).
+    alpha
+        False discovery rate of the worsening test of sampled shares.
 
     Returns
     -------
     polars.DataFrame
         ``area_id``, ``year``, ``indicator``, ``criterion`` (1–6, null for rates), ``value``,
         ``municipal``, ``threshold``, ``ratio`` (value / municipal), ``level``, ``met``,
-        ``previous`` (last year's value), ``change`` (value − previous), ``worsened``.
+        ``previous`` (last year's value), ``change`` (value − previous), ``worsened``,
+        ``rule`` (``test``: rise ≥ the limit and significant after Benjamini–Hochberg;
+        ``threshold``: rise ≥ the limit; ``presence``: organised crime appeared; null for
+        rates), ``n_eff`` and ``previous_n_eff`` (sampled shares), ``p_value``, ``p_adjusted``
+        and ``n_tests`` (areas in the Benjamini–Hochberg family) of the change's test.
         Boolean indicators carry 0/1 in ``value``. Rates never count as ``met`` or ``worsened``.
     """
     ind = indicators.with_columns(
@@ -313,35 +335,74 @@ def criteria_long(
         .otherwise(pl.lit("lagre"))
     )
     change = pl.col("value") - pl.col("previous")
-    worsened = (
-        pl.when(pl.col("criterion").is_null() | change.is_null())
-        .then(False)
-        .when(is_bool)
-        .then(change > 0)
-        .otherwise(change >= thresholds.worsening_pp)
-    )
-    return (
+    consecutive = pl.col("prev_year") == pl.col("year") - 1
+    long = (
         long.join(mun, on=["year", "indicator"], how="left")
         .join(spec, on="indicator", how="left")
+        .join(_sample_sizes(ind), on=["area_id", "year"], how="left")
+        .with_columns(
+            n_eff=pl.when(pl.col("indicator").is_in(list(SAMPLE_BASED))).then(pl.col("eff"))
+        )
         .sort("area_id", "indicator", "year")
         .with_columns(
             threshold=threshold,
             previous=pl.col("value").shift(1).over("area_id", "indicator"),
+            previous_n_eff=pl.col("n_eff").shift(1).over("area_id", "indicator"),
             prev_year=pl.col("year").shift(1).over("area_id", "indicator"),
         )
         # "Since the previous year" means exactly that year: a gap in the series gives no change.
         .with_columns(
-            previous=pl.when(pl.col("prev_year") == pl.col("year") - 1).then(pl.col("previous"))
+            previous=pl.when(consecutive).then(pl.col("previous")),
+            previous_n_eff=pl.when(consecutive).then(pl.col("previous_n_eff")),
         )
         .with_columns(
             ratio=pl.when(pl.col("municipal") > 0).then(pl.col("value") / pl.col("municipal")),
             level=level,
-        )
-        .with_columns(
-            met=(pl.col("level") == "over") & pl.col("criterion").is_not_null(),
             change=change,
-            worsened=worsened,
         )
+    )
+    # A sampled share's change is tested against its sampling error: the two-proportion z-test
+    # on Kish effective sizes, Benjamini–Hochberg over the areas (per indicator and year-pair).
+    tested = long["n_eff"].is_not_null() & long["previous_n_eff"].is_not_null()
+    tested &= long["change"].is_not_null()
+    _, p = share_differences(
+        (long["previous"] / 100).fill_null(np.nan).to_numpy(),
+        long["previous_n_eff"].fill_null(np.nan).to_numpy(),
+        (long["value"] / 100).fill_null(np.nan).to_numpy(),
+        long["n_eff"].fill_null(np.nan).to_numpy(),
+    )
+    long = long.with_columns(
+        p_value=pl.when(pl.Series(tested.fill_null(False))).then(
+            pl.Series(p, dtype=pl.Float64).fill_nan(None)
+        )
+    )
+    long = bh_within(long, p="p_value", family=["indicator", "year"], out="p_adjusted")
+    rule = (
+        pl.when(pl.col("criterion").is_null())
+        .then(None)
+        .when(is_bool)
+        .then(pl.lit("presence"))
+        .when(pl.col("p_value").is_not_null())
+        .then(pl.lit("test"))
+        .otherwise(pl.lit("threshold"))
+    )
+    rise = pl.col("change") >= thresholds.worsening_pp
+    worsened = (
+        pl.when(pl.col("criterion").is_null() | pl.col("change").is_null())
+        .then(False)
+        .when(is_bool)
+        .then(pl.col("change") > 0)
+        .when(pl.col("rule") == "test")
+        .then(rise & (pl.col("p_adjusted") <= alpha))
+        .otherwise(rise)
+    )
+    return (
+        long.with_columns(
+            met=(pl.col("level") == "over") & pl.col("criterion").is_not_null(),
+            rule=rule,
+            n_tests=pl.when(pl.col("p_value").is_not_null()).then(pl.col("n_tests")),
+        )
+        .with_columns(worsened=worsened)
         .select(
             "area_id",
             "year",
@@ -356,9 +417,27 @@ def criteria_long(
             "previous",
             "change",
             "worsened",
+            "rule",
+            "n_eff",
+            "previous_n_eff",
+            "p_value",
+            "p_adjusted",
+            "n_tests",
         )
         .sort("area_id", "year", "indicator")
     )
+
+
+def _sample_sizes(ind: pl.DataFrame) -> pl.DataFrame:
+    """``area_id``, ``year``, ``eff``: the effective sample size behind the row's sampled share
+    (``n_eff``, else ``n`` for an unweighted sample, else null)."""
+    cols = [c for c in ("n_eff", "n") if c in ind.columns]
+    eff = (
+        pl.coalesce(*[pl.col(c).cast(pl.Float64) for c in cols])
+        if cols
+        else pl.lit(None, dtype=pl.Float64)
+    )
+    return ind.select("area_id", "year", eff=eff)
 
 
 def area_summary(long: pl.DataFrame, *, year: int) -> pl.DataFrame:
@@ -627,65 +706,110 @@ def protective_comparison(
 
 
 def survey_changes(
-    shares: pl.DataFrame, *, by: str | Sequence[str] = "area_id", alpha: float = 0.05
+    shares: pl.DataFrame,
+    *,
+    by: str | Sequence[str] = "area_id",
+    alpha: float = 0.05,
+    family_by: Sequence[str] = (),
 ) -> pl.DataFrame:
-    """Year-on-year change of every survey share, and whether it is significant.
+    """Year-on-year change of every survey share, and whether it is significant once the areas
+    compared at the same time are taken into account.
 
-    Uses :func:`ostan_dash.analysis.survey.share_difference` (two-proportion z-test on Kish
-    effective sizes) between consecutive survey years. A change involving a suppressed cell
-    (too few answers) is not computed.
+    Each change is tested with the pooled two-proportion z-test on Kish effective sizes
+    (:func:`ostan_dash.analysis.survey.share_differences`) between consecutive survey years. A
+    change involving a suppressed cell (too few answers) or a gap year is not tested.
+
+    **One family, one correction.** The changes of one question between the same two years, over
+    all the groups of ``by`` (the areas in view), form one family; within it the p-values are
+    adjusted by Benjamini & Hochberg (1995) and a change is ``significant`` when its adjusted
+    p-value is at most ``alpha`` (false discovery rate ``alpha``). Without the correction, 20
+    areas with no change at all give about one false "signifikant" per question and year-pair.
 
     Parameters
     ----------
     shares
-        :func:`ostan_dash.analysis.survey.weighted_shares` output grouped by ``year`` and ``by``.
+        :func:`ostan_dash.analysis.survey.weighted_shares` output grouped by ``year`` and ``by``
+        (and ``family_by``).
     by
-        The grouping column(s) besides ``year`` (none: pass ``[]``).
+        The grouping column(s) besides ``year`` that are compared within a family (none: pass
+        ``[]``; then each family holds one test and nothing is adjusted).
+    alpha
+        False discovery rate.
+    family_by
+        Columns that separate families besides ``question`` and ``year`` (e.g. a simulation
+        draw); also part of the series key.
 
     Returns
     -------
     polars.DataFrame
         The rows of ``shares`` with ``previous_share``, ``change`` (share − previous share),
-        ``p_value`` and ``significant`` (False when not testable) added.
+        ``p_value`` (unadjusted), ``p_adjusted`` (Benjamini–Hochberg within the family),
+        ``n_tests`` (tests in the family) and ``significant`` (False when not testable) added.
+
+    References
+    ----------
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. *JRSS B*, 57(1),
+    289–300. Kish, L. (1965). *Survey Sampling*, §11.7.
     """
     keys = [by] if isinstance(by, str) else list(by)
-    s = shares.sort(*keys, "question", "year")
-    over = [*keys, "question"]
-    prev = s.with_columns(
+    fam = [*family_by, "question", "year"]
+    over = [*family_by, *keys, "question"]
+    s = shares.sort(*over, "year").with_columns(
         prev_year=pl.col("year").shift(1).over(over),
         prev_share=pl.col("share").shift(1).over(over),
         prev_n_eff=pl.col("n_eff").shift(1).over(over),
-        prev_n=pl.col("n").shift(1).over(over),
     )
-    p_values = [
-        _p_value(r)
-        for r in prev.select(
-            "year", "prev_year", "share", "n_eff", "n", "prev_share", "prev_n_eff", "prev_n"
-        ).iter_rows(named=True)
-    ]
-    return prev.with_columns(
-        previous_share=pl.when(pl.col("prev_year") == pl.col("year") - 1).then(
-            pl.col("prev_share")
-        ),
-        p_value=pl.Series(p_values, dtype=pl.Float64),
-    ).select(
+    consecutive = pl.col("prev_year") == pl.col("year") - 1
+    s = s.with_columns(
+        previous_share=pl.when(consecutive).then(pl.col("prev_share")),
+        prev_n_eff=pl.when(consecutive).then(pl.col("prev_n_eff")),
+    )
+    _, p = share_differences(
+        s["previous_share"].cast(pl.Float64).fill_null(np.nan).to_numpy(),
+        s["prev_n_eff"].cast(pl.Float64).fill_null(np.nan).to_numpy(),
+        s["share"].cast(pl.Float64).fill_null(np.nan).to_numpy(),
+        s["n_eff"].cast(pl.Float64).fill_null(np.nan).to_numpy(),
+    )
+    s = s.with_columns(p_value=pl.Series(p, dtype=pl.Float64).fill_nan(None))
+    return bh_within(s, p="p_value", family=fam, out="p_adjusted").select(
         *shares.columns,
         "previous_share",
         change=pl.col("share") - pl.col("previous_share"),
         p_value=pl.col("p_value"),
-        significant=pl.col("p_value").fill_null(1.0) < alpha,
+        p_adjusted=pl.col("p_adjusted"),
+        n_tests=pl.col("n_tests"),
+        significant=pl.col("p_adjusted").fill_null(1.0) <= alpha,
     )
 
 
-def _p_value(r: dict) -> float | None:
-    if r["prev_year"] is None or r["prev_year"] != r["year"] - 1:
-        return None
-    if r["share"] is None or r["prev_share"] is None:
-        return None
-    a = WeightedShare(r["prev_share"], math.nan, math.nan, r["prev_n_eff"], int(r["prev_n"]))
-    b = WeightedShare(r["share"], math.nan, math.nan, r["n_eff"], int(r["n"]))
-    p = share_difference(a, b).p_value
-    return None if math.isnan(p) else p
+def bh_within(df: pl.DataFrame, *, p: str, family: Sequence[str], out: str) -> pl.DataFrame:
+    """Benjamini–Hochberg adjusted p-values (:func:`ostan_dash.analysis.survey.bh_adjusted`)
+    within each family of rows, in one Polars pass; null p-values are not tests.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``df`` in its own order with ``out`` (adjusted p) and ``n_tests`` (m of the row's
+        family) added.
+    """
+    fam = list(family)
+    pv = pl.col(p)
+    ranked = df.with_row_index("_row").with_columns(
+        n_tests=pv.is_not_null().sum().over(fam).cast(pl.Int64) if fam else pv.is_not_null().sum(),
+        _i=pv.rank("ordinal").over(fam) if fam else pv.rank("ordinal"),
+    )
+    scaled = (pv * pl.col("n_tests") / pl.col("_i")).cum_min()
+    return (
+        ranked.sort(
+            [*fam, p, "_i"],
+            descending=[False] * len(fam) + [True, True],
+            nulls_last=True,
+            maintain_order=True,
+        )
+        .with_columns((scaled.over(fam) if fam else scaled).clip(upper_bound=1.0).alias(out))
+        .sort("_row")
+        .drop("_row", "_i")
+    )
 
 
 def survey_unsafety(

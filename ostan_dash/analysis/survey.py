@@ -211,3 +211,57 @@ def share_difference_significant(
     """Whether shares a and b differ at level `alpha` (two-sided test of
     :func:`share_difference`); False when it cannot be tested."""
     return bool(share_difference(a, b).p_value < alpha)
+
+
+def share_differences(
+    share_a: ArrayLike, n_eff_a: ArrayLike, share_b: ArrayLike, n_eff_b: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`share_difference` elementwise on arrays: the pooled two-proportion z-test with
+    Kish effective sizes (Kish 1965) as the sample sizes.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(z, p)``, two-sided. NaN where an input is missing or an effective size is not
+        positive; z = 0, p = 1 where both shares are 0 or both 1 (no variance).
+    """
+    pa, na = np.asarray(share_a, dtype=np.float64), np.asarray(n_eff_a, dtype=np.float64)
+    pb, nb = np.asarray(share_b, dtype=np.float64), np.asarray(n_eff_b, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (na * pa + nb * pb) / (na + nb)
+        se = np.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
+        z = np.where(se > 0, (pb - pa) / se, 0.0)
+    bad = ~(np.isfinite(pa) & np.isfinite(pb) & (na > 0) & (nb > 0))
+    z = np.where(bad, np.nan, z)
+    p = np.where(bad, np.nan, 2 * stats.norm.sf(np.abs(z)))
+    return z, p
+
+
+def bh_adjusted(p_values: ArrayLike) -> np.ndarray:
+    """Benjamini–Hochberg (1995) adjusted p-values of one family of tests.
+
+    .. math:: q_{(i)} = \\min_{j \\ge i} \\min\\!\\left(1, \\frac{m\\, p_{(j)}}{j}\\right)
+
+    A hypothesis is rejected at false discovery rate α exactly when :math:`q \\le α` (the
+    step-up procedure of :func:`ostan_dash.analysis.hotspots.benjamini_hochberg`); the same
+    values as ``statsmodels.stats.multitest.multipletests(method="fdr_bh")``.
+
+    Parameters
+    ----------
+    p_values
+        One family. NaN is not a test: it stays NaN and does not count in m.
+
+    References
+    ----------
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate: a practical and
+    powerful approach to multiple testing. *JRSS B*, 57(1), 289–300.
+    """
+    p = np.asarray(p_values, dtype=np.float64)
+    out = np.full(p.shape, np.nan)
+    tested = np.flatnonzero(~np.isnan(p))
+    m = tested.size
+    if m:
+        order = tested[np.argsort(p[tested], kind="stable")]
+        scaled = p[order] * m / np.arange(1, m + 1)
+        out[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    return out

@@ -158,6 +158,8 @@ def load(
         say("Områdesindikatorer och trygghetsundersökning")
         counts["area_indicators"] = _indicators(cur, seed, today, area_id, import_id)
         counts["survey_responses"] = _survey(cur, seed, today, area_id, import_id)
+        # "Andel otrygga" is the survey's own estimate, with its n and n_eff (issue 9).
+        survey.fill_indicator_sampling(conn=conn)
 
         say("Inställningar, fokusområden och analyser")
         est_all = pl.concat(est_frames)

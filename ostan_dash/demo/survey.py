@@ -8,6 +8,7 @@ of respondents (post-stratification), so weighted shares estimate the area's pop
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -60,8 +61,18 @@ def _strata_shares(a: geo.Area) -> np.ndarray:
     return np.array([young, mid, old, young, mid, old]) / 2
 
 
-def survey(*, seed: int, today: dt.date) -> pl.DataFrame:
-    """Every area × every complete year, 100–400 respondents each."""
+def survey(
+    *,
+    seed: int,
+    today: dt.date,
+    truth: Callable[[geo.Area, int, int], float] = unsafe_truth,
+) -> pl.DataFrame:
+    """Every area × every complete year, 100–400 respondents each.
+
+    ``truth(area, year, first_year)`` is the population share (%) feeling unsafe that the sample
+    is drawn from (default :func:`ostan_dash.demo.indicators.unsafe_truth`); the other answers
+    follow from it, so a truth that does not change between years gives surveys with no true
+    change at all (the null tests of the year-on-year rings use that)."""
     years = complete_years(today)
     rng = np.random.default_rng([seed, 31])
     prop = np.array([s[2] for s in STRATA])
@@ -77,9 +88,9 @@ def survey(*, seed: int, today: dt.date) -> pl.DataFrame:
             stratum = np.repeat(np.arange(len(STRATA)), counts)
             adults = a.population * 0.8
             weight = (adults * shares / counts)[stratum] * rng.uniform(0.97, 1.03, len(stratum))
-            truth = unsafe_truth(a, y, years[0]) / 100
-            shift = _calibrate(shares, eff, truth)
-            p_u = _expit(_logit(truth) + eff - shift)[stratum]
+            truth_y = truth(a, y, years[0]) / 100
+            shift = _calibrate(shares, eff, truth_y)
+            p_u = _expit(_logit(truth_y) + eff - shift)[stratum]
             m = len(stratum)
             unsafe = rng.random(m) < p_u
             p_w = np.minimum(p_u + 0.12, 0.95)
@@ -121,3 +132,20 @@ def survey(*, seed: int, today: dt.date) -> pl.DataFrame:
     return out.with_columns(
         [pl.when(pl.Series(v)).then(None).otherwise(pl.col(c)).alias(c) for c, v in miss.items()]
     )
+
+
+def fill_indicator_sampling(*, conn=None) -> int:
+    """Make the demo's indicator "andel otrygga" what its own survey measured: the weighted share
+    feeling unsafe per area and year with the number of answers ``n`` and Kish's ``n_eff``
+    (so that "försämrad" on it can be tested against its sampling error, issue 9).
+
+    The loader calls it after writing the survey; on a database loaded before the columns
+    existed, run it once (idempotent, touches only the demo's rows)::
+
+        uv run python -c "from ostan_dash.demo import survey; print(survey.fill_indicator_sampling())"
+
+    Returns the number of indicator rows changed.
+    """
+    from ostan_dash.store import areas as area_store
+
+    return area_store.indicator_sampling_from_survey(conn=conn)

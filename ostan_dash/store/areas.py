@@ -34,6 +34,8 @@ INDICATOR_SCHEMA: dict[str, pl.DataType] = {
     "pct_under18": pl.Float64,
     "pct_non_voters": pl.Float64,
     "organised_crime": pl.Boolean,
+    "n": pl.Int64,
+    "n_eff": pl.Float64,
 }
 SURVEY_SCHEMA: dict[str, pl.DataType] = {
     "year": pl.Int64,
@@ -60,17 +62,49 @@ def _check_role(role: str) -> None:
 
 
 def indicators(*, conn: Connection | None = None) -> pl.DataFrame:
-    """The yearly area indicators (``area_indicators``), numeric columns as floats."""
+    """The yearly area indicators (``area_indicators``), numeric columns as floats; ``n`` and
+    ``n_eff`` are the answers and Kish's effective sample size behind the survey-based share
+    ``pct_unsafe`` (null when unknown)."""
     return read_frame(
         """
         SELECT area_id, year, population, population_under18,
                pct_unsafe::float8, pct_not_working::float8, pct_low_education::float8,
                pct_no_final_grades::float8, pct_under18::float8, pct_non_voters::float8,
-               organised_crime
+               organised_crime, n, n_eff
         FROM area_indicators ORDER BY area_id, year
         """,
         conn=conn,
         schema=INDICATOR_SCHEMA,
+    )
+
+
+def indicator_sampling_from_survey(*, min_n: int = 30, conn: Connection | None = None) -> int:
+    """Set the survey-based indicator of the demo's rows from its own survey: ``pct_unsafe`` is
+    the weighted share answering yes to ``unsafe_evening`` in the area and year, ``n`` the
+    number of answers and ``n_eff`` Kish's effective size :math:`(\\sum w)^2 / \\sum w^2`.
+
+    Only rows written by the demo loader (import kind ``demo``) are touched: a municipality's
+    imported statistics are never overwritten. Area-years with fewer than ``min_n`` answers are
+    left as they are. Idempotent; returns the number of rows changed.
+    """
+    return execute(
+        """
+        UPDATE area_indicators i
+        SET pct_unsafe = s.pct, n = s.n, n_eff = s.n_eff
+        FROM (
+            SELECT area_id, year, count(*)::int AS n,
+                   round((100 * coalesce(sum(weight) FILTER (WHERE unsafe_evening), 0)
+                          / sum(weight))::numeric, 2) AS pct,
+                   sum(weight) ^ 2 / sum(weight ^ 2) AS n_eff
+            FROM survey_responses WHERE unsafe_evening IS NOT NULL
+            GROUP BY area_id, year HAVING count(*) >= :min_n
+        ) s
+        WHERE i.area_id = s.area_id AND i.year = s.year
+          AND i.import_id IN (SELECT id FROM imports WHERE kind = 'demo')
+          AND (i.pct_unsafe, i.n, i.n_eff) IS DISTINCT FROM (s.pct, s.n, s.n_eff)
+        """,
+        {"min_n": int(min_n)},
+        conn=conn,
     )
 
 

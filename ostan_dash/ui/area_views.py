@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -144,13 +145,15 @@ def survey_trend(
     group: str,
     names: dict,
     question_label: str,
+    ring_label: str = "Signifikant förändring mot året före",
     large: bool = False,
 ) -> go.Figure:
     """Lines of a survey share per year with 95 % intervals, one line per group.
 
     ``shares``: ``group`` column, ``year``, ``share``, ``ci_low``, ``ci_high``, ``significant``
-    (change against the year before). Suppressed years (null share) leave a gap. Significant
-    changes get a large ring marker (the legend says so).
+    (change against the year before, after the correction the caller states in
+    ``ring_label``, e.g. :func:`ring_label`). Suppressed years (null share) leave a gap.
+    Significant changes get a large ring marker named ``ring_label`` in the legend.
     """
     fig = go.Figure()
     for i, key in enumerate(names):
@@ -195,7 +198,7 @@ def survey_trend(
                     x=sig["year"].to_list(),
                     y=[v * 100 for v in sig["share"].to_list()],
                     mode="markers",
-                    name="Signifikant förändring mot året före (p < 0,05)",
+                    name=ring_label,
                     legendgroup="sig",
                     showlegend=not any(t.legendgroup == "sig" for t in fig.data),
                     marker=dict(
@@ -540,11 +543,34 @@ def survey_overview(rows: pl.DataFrame, *, names: dict, questions: dict[str, str
     return MatrixView(styler=styler, data=data, export=pl.DataFrame(export_cols, strict=False))
 
 
+def bh_family_text(n_tests: Sequence[int], *, alpha: float = 0.05) -> str:
+    """How the year-on-year tests were corrected, in Swedish: ``"Benjamini–Hochberg över de 20
+    områdena, FDR 5 %"`` (a range when the number of areas tested differs between years)."""
+    ns = sorted({int(n) for n in n_tests if n})
+    fdr = fmt.percent(alpha * 100)
+    if not ns:
+        return f"Benjamini–Hochberg över områdena, FDR {fdr}"
+    if len(ns) == 1:
+        many = "området" if ns[0] == 1 else f"de {fmt.number(ns[0])} områdena"
+        return f"Benjamini–Hochberg över {many}, FDR {fdr}"
+    return (
+        f"Benjamini–Hochberg över de {fmt.number(ns[0])}–{fmt.number(ns[-1])} områdena med svar "
+        f"båda åren, FDR {fdr}"
+    )
+
+
+def ring_label(n_tests: Sequence[int], *, alpha: float = 0.05) -> str:
+    """The ring's legend entry: what "signifikant" means on the survey trend chart."""
+    return f"Signifikant förändring mot året före ({bh_family_text(n_tests, alpha=alpha)})"
+
+
 def survey_change_table(
     rows: pl.DataFrame, *, names: dict, question_label: str, previous_year: int
 ) -> pl.DataFrame:
     """The chosen question per area: share, interval, answers, effective n and the change since
-    ``previous_year`` with its significance, as numbers (suppressed cells are empty)."""
+    ``previous_year`` with its p-value, its Benjamini–Hochberg adjusted p-value and whether it
+    is significant, as numbers (suppressed cells are empty). ``rows``: one year of
+    :func:`ostan_dash.analysis.areas.survey_changes` output with a ``group`` column."""
     pct = 100.0
     return (
         rows.with_columns(
@@ -560,12 +586,14 @@ def survey_change_table(
             pl.col("n").alias("Svar"),
             pl.col("n_eff").alias("Effektivt n"),
             (pl.col("change") * pct).alias(f"Förändring mot {previous_year}, p.e."),
-            pl.when(pl.col("change").is_null())
+            pl.col("p_value").alias("p"),
+            pl.col("p_adjusted").alias("p justerat (BH)"),
+            pl.when(pl.col("p_value").is_null())
             .then(pl.lit("–"))
             .when(pl.col("significant"))
             .then(pl.lit("Ja"))
             .otherwise(pl.lit("Nej"))
-            .alias("Signifikant (p < 0,05)"),
+            .alias("Signifikant (BH, FDR 5 %)"),
             pl.when(pl.col("suppressed"))
             .then(pl.lit(f"{SUPPRESSED_TEXT}: färre än 30 svar"))
             .otherwise(pl.lit(""))

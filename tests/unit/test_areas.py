@@ -10,6 +10,7 @@ import math
 import numpy as np
 import polars as pl
 import pytest
+from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
 from ostan_dash.analysis import areas as A
@@ -298,6 +299,248 @@ def test_year_on_year_change_is_significant_only_when_it_is():
     )
     assert by[1]["p_value"] == pytest.approx(p, rel=1e-9)
     assert by[1]["change"] == pytest.approx(cur["share"] - prev["share"])
+
+
+def test_survey_changes_adjust_within_each_question_and_year_pair_like_statsmodels():
+    # Eight areas, three years; the family is one question between two years over the areas.
+    df = pl.concat(
+        [
+            respondents(year, area, 150, 0.15 + 0.03 * area + (0.08 if year == 2025 else 0), seed)
+            for seed, (year, area) in enumerate(
+                (y, a) for y in (2023, 2024, 2025) for a in range(1, 9)
+            )
+        ]
+    )
+    shares = weighted_shares(df, by=["area_id", "year"], answer_cols=["unsafe_evening"])
+    got = A.survey_changes(shares, by="area_id")
+    assert got.filter(pl.col("year") == 2023)["p_value"].is_null().all()
+    for year in (2024, 2025):
+        fam = got.filter(pl.col("year") == year).sort("area_id")
+        reject, adjusted, _, _ = multipletests(fam["p_value"].to_numpy(), method="fdr_bh")
+        assert fam["p_adjusted"].to_numpy() == pytest.approx(adjusted, rel=1e-12)
+        assert fam["significant"].to_list() == reject.tolist()
+        assert fam["n_tests"].to_list() == [8] * 8
+    # The correction matters here: some change is significant alone but not among eight.
+    assert ((got["p_value"] < 0.05) & ~got["significant"]).any()
+
+
+SURVEY_QUESTIONS = ["unsafe_evening", "worried_crime", "avoids_going_out", "victim"]
+SURVEY_TODAY = dt.date(2026, 3, 1)  # five complete survey years: four year-pairs per draw
+
+
+def demo_surveys(draws: int, truth, first_seed: int) -> pl.DataFrame:
+    """The demo's own survey generator (20 areas, 100–400 answers per area and year, six
+    sex × age strata with unequal response and post-stratification weights), ``draws`` times."""
+    from ostan_dash.demo import survey as demo_survey
+
+    return pl.concat(
+        demo_survey.survey(seed=first_seed + d, today=SURVEY_TODAY, truth=truth).with_columns(
+            draw=pl.lit(d)
+        )
+        for d in range(draws)
+    )
+
+
+def survey_rings(df: pl.DataFrame) -> pl.DataFrame:
+    shares = weighted_shares(df, by=["draw", "area", "year"], answer_cols=SURVEY_QUESTIONS)
+    return A.survey_changes(shares, by="area", family_by=["draw"]).filter(
+        pl.col("p_value").is_not_null()
+    )
+
+
+def _constant_truth(a, _y, y0):
+    from ostan_dash.demo.indicators import unsafe_truth
+
+    return unsafe_truth(a, y0, y0)
+
+
+RISERS_EVERY = 4  # every 4th of the demo's 20 areas rises
+RISE_PP = 20.0
+JUMP_YEAR = SURVEY_TODAY.year - 2
+
+
+def _risen_truth(a, y, y0):
+    from ostan_dash.demo import geography as geo
+
+    risers = {x.code for x in geo.AREAS[::RISERS_EVERY]}
+    return _constant_truth(a, y, y0) + (RISE_PP if a.code in risers and y >= JUMP_YEAR else 0.0)
+
+
+@pytest.fixture(scope="module")
+def null_surveys() -> pl.DataFrame:
+    """40 draws of the demo survey in which no area's truth changes between years."""
+    return demo_surveys(40, _constant_truth, 7000)
+
+
+@pytest.fixture(scope="module")
+def risen_surveys() -> pl.DataFrame:
+    """15 draws in which five areas rise by 20 points in one year and nothing else changes."""
+    return demo_surveys(15, _risen_truth, 8000)
+
+
+def _risers() -> list[str]:
+    from ostan_dash.demo import geography as geo
+
+    return [a.code for a in geo.AREAS[::RISERS_EVERY]]
+
+
+def test_no_change_between_years_gives_rings_at_the_false_discovery_rate(null_surveys):
+    """Null test: the demo's survey with every area's truth the same every year. Old rule
+    (p < 0.05 per area) against the new one (BH over the 20 areas, FDR 5 %)."""
+    got = survey_rings(null_surveys)
+    pairs = got.select("draw", "year").unique().height
+    assert pairs == 40 * 4
+    fam = got.group_by("draw", "year", "question").agg(
+        any_ring=pl.col("significant").any(),
+        rings=pl.col("significant").sum(),
+        old_rings=(pl.col("p_value") < 0.05).sum(),
+        m=pl.col("n_tests").first(),
+    )
+    assert fam["m"].min() == 20
+    # Every null is true, so the false discovery rate is the chance of any ring in a family.
+    n_fam = fam.height
+    assert fam["any_ring"].mean() <= 0.05 + 2.5 * math.sqrt(0.05 * 0.95 / n_fam)
+    old_per_pair = fam["old_rings"].sum() / pairs  # measured ≈ 3.7 (issue 9: ≈ 3.5)
+    new_per_pair = fam["rings"].sum() / pairs  # measured ≈ 0.17 over the four questions
+    assert old_per_pair > 2.5
+    assert new_per_pair < 0.35
+    assert new_per_pair <= 0.05 * 20 * 4  # the brief's bound: FDR level × true nulls
+
+
+def test_real_changes_still_get_their_ring(risen_surveys):
+    """Positive control: five of the 20 areas rise by 20 percentage points between two years;
+    the rings find most of them while false rings stay at the FDR. (The demo's effective sample
+    sizes, ≈ 80–280 per area, leave a 12-point rise found in only about a third of draws.)"""
+    got = survey_rings(risen_surveys).with_columns(
+        true_change=pl.col("area").is_in(_risers())
+        & (pl.col("year") == JUMP_YEAR)
+        & (pl.col("question") != "victim")  # victimisation does not follow unsafety
+    )
+    unsafe = got.filter((pl.col("question") == "unsafe_evening") & pl.col("true_change"))
+    assert unsafe["significant"].mean() >= 0.75  # measured 0.87
+    fdp = got.group_by("draw", "year", "question").agg(
+        v=(pl.col("significant") & ~pl.col("true_change")).sum(),
+        r=pl.col("significant").sum(),
+    )
+    fdr = (fdp["v"] / fdp["r"].clip(lower_bound=1)).mean()
+    assert fdr <= 0.05 + 2.5 * math.sqrt(0.05 * 0.95 / fdp.height)
+
+
+# "Försämrad" on a sampled indicator ---------------------------------------------------------------
+
+
+def survey_indicators(surveys: pl.DataFrame) -> pl.DataFrame:
+    """Area indicators whose "andel otrygga" is the survey's estimate with its n and n_eff (as the
+    demo loader writes them), the register shares constant. Each draw gets its own run of years
+    (draw d: 3000 + 10 d + …), so draws never meet in a year-pair or a BH family."""
+    shares = weighted_shares(surveys, by=["draw", "area", "year"], answer_cols=["unsafe_evening"])
+    codes = sorted(shares["area"].unique().to_list())
+    return shares.select(
+        pl.col("area").replace_strict({c: i for i, c in enumerate(codes, 1)}).alias("area_id"),
+        (3000 + 10 * pl.col("draw") + pl.col("year") - SURVEY_TODAY.year).alias("year"),
+        pl.lit(1000).alias("population"),
+        pl.lit(200).alias("population_under18"),
+        (pl.col("share") * 100).round(2).alias("pct_unsafe"),
+        *[pl.lit(10.0).alias(k) for k in A.NUMERIC_INDICATORS if k != "pct_unsafe"],
+        pl.lit(False).alias("organised_crime"),
+        "n",
+        "n_eff",
+        "draw",
+        pl.col("area").alias("code"),
+        pl.col("year").alias("survey_year"),
+    )
+
+
+def unsafe_rows(ind: pl.DataFrame) -> pl.DataFrame:
+    long = A.criteria_long(ind.drop("draw", "code", "survey_year"))
+    keys = ind.select("area_id", "year", "draw", "code", "survey_year")
+    return long.filter((pl.col("indicator") == "pct_unsafe") & pl.col("change").is_not_null()).join(
+        keys, on=["area_id", "year"]
+    )
+
+
+def test_no_true_change_gives_worsened_unsafety_at_the_stated_rate(null_surveys):
+    """Null test: "andel otrygga" from surveys with no true change. The old rule (+2 points)
+    flags about a third of the areas every year; the test against the sampling error flags at
+    most the false discovery rate."""
+    got = unsafe_rows(survey_indicators(null_surveys))
+    assert (got["rule"] == "test").all()
+    assert got["n_tests"].min() == 20
+    old_rate = (got["change"] >= 2.0).mean()  # measured ≈ 0.38 of area-years
+    assert old_rate > 0.25
+    fam = got.group_by("draw", "year").agg(any_flag=pl.col("worsened").any())
+    assert fam.height == 40 * 4
+    # All nulls true: FDR = P(any flag in the family); two-sided test, so rises only ≈ half.
+    assert fam["any_flag"].mean() <= 0.05 + 2.5 * math.sqrt(0.05 * 0.95 / fam.height)
+    assert got["worsened"].mean() <= 0.05 / 20 * 2
+
+
+def test_a_real_rise_in_unsafety_is_flagged_as_worsened(risen_surveys):
+    """Positive control: the five areas that rise by 20 points are flagged in most draws; the
+    others stay at the false discovery rate."""
+    got = unsafe_rows(survey_indicators(risen_surveys)).with_columns(
+        true_rise=pl.col("code").is_in(_risers()) & (pl.col("survey_year") == JUMP_YEAR)
+    )
+    assert got.filter(pl.col("true_rise"))["worsened"].mean() >= 0.75
+    fdp = got.group_by("draw", "year").agg(
+        v=(pl.col("worsened") & ~pl.col("true_rise")).sum(), r=pl.col("worsened").sum()
+    )
+    assert (fdp["v"] / fdp["r"].clip(lower_bound=1)).mean() <= 0.05 + 2.5 * math.sqrt(
+        0.05 * 0.95 / fdp.height
+    )
+
+
+def test_worsening_test_of_a_sampled_share_matches_statsmodels():
+    ind = indicators().with_columns(
+        n=pl.lit(400, dtype=pl.Int64), n_eff=pl.Series([300.0, 250.0, 500.0, 280.0, 260.0, 480.0])
+    )
+    long = A.criteria_long(ind)
+    rows = long.filter((pl.col("indicator") == "pct_unsafe") & (pl.col("year") == 2025)).sort(
+        "area_id"
+    )
+    assert rows["rule"].to_list() == ["test"] * 3
+    before = ind.filter(pl.col("year") == 2024).sort("area_id")
+    after = ind.filter(pl.col("year") == 2025).sort("area_id")
+    p = []
+    for b, a in zip(before.iter_rows(named=True), after.iter_rows(named=True), strict=True):
+        if a["pct_unsafe"] == b["pct_unsafe"]:
+            p.append(1.0)  # statsmodels returns NaN for two identical shares; no change, p = 1
+            continue
+        _, pv = proportions_ztest(
+            [a["pct_unsafe"] / 100 * a["n_eff"], b["pct_unsafe"] / 100 * b["n_eff"]],
+            [a["n_eff"], b["n_eff"]],
+        )
+        p.append(pv)
+    assert rows["p_value"].to_list() == pytest.approx(p, rel=1e-9)
+    _, adjusted, _, _ = multipletests(p, method="fdr_bh")
+    assert rows["p_adjusted"].to_list() == pytest.approx(adjusted, rel=1e-12)
+    # Area 1: 10 % → 40 % on ≈ 300 answers is far beyond the sampling error.
+    assert rows["worsened"].to_list() == [True, False, False]
+    # Register shares keep the threshold rule.
+    not_working = cell(long, 2, 2025, "pct_not_working")
+    assert (not_working["rule"], not_working["p_value"]) == ("threshold", None)
+
+
+def test_a_small_sample_rise_beyond_the_limit_is_not_worsened_but_a_register_rise_is():
+    # Area 2's unsafety and its employment share both rise 3 points; the unsafety comes from 60
+    # effective answers a year (sampling error ≈ ±15 points), the employment from the register.
+    ind = indicators({(2, 2025): (23.0, 13.0, 10.0, 10.0, 20.0, 20.0, False)}).with_columns(
+        n_eff=pl.lit(60.0)
+    )
+    long = A.criteria_long(ind)
+    unsafe = cell(long, 2, 2025, "pct_unsafe")
+    assert unsafe["change"] == pytest.approx(3.0)
+    assert unsafe["rule"] == "test" and not unsafe["worsened"]
+    register = cell(long, 2, 2025, "pct_not_working")
+    assert register["rule"] == "threshold" and register["worsened"]
+    # Without a sample size the sampled share falls back to the limit alone.
+    plain = A.criteria_long(ind.drop("n_eff"))
+    assert cell(plain, 2, 2025, "pct_unsafe")["rule"] == "threshold"
+    assert cell(plain, 2, 2025, "pct_unsafe")["worsened"]
+    # n alone (an unweighted sample) is its own effective size.
+    with_n = A.criteria_long(ind.drop("n_eff").with_columns(n=pl.lit(5000)))
+    assert cell(with_n, 2, 2025, "pct_unsafe")["n_eff"] == 5000.0
+    assert cell(with_n, 2, 2025, "pct_unsafe")["worsened"]
 
 
 def test_survey_unsafety_and_scatter_points():

@@ -7,12 +7,15 @@ import math
 import numpy as np
 import polars as pl
 import pytest
+from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from ostan_dash.analysis.survey import (
     WeightedShare,
+    bh_adjusted,
     share_difference,
     share_difference_significant,
+    share_differences,
     weighted_share,
     weighted_shares,
 )
@@ -183,3 +186,28 @@ def test_share_difference_degenerate_cases():
     empty = WeightedShare(math.nan, math.nan, math.nan, 0.0, 0)
     assert math.isnan(share_difference(empty, zero).p_value)
     assert not share_difference_significant(empty, zero)
+
+
+def test_share_differences_on_arrays_equal_the_single_test():
+    a = [(0.30, 400.0), (0.52, 120.5), (0.0, 50.0), (0.2, 0.0), (math.nan, 80.0)]
+    b = [(0.36, 350.0), (0.41, 98.2), (0.0, 60.0), (0.3, 40.0), (0.4, 80.0)]
+    z, p = share_differences(*np.array(a).T, *np.array(b).T)
+    for i in range(2):
+        zs, ps = proportions_ztest([b[i][0] * b[i][1], a[i][0] * a[i][1]], [b[i][1], a[i][1]])
+        assert (z[i], p[i]) == pytest.approx((zs, ps))
+    assert (z[2], p[2]) == (0.0, 1.0)  # both shares 0: nothing to test, no change
+    assert np.isnan(p[3]) and np.isnan(p[4])  # an empty sample or a suppressed share
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_bh_adjusted_equals_statsmodels_fdr_bh(seed):
+    rng = np.random.default_rng(seed)
+    p = rng.random(25) ** 3
+    p[[4, 9]] = p[2]  # ties
+    p[7] = np.nan  # not a test
+    got = bh_adjusted(p)
+    ok = ~np.isnan(p)
+    reject, adjusted, _, _ = multipletests(p[ok], alpha=0.05, method="fdr_bh")
+    assert got[ok] == pytest.approx(adjusted, rel=1e-12)
+    assert np.isnan(got[7])
+    assert ((got[ok] <= 0.05) == reject).all()
