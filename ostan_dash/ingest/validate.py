@@ -17,7 +17,8 @@ The kinds and their columns (``*`` = required)
     Områdeskod*, År*, Folkmängd*, Folkmängd 0–17 år*, Andel otrygga (%), Andel som inte
     arbetar (%), Andel utan gymnasieutbildning (%), Andel utan fullständiga betyg (%),
     Andel 0–17 år (%) (computed when absent), Andel som inte röstade (%), Organiserad
-    brottslighet (Ja/Nej).
+    brottslighet (Ja/Nej), and for an "Andel otrygga" from a survey its Antal svar and Effektivt
+    antal svar (Kish's n_eff; at most the number of answers).
 ``enkat`` – the safety survey, one row per respondent (no personal data)
     Löpnummer*, År*, Områdeskod*, Vikt*, Otrygg utomhus kvällstid, Orolig för brottsligheten,
     Avstår från att gå ut, Utsatt för brott (Ja/Nej/1/0; blank, "Vet ej", "Ej svar" = no answer).
@@ -207,6 +208,14 @@ SPECS: dict[str, tuple[Column, ...]] = {
             "organised_crime",
             False,
             ("Organiserad brottslighet (Ja/Nej)",),
+        ),
+        # The sample behind "Andel otrygga" when it comes from a survey (issue 9).
+        Column("Antal svar (andel otrygga)", "n", False, ("Antal svar", "Svarande", "n")),
+        Column(
+            "Effektivt antal svar (andel otrygga)",
+            "n_eff",
+            False,
+            ("Effektivt antal svar", "Effektivt n", "Effektiv urvalsstorlek", "n_eff"),
         ),
     ),
     "enkat": (
@@ -753,11 +762,17 @@ def _indicators(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     }
     oc, bad = parse_bool(_col(df, "organised_crime"))
     ck.flag(bad, "organised_crime", "skriv Ja eller Nej")
+    n = _int(df, ck, "n", 1, 10_000_000, required=False)
+    n_eff = parse_number(_col(df, "n_eff"))
+    ck.flag(_col(df, "n_eff").is_not_null() & n_eff.is_null(), "n_eff", "inte ett tal")
+    ck.flag(n_eff.is_not_null() & (n_eff <= 0), "n_eff", "måste vara större än 0")
     df = df.with_columns(
         year=year,
         population=pop,
         population_under18=u18,
         organised_crime=oc.fill_null(False),
+        n=n,
+        n_eff=n_eff,
         **pcts,
     )
     ck.df = df
@@ -765,6 +780,17 @@ def _indicators(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
         pl.col("population_under18") > pl.col("population"),
         "population_under18",
         "fler barn än invånare",
+    )
+    ck.flag(
+        pl.col("n_eff") > pl.col("n") + 0.01,
+        "n_eff",
+        "det effektiva antalet svar kan inte vara större än antalet svar",
+    )
+    ck.flag(
+        (pl.col("n").is_not_null() | pl.col("n_eff").is_not_null())
+        & pl.col("pct_unsafe").is_null(),
+        "n",
+        "antal svar hör till andelen otrygga, som saknas",
     )
     _unique(
         df,
@@ -784,7 +810,15 @@ def _indicators(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
         )
     )
     return df.select(
-        ROW, "area_ref", "year", "population", "population_under18", *pcts, "organised_crime"
+        ROW,
+        "area_ref",
+        "year",
+        "population",
+        "population_under18",
+        *pcts,
+        "organised_crime",
+        "n",
+        "n_eff",
     )
 
 

@@ -328,10 +328,10 @@ _WRITE_SQL: dict[str, str] = {
     "indikatorer": """
         INSERT INTO area_indicators (area_id, year, population, population_under18, pct_unsafe,
             pct_not_working, pct_low_education, pct_no_final_grades, pct_under18,
-            pct_non_voters, organised_crime, import_id)
+            pct_non_voters, organised_crime, n, n_eff, import_id)
         SELECT area_id, year, population, population_under18, pct_unsafe, pct_not_working,
                pct_low_education, pct_no_final_grades, pct_under18, pct_non_voters,
-               organised_crime, :imp
+               organised_crime, n, n_eff, :imp
         FROM _ingest ORDER BY rad
         ON CONFLICT (area_id, year) DO UPDATE SET population = EXCLUDED.population,
             population_under18 = EXCLUDED.population_under18, pct_unsafe = EXCLUDED.pct_unsafe,
@@ -339,17 +339,18 @@ _WRITE_SQL: dict[str, str] = {
             pct_low_education = EXCLUDED.pct_low_education,
             pct_no_final_grades = EXCLUDED.pct_no_final_grades,
             pct_under18 = EXCLUDED.pct_under18, pct_non_voters = EXCLUDED.pct_non_voters,
-            organised_crime = EXCLUDED.organised_crime, import_id = EXCLUDED.import_id
+            organised_crime = EXCLUDED.organised_crime, n = EXCLUDED.n,
+            n_eff = EXCLUDED.n_eff, import_id = EXCLUDED.import_id
         WHERE (area_indicators.population, area_indicators.population_under18,
                area_indicators.pct_unsafe, area_indicators.pct_not_working,
                area_indicators.pct_low_education, area_indicators.pct_no_final_grades,
                area_indicators.pct_under18, area_indicators.pct_non_voters,
-               area_indicators.organised_crime)
+               area_indicators.organised_crime, area_indicators.n, area_indicators.n_eff)
               IS DISTINCT FROM
               (EXCLUDED.population, EXCLUDED.population_under18, EXCLUDED.pct_unsafe,
                EXCLUDED.pct_not_working, EXCLUDED.pct_low_education,
                EXCLUDED.pct_no_final_grades, EXCLUDED.pct_under18, EXCLUDED.pct_non_voters,
-               EXCLUDED.organised_crime)""",
+               EXCLUDED.organised_crime, EXCLUDED.n, EXCLUDED.n_eff)""",
     # A cell keeps its analyst's day-time flag unless the file sets it; an older year never
     # overwrites a newer count.
     "befolkningsrutor": """

@@ -240,3 +240,99 @@ def test_counts_equal_an_independent_polars_computation(db):
     )
     rec = store.recent_incident_counts(today, conn=db).select("area_id", "recent", "earlier")
     assert rec.sort("area_id").equals(recent_in_memory(incidents, today).sort("area_id"))
+
+
+# The sample behind "andel otrygga" (issue 9, part 4) ----------------------------------------------
+
+
+def test_the_demos_unsafety_indicator_is_its_own_survey_with_n_and_n_eff(db):
+    """The demo loader's fill: pct_unsafe, n and n_eff equal an independent Polars computation
+    from the survey answers; running it again changes nothing; a municipality's own imported row
+    is never touched."""
+    area_id, year = db.execute(
+        sa.text("SELECT area_id, year FROM area_indicators ORDER BY area_id, year LIMIT 1")
+    ).one()
+    db.execute(
+        sa.text(
+            "UPDATE area_indicators SET pct_unsafe = 1, n = NULL, n_eff = NULL "
+            "WHERE area_id = :a AND year = :y"
+        ),
+        {"a": area_id, "y": year},
+    )
+    # An imported (non-demo) row of the same kind keeps its figures.
+    other_id, other_year = db.execute(
+        sa.text("SELECT area_id, year FROM area_indicators ORDER BY area_id, year OFFSET 1 LIMIT 1")
+    ).one()
+    imp = db.execute(
+        sa.text(
+            "INSERT INTO imports (kind, file_name, sha256, rows_read, rows_written) "
+            "VALUES ('indikatorer', 'egen.csv', repeat('a', 64), 1, 1) RETURNING id"
+        )
+    ).scalar_one()
+    db.execute(
+        sa.text(
+            "UPDATE area_indicators SET pct_unsafe = 7, n = NULL, n_eff = NULL, import_id = :i "
+            "WHERE area_id = :a AND year = :y"
+        ),
+        {"i": imp, "a": other_id, "y": other_year},
+    )
+    assert store.indicator_sampling_from_survey(conn=db) == 1
+    assert store.indicator_sampling_from_survey(conn=db) == 0
+    answers = store.survey_responses(conn=db).filter(
+        (pl.col("area_id") == area_id)
+        & (pl.col("year") == year)
+        & pl.col("unsafe_evening").is_not_null()
+    )
+    w = answers["weight"]
+    row = store.indicators(conn=db).filter(
+        (pl.col("area_id") == area_id) & (pl.col("year") == year)
+    )
+    assert row["n"][0] == answers.height
+    assert row["n_eff"][0] == pytest.approx(w.sum() ** 2 / (w**2).sum())
+    unsafe = (w * answers["unsafe_evening"].cast(pl.Float64)).sum() / w.sum() * 100
+    assert row["pct_unsafe"][0] == pytest.approx(round(unsafe, 2), abs=1e-9)
+    kept = one(
+        db,
+        "SELECT pct_unsafe::float8 FROM area_indicators WHERE area_id = :a AND year = :y",
+        a=other_id,
+        y=other_year,
+    )
+    assert kept == 7.0
+
+
+def test_every_demo_indicator_row_carries_its_sample(db):
+    ind = store.indicators(conn=db)
+    assert ind.schema["n"] == pl.Int64 and ind.schema["n_eff"] == pl.Float64
+    assert ind["n"].null_count() == 0
+    assert ((ind["n_eff"] > 0) & (ind["n_eff"] <= ind["n"])).all()
+
+
+def test_an_indicator_file_with_sample_sizes_is_imported_with_them(db):
+    from ostan_dash.store import imports
+
+    code = one(db, "SELECT code FROM areas ORDER BY id LIMIT 1")
+    text = (
+        "Områdeskod;År;Folkmängd;Folkmängd 0–17 år;Andel otrygga (%);Antal svar;"
+        f"Effektivt antal svar\n{code};2099;4 210;612;24,5;312;241,7\n"
+    )
+    out = imports.run_import("indikatorer", text.encode(), "f.csv", conn=db, username="test")
+    assert out.ok, out.problems
+    got = db.execute(
+        sa.text(
+            "SELECT i.pct_unsafe::float8, i.n, i.n_eff FROM area_indicators i "
+            "JOIN areas a ON a.id = i.area_id WHERE a.code = :c AND i.year = 2099"
+        ),
+        {"c": code},
+    ).one()
+    assert tuple(got) == (24.5, 312, 241.7)
+    # The same file with a corrected effective size updates the row.
+    again = imports.run_import(
+        "indikatorer", text.replace("241,7", "250").encode(), "g.csv", conn=db, username="test"
+    )
+    assert again.ok, again.problems
+    assert one(
+        db,
+        "SELECT i.n_eff FROM area_indicators i JOIN areas a ON a.id = i.area_id "
+        "WHERE a.code = :c AND i.year = 2099",
+        c=code,
+    ) == pytest.approx(250.0)
