@@ -331,13 +331,57 @@ def benjamini_hochberg(p_values: ArrayLike, *, alpha: float = 0.05) -> np.ndarra
     return reject.reshape(p.shape)
 
 
-def classify_hotspots(z: ArrayLike, *, alpha: float = 0.05) -> np.ndarray:
+def benjamini_yekutieli(p_values: ArrayLike, *, alpha: float = 0.05) -> np.ndarray:
+    """Which hypotheses are rejected at false discovery rate `alpha` under any dependence.
+
+    The step-up procedure of Benjamini & Yekutieli (2001, *Annals of Statistics* 29(4),
+    1165–1188, Theorem 1.3): Benjamini–Hochberg at level :math:`\\alpha / c(m)` with
+    :math:`c(m) = \\sum_{i=1}^m 1/i`. It controls the FDR whatever the dependence between the
+    tests, which is what overlapping 3 × 3 neighbourhoods need (each cell's count enters nine
+    tests). Same conventions as :func:`benjamini_hochberg` (NaN p-values are not tests).
+    Equals statsmodels' ``multipletests(p, alpha, method="fdr_by")[0]``.
+    """
+    p = np.asarray(p_values, dtype=np.float64)
+    m = int(np.count_nonzero(~np.isnan(p)))
+    c_m = float(np.sum(1.0 / np.arange(1, m + 1))) if m else 1.0
+    return benjamini_hochberg(p, alpha=alpha / c_m)
+
+
+CORRECTIONS = {"bh": benjamini_hochberg, "by": benjamini_yekutieli}
+"""False-discovery-rate procedures by name."""
+
+
+def adjusted_p_values(p_values: ArrayLike, *, method: str = "bh") -> np.ndarray:
+    """FDR-adjusted p-values (q-values): a test is rejected at FDR α exactly when q ≤ α.
+
+    :math:`q_{(i)} = \\min_{k \\ge i} \\min(1, c\\,m\\,p_{(k)} / k)` with c = 1 for
+    Benjamini–Hochberg (``"bh"``) and :math:`c = \\sum_{i \\le m} 1/i` for Benjamini–Yekutieli
+    (``"by"``); as statsmodels' ``multipletests(p, method="fdr_bh" | "fdr_by")[1]``. NaN stays
+    NaN and does not count in m.
+    """
+    p = np.asarray(p_values, dtype=np.float64)
+    flat = p.ravel()
+    out = np.full(flat.shape, np.nan)
+    tested = np.flatnonzero(~np.isnan(flat))
+    m = tested.size
+    if m:
+        c = float(np.sum(1.0 / np.arange(1, m + 1))) if method == "by" else 1.0
+        if method not in CORRECTIONS:
+            raise ValueError(f"unknown correction {method!r}")
+        order = tested[np.argsort(flat[tested], kind="stable")]
+        raw = c * m * flat[order] / np.arange(1, m + 1)
+        out[order] = np.minimum(1.0, np.minimum.accumulate(raw[::-1])[::-1])
+    return out.reshape(p.shape)
+
+
+def classify_hotspots(z: ArrayLike, *, alpha: float = 0.05, correction: str = "bh") -> np.ndarray:
     """Label z-scores "hot", "cold" or "ns" (not significant).
 
-    Two-sided normal p-values of the Gi* z-scores, with the Benjamini & Hochberg (1995) false
-    discovery rate `alpha` over all locations, as recommended for local statistics by
-    Caldas de Castro & Singer (2006, *Geographical Analysis* 38(2), 180–208). NaN z-scores are
-    "ns".
+    Two-sided normal p-values of the Gi* z-scores, with the false discovery rate `alpha` over
+    all locations controlled by Benjamini & Hochberg (1995), as recommended for local
+    statistics by Caldas de Castro & Singer (2006, *Geographical Analysis* 38(2), 180–208), or
+    by Benjamini & Yekutieli (2001) with ``correction="by"`` (valid although neighbourhoods
+    overlap). NaN z-scores are "ns".
 
     Returns
     -------
@@ -345,7 +389,7 @@ def classify_hotspots(z: ArrayLike, *, alpha: float = 0.05) -> np.ndarray:
         String array of the same shape as `z`.
     """
     z = np.asarray(z, dtype=np.float64)
-    significant = benjamini_hochberg(2 * stats.norm.sf(np.abs(z)), alpha=alpha)
+    significant = CORRECTIONS[correction](2 * stats.norm.sf(np.abs(z)), alpha=alpha)
     return np.where(significant & (z > 0), "hot", np.where(significant & (z < 0), "cold", "ns"))
 
 

@@ -12,7 +12,9 @@ from libpysal.weights import W, lat2W
 from statsmodels.stats.multitest import multipletests
 
 from ostan_dash.analysis.hotspots import (
+    adjusted_p_values,
     benjamini_hochberg,
+    benjamini_yekutieli,
     classify_hotspots,
     count_grid,
     gi_star,
@@ -198,6 +200,31 @@ def test_benjamini_hochberg_matches_statsmodels(seed, alpha):
     assert got.any()
 
 
+@pytest.mark.parametrize("alpha", [0.01, 0.05, 0.2])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_benjamini_yekutieli_matches_statsmodels(seed, alpha):
+    rng = np.random.default_rng(seed)
+    p = np.concatenate([rng.uniform(size=500), rng.uniform(0, 1e-5, size=20)])
+    rng.shuffle(p)
+    expected = multipletests(p, alpha=alpha, method="fdr_by")[0]
+    got = benjamini_yekutieli(p, alpha=alpha)
+    np.testing.assert_array_equal(got, expected)
+    assert got.any()
+    assert got.sum() <= benjamini_hochberg(p, alpha=alpha).sum()
+
+
+@pytest.mark.parametrize("method", ["bh", "by"])
+def test_adjusted_p_values_match_statsmodels(method):
+    rng = np.random.default_rng(9)
+    p = np.concatenate([rng.uniform(size=80), rng.uniform(0, 0.01, size=10), [np.nan]])
+    got = adjusted_p_values(p, method=method)
+    expected = multipletests(p[:-1], method=f"fdr_{method}")[1]
+    np.testing.assert_allclose(got[:-1], expected, rtol=1e-12)
+    assert np.isnan(got[-1])
+    reject = (benjamini_hochberg if method == "bh" else benjamini_yekutieli)(p[:-1])
+    np.testing.assert_array_equal(got[:-1] <= 0.05, reject)
+
+
 def test_benjamini_hochberg_step_up_hand_example():
     # m = 4, thresholds 0.0125, 0.025, 0.0375, 0.05: p(3) = 0.03 <= 0.0375, so the three
     # smallest are rejected although p(2) = 0.028 is above its own threshold 0.025.
@@ -219,6 +246,10 @@ def test_classify_hotspots():
     assert classify_hotspots(z).tolist() == ["hot", "cold", "ns", "ns", "ns"]
     # On its own 1.97 is significant (p = 0.049); among five tests it is not.
     assert classify_hotspots(np.array([1.97])).tolist() == ["hot"]
+    # Benjamini–Yekutieli with m = 2: c(2) = 1.5, thresholds 0.0167 and 0.0333.
+    z2 = np.array([2.05, 2.1])  # p = 0.040, 0.036: BH rejects both, BY neither
+    assert classify_hotspots(z2).tolist() == ["hot", "hot"]
+    assert classify_hotspots(z2, correction="by").tolist() == ["ns", "ns"]
 
 
 # --- kernel density ----------------------------------------------------------------------------
