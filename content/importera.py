@@ -68,6 +68,7 @@ if upload is not None:
                 dry_run=True,
                 user_id=user.id,
                 username=user.username,
+                role=user.role,
                 organisation_id=user.organisation_id,
             )
         st.session_state["imp_preview_key"] = key
@@ -116,6 +117,7 @@ if upload is not None:
                     crs=crs,
                     user_id=user.id,
                     username=user.username,
+                    role=user.role,
                     organisation_id=user.organisation_id,
                     progress=lambda f, t: bar.progress(f, text=t),
                 )

@@ -327,6 +327,7 @@ def new_report(user) -> None:
                     user_id=user.id,
                     username=user.username,
                     organisation_id=user.organisation_id,
+                    role=user.role,
                 )
             except reports.ReportRefused as e:
                 st.error(str(e))
@@ -421,7 +422,11 @@ with tab_mine:
                         )
                         try:
                             report_store.update_report(
-                                r["id"], draft, user_id=user.id, username=user.username
+                                r["id"],
+                                draft,
+                                user_id=user.id,
+                                username=user.username,
+                                role=user.role,
                             )
                         except reports.ReportRefused as e:
                             st.error(str(e))

@@ -160,12 +160,13 @@ def audit(
     entity_id: Any = None,
     details: Mapping[str, Any] | None = None,
 ) -> None:
-    """One row in the audit trail, written in the same transaction as the change it records."""
+    """One row in the audit trail, written in the same transaction as the change it records.
+
+    Through ``ostan_audit()`` (``sql/007_write_identity.sql``): acting for a user, the database
+    records that user's name, role and organisation itself and ignores ``username``.
+    """
     conn.execute(
-        sa.text(
-            "INSERT INTO audit_log (username, action, entity, entity_id, details) "
-            "VALUES (:u, :a, :e, :i, CAST(:d AS jsonb))"
-        ),
+        sa.text("SELECT ostan_audit(:u, :a, :e, :i, CAST(:d AS jsonb))"),
         {
             "u": username,
             "a": action,
@@ -194,7 +195,8 @@ ROLE_OF = {
 }
 
 
-def _assume(conn: Connection, user_id: int, role: str) -> None:
+def assume(conn: Connection, user_id: int, role: str) -> None:
+    """Run the rest of ``conn``'s transaction as the app role ``role`` acting for ``user_id``."""
     db_role = ROLE_OF[role]  # KeyError for an unknown role: never run without a role
     conn.execute(sa.text("SELECT set_config('role', :r, true)"), {"r": db_role})
     conn.execute(sa.text("SELECT set_config('ostan.user_id', :u, true)"), {"u": str(int(user_id))})
@@ -206,12 +208,21 @@ def as_user(user_id: int, role: str, *, conn: Connection | None = None) -> Itera
 
     The page decided the user may act; the database checks it again: grants per role and
     row-level security (a reporter may change only their own reports, for 48 hours). With
-    ``conn`` the role is assumed inside that connection's current transaction (tests).
+    ``conn`` the role is assumed inside that connection's current transaction and the previous
+    role and identity are restored afterwards (a test's transaction goes on as before).
     """
     if conn is not None:
-        _assume(conn, user_id, role)
+        before = conn.execute(
+            sa.text("SELECT current_setting('role'), current_setting('ostan.user_id', true)")
+        ).one()
+        assume(conn, user_id, role)
         yield conn
+        # After an error the caller's savepoint rollback undoes the settings with the rest.
+        conn.execute(
+            sa.text("SELECT set_config('role', :r, true), set_config('ostan.user_id', :u, true)"),
+            {"r": before[0], "u": before[1] or ""},
+        )
         return
     with engine().begin() as c:
-        _assume(c, user_id, role)
+        assume(c, user_id, role)
         yield c

@@ -13,6 +13,7 @@ same run rolled back, so its counts of new and already-present rows are exact.
 from __future__ import annotations
 
 import io
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from ostan_dash.ingest import read, validate
-from ostan_dash.store import audit, read_frame, savepoint
+from ostan_dash.store import assume, audit, read_frame, savepoint
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
 IMPORT_TIMEOUT_S = 600
@@ -486,6 +489,7 @@ def run_import(
     *,
     user_id: int | None = None,
     username: str | None = None,
+    role: str | None = None,
     organisation_id: int | None = None,
     crs: str = "auto",
     dry_run: bool = False,
@@ -503,6 +507,9 @@ def run_import(
         The file's bytes and its name (recorded with its SHA-256).
     user_id, username
         Who imports (recorded in ``imports`` and ``audit_log``).
+    role
+        The importer's app role: the whole import then runs under that database role
+        (:func:`ostan_dash.store.as_user`). ``None`` only for operators on the command line.
     organisation_id
         The organisation of EST reports without an Organisation column (``rapporter``).
     crs
@@ -546,6 +553,8 @@ def run_import(
     outcome.rows_valid = checked.rows.height
     try:
         with savepoint(conn, url=url) as c:
+            if role is not None:
+                assume(c, int(user_id or 0), role)
             # A large file is one long transaction; the app's 30 s statement limit is for reads.
             c.execute(sa.text(f"SET LOCAL statement_timeout = '{IMPORT_TIMEOUT_S}s'"))
             # The planner guesses ~500 rows in a fresh temp table; with the geometry functions
@@ -592,9 +601,15 @@ def run_import(
         outcome.import_id = None
     except DBAPIError as e:
         # A constraint we did not foresee: nothing is written and the user gets a plain reason.
+        log.warning("import %s of %s refused by the database: %s", kind, file_name, e.orig)
         constraint = getattr(getattr(e.orig, "diag", None), "constraint_name", None)
         if isinstance(e.orig, psycopg.errors.QueryCanceled):
             reason = "importen tog för lång tid och avbröts; ingenting har sparats"
+        elif isinstance(e.orig, psycopg.errors.InsufficientPrivilege):
+            reason = (
+                "din roll får inte skriva de här raderna (rapporter kan bara importeras för "
+                "den egna organisationen, utom av en administratör); ingenting har sparats"
+            )
         else:
             reason = (
                 "databasen godtog inte filen"

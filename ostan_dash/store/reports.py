@@ -24,7 +24,7 @@ from ostan_dash.ingest.reports import (
     ReportRefused,
     problems,
 )
-from ostan_dash.store import audit, read_frame, savepoint, scalar
+from ostan_dash.store import as_user, audit, read_frame, savepoint, scalar
 
 
 def inside_municipality(x: float, y: float, *, conn: Connection | None = None) -> bool:
@@ -64,12 +64,15 @@ def file_report(
     user_id: int,
     username: str,
     organisation_id: int,
+    role: str,
     now: dt.datetime | None = None,
     conn: Connection | None = None,
 ) -> Filed:
     """Store a report once. Raises :class:`ReportRefused` with the reasons when it is invalid.
 
     The same ``client_token`` again (a double tap, a resent form) returns the stored report.
+    The insert runs under the user's database role (:func:`ostan_dash.store.as_user`), so the
+    row-level security of ``sql/003_roles.sql`` applies to it.
     """
     now = now or dt.datetime.now(TZ)
     found = problems(draft, now=now)
@@ -130,7 +133,7 @@ def file_report(
         )
         return Filed(int(row.id), True)
 
-    with savepoint(conn) as c:
+    with savepoint(conn) as c, as_user(user_id, role, conn=c):
         return run(c)
 
 
@@ -140,10 +143,12 @@ def update_report(
     *,
     user_id: int,
     username: str,
+    role: str,
     now: dt.datetime | None = None,
     conn: Connection | None = None,
 ) -> None:
-    """Correct one's own report within :data:`EDIT_WINDOW` of filing it."""
+    """Correct one's own report within :data:`EDIT_WINDOW` of filing it, under the user's
+    database role (the row-level security allows a reporter only their own, for 48 hours)."""
     now = now or dt.datetime.now(TZ)
     found = problems(draft, now=now)
     if found:
@@ -189,7 +194,7 @@ def update_report(
             c, username=username, action="rapport ändrad", entity="incidents", entity_id=report_id
         )
 
-    with savepoint(conn) as c:
+    with savepoint(conn) as c, as_user(user_id, role, conn=c):
         run(c)
 
 

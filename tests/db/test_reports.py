@@ -25,7 +25,12 @@ def reporter(db):
             "SELECT id, username, organisation_id FROM users WHERE role = 'rapportor' ORDER BY id LIMIT 1"
         )
     ).one()
-    return {"user_id": row.id, "username": row.username, "organisation_id": row.organisation_id}
+    return {
+        "user_id": row.id,
+        "username": row.username,
+        "organisation_id": row.organisation_id,
+        "role": "rapportor",
+    }
 
 
 def _centrum_point(db) -> tuple[float, float]:
@@ -143,6 +148,7 @@ def test_own_report_can_be_edited_within_48_hours_but_not_after(db, reporter):
         fixed,
         user_id=reporter["user_id"],
         username="t",
+        role="rapportor",
         now=created + dt.timedelta(hours=47),
         conn=db,
     )
@@ -158,6 +164,7 @@ def test_own_report_can_be_edited_within_48_hours_but_not_after(db, reporter):
             d,
             user_id=reporter["user_id"],
             username="t",
+            role="rapportor",
             now=created + dt.timedelta(hours=49),
             conn=db,
         )
@@ -171,7 +178,7 @@ def test_someone_elses_report_cannot_be_edited(db, reporter):
     ).scalar_one()
     with pytest.raises(reports.ReportRefused, match="egna"):
         report_store.update_report(
-            filed.id, _draft(db), user_id=other, username="x", now=NOW, conn=db
+            filed.id, _draft(db), user_id=other, username="x", role="rapportor", now=NOW, conn=db
         )
 
 
@@ -219,3 +226,35 @@ def test_the_tap_grid_lies_inside_the_municipality(db):
         report_store.inside_municipality(gx, gy, conn=db)
         for gx, gy in grid.select("x", "y").head(20).iter_rows()
     )
+
+
+def test_a_report_is_written_under_the_reporters_database_role(db, reporter):
+    """A trigger records ``current_user`` for every insert: the form's write runs as
+    ostan_rapportor, not as the connection's login (issue: 17 of 17 writes ran as postgres)."""
+    db.execute(sa.text("CREATE TEMP TABLE _who (usr text) ON COMMIT DROP"))
+    db.execute(sa.text("GRANT INSERT ON _who TO PUBLIC"))
+    db.execute(
+        sa.text(
+            "CREATE FUNCTION pg_temp._log_who() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN INSERT INTO pg_temp._who VALUES (current_user); RETURN NEW; END $$"
+        )
+    )
+    db.execute(
+        sa.text(
+            "CREATE TRIGGER _who_ins BEFORE INSERT OR UPDATE ON incidents "
+            "FOR EACH ROW EXECUTE FUNCTION pg_temp._log_who()"
+        )
+    )
+    d = _draft(db)
+    filed = report_store.file_report(d, now=NOW, conn=db, **reporter)
+    report_store.update_report(
+        filed.id,
+        dataclasses.replace(d, description="Rättad"),
+        user_id=reporter["user_id"],
+        username="t",
+        role="rapportor",
+        now=NOW,
+        conn=db,
+    )
+    who = db.execute(sa.text("SELECT usr FROM pg_temp._who")).scalars().all()
+    assert who == ["ostan_rapportor", "ostan_rapportor"]

@@ -54,12 +54,69 @@ def test_password_hashes_are_not_readable_through_a_role(db):
 
 def test_reporter_cannot_change_another_reporters_report(db):
     uid, org = _user(db, "rapportor")
-    analyst, _ = _user(db, "analytiker")
+    analyst, analyst_org = _user(db, "analytiker")
     with as_user(analyst, "analytiker", conn=db):
-        rid = db.execute(INSERT, {"org": org, "by": analyst}).scalar_one()
+        rid = db.execute(INSERT, {"org": analyst_org, "by": analyst}).scalar_one()
     db.execute(sa.text("RESET role"))
     with as_user(uid, "rapportor", conn=db):
         n = db.execute(
             sa.text("UPDATE incidents SET description = 'x' WHERE id = :id"), {"id": rid}
         ).rowcount
     assert n == 0
+
+
+def _other_org(db, org: int) -> int:
+    return db.execute(
+        sa.text("SELECT id FROM organisations WHERE id <> :o ORDER BY id LIMIT 1"), {"o": org}
+    ).scalar_one()
+
+
+def test_reporter_cannot_file_under_another_organisation(db):
+    uid, org = _user(db, "rapportor")
+    with pytest.raises(DBAPIError, match="row-level security"), as_user(uid, "rapportor", conn=db):
+        db.execute(INSERT, {"org": _other_org(db, org), "by": uid})
+
+
+def test_analyst_adds_reports_only_under_their_own_organisation(db):
+    uid, org = _user(db, "analytiker")
+    with as_user(uid, "analytiker", conn=db):
+        assert db.execute(INSERT, {"org": org, "by": None}).scalar_one() > 0
+    with pytest.raises(DBAPIError, match="row-level security"), as_user(uid, "analytiker", conn=db):
+        db.execute(INSERT, {"org": _other_org(db, org), "by": None})
+
+
+@pytest.mark.parametrize("role", ["lasare", "rapportor", "analytiker", "admin"])
+def test_no_role_can_write_the_audit_trail_directly(db, role):
+    uid, _ = _user(db, role)
+    with pytest.raises(DBAPIError, match="permission denied"), as_user(uid, role, conn=db):
+        db.execute(sa.text("INSERT INTO audit_log (username, action) VALUES ('admin', 'falsk')"))
+
+
+def test_the_audit_function_records_the_identity_not_the_claimed_name(db):
+    from ostan_dash.store import audit
+
+    uid, org = _user(db, "rapportor")
+    with as_user(uid, "rapportor", conn=db):
+        audit(db, username="admin", action="test: påstått namn")
+    row = db.execute(
+        sa.text("SELECT username, details FROM audit_log WHERE action = 'test: påstått namn'")
+    ).one()
+    assert row.username == "rapportor"
+    assert row.details["roll"] == "ostan_rapportor"
+    assert row.details["organisation_id"] == org
+
+
+def test_every_write_of_reports_is_audited_by_the_database(db):
+    uid, org = _user(db, "rapportor")
+    with as_user(uid, "rapportor", conn=db):
+        rid = db.execute(INSERT, {"org": org, "by": uid}).scalar_one()
+    row = db.execute(
+        sa.text(
+            "SELECT username, details FROM audit_log "
+            "WHERE action = 'incidents insert' AND entity_id = :i"
+        ),
+        {"i": str(rid)},
+    ).one()
+    assert row.username == "rapportor"
+    assert row.details["roll"] == "ostan_rapportor"
+    assert row.details["rader"] == 1
