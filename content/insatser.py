@@ -1,8 +1,8 @@
 """Insatser: plan, implementation log, SMART goal progress and evaluation of interventions."""
 
 import datetime as dt
+import math
 
-import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
@@ -11,7 +11,8 @@ from ostan_dash.analysis import interventions as ai
 from ostan_dash.store import as_user
 from ostan_dash.store import interventions as si
 from ostan_dash.store import problems as sp
-from ostan_dash.ui import charts, data, export, fmt, login, navigation
+from ostan_dash.ui import data, export, fmt, login, navigation
+from ostan_dash.ui.intervention_charts import smart_figure
 
 TTL = 120
 
@@ -33,106 +34,27 @@ def load_settings() -> tuple[dict, dict]:
 
 
 @st.cache_data(ttl=TTL, show_spinner="Räknar i insatsområde, omgivning och kontrollområde …")
-def load_followup(iv_id: int, start, end, baseline: str, buffer_m: int, today_: dt.date):
-    """Counts per zone for the evaluation and daily counts for the SMART trajectory."""
-    periods = ai.comparison_periods(start, end, today_, baseline)
-    b0, b1 = ai.baseline_period(start, end, baseline)
-    base_daily = si.daily_target_counts(iv_id, b0, b1)
-    if periods is None:
-        empty = pl.DataFrame(schema={"day": pl.Date, "n": pl.Int64})
-        return None, None, empty, base_daily
-    before, after = periods
-    zones = si.zone_counts(iv_id, before=before, after=after, buffer_m=buffer_m)
-    act_daily = si.daily_target_counts(iv_id, start, after[1])
-    return periods, zones, act_daily, base_daily
-
-
-def summarise(row: dict, *, baseline: str, buffer_m: int) -> dict:
-    """SMART progress and (when running or finished) the evaluation of one intervention."""
-    periods, zones, act_daily, base_daily = load_followup(
-        row["intervention_id"], row["start_date"], row["end_date"], baseline, buffer_m, today
+def load_followup(row: dict, baseline: str, buffer_m: int, today_: dt.date) -> ai.FollowUp:
+    """SMART progress, evaluation, savings and warnings (the same functions as the CLI)."""
+    plan = ai.followup_plan(row["start_date"], row["end_date"], today_, baseline)
+    daily = si.zone_daily_counts(row["intervention_id"], plan.first, plan.last, buffer_m=buffer_m)
+    return ai.follow_up(
+        daily,
+        plan=plan,
+        goal_pct=row["goal_reduction_pct"],
+        status=row["status"],
+        has_control=bool(row["has_control"]),
+        buffer_m=buffer_m,
+        today=today_,
+        control_name=row["control_areas"],
+        unit_costs=unit_costs,
+        selection=ai.selection_window(
+            row["problem_created"] or row["created_date"], data_until=row["problem_period_to"]
+        ),
     )
-    goal = row["goal_reduction_pct"] or 0.0
-    trajectory = ai.smart_trajectory(
-        act_daily,
-        base_daily,
-        start=row["start_date"],
-        end=row["end_date"],
-        baseline_start=ai.baseline_period(row["start_date"], row["end_date"], baseline)[0],
-        today=today,
-        goal_pct=goal,
-    )
-    progress = ai.smart_progress(
-        trajectory, goal_pct=goal, today=today, cancelled=row["status"] == "installd"
-    )
-    evaluation = None
-    if zones is not None and row["status"] in ("pagaende", "avslutad"):
-        s = si.counts_summary(zones)
-        has_control = bool(row["has_control"])
-        evaluation = ai.evaluate(
-            ai.Counts(
-                s["target"]["before"],
-                s["target"]["after"],
-                s["buffer"]["before"],
-                s["buffer"]["after"],
-                s["control"]["before"] if has_control else None,
-                s["control"]["after"] if has_control else None,
-            ),
-            days=(periods[1][1] - periods[1][0]).days + 1,
-            buffer_m=buffer_m,
-            control_name=row["control_areas"],
-        )
-    return {
-        "periods": periods,
-        "zones": zones,
-        "trajectory": trajectory,
-        "progress": progress,
-        "evaluation": evaluation,
-    }
 
 
-def smart_figure(trajectory: pl.DataFrame, *, title: str, goal_pct: float) -> go.Figure:
-    """Cumulative incidents: actual against the baseline trajectory and the goal line."""
-    days = trajectory["day"].to_list()
-    fig = go.Figure(
-        [
-            go.Scatter(
-                x=days,
-                y=trajectory["baseline_cum"].to_list(),
-                name="Jämförelseperiod (utan insats)",
-                line=dict(color="#9aa9b6", width=3),
-                hovertemplate="%{x|%Y-%m-%d}: %{y} st<extra>Jämförelse</extra>",
-            ),
-            go.Scatter(
-                x=days,
-                y=trajectory["goal_cum"].to_list(),
-                name=f"Mål ({fmt.percent(goal_pct)} färre)",
-                line=dict(color=charts.PALETTE[2], width=2, dash="dash"),
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.0f} st<extra>Mål</extra>",
-            ),
-            go.Scatter(
-                x=days,
-                y=trajectory["actual_cum"].to_list(),
-                name="Faktiskt utfall",
-                line=dict(color=charts.PALETTE[0], width=4),
-                hovertemplate="%{x|%Y-%m-%d}: %{y} st<extra>Utfall</extra>",
-            ),
-        ]
-    )
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left"),
-        font=dict(family=charts.FONT, size=14),
-        separators=", ",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
-        margin=dict(l=10, r=10, t=70, b=10),
-        plot_bgcolor="white",
-        hovermode="x unified",
-    )
-    fig.update_xaxes(title="Datum", showgrid=False)
-    fig.update_yaxes(title="Antal händelser, kumulativt", gridcolor="#e5e5e5", rangemode="tozero")
-    return fig
-
-
+unit_costs, _ = load_settings()
 ivs = load_interventions()
 if ivs.is_empty():
     st.info(
@@ -140,20 +62,22 @@ if ivs.is_empty():
         "gärna utifrån en problembild med orsaksanalys."
     )
 
-unit_costs, _ = load_settings()
 st.caption(
     "Insatser följs upp mot sitt SMART-mål och utvärderas före/efter i insatsområdet, mot ett "
     "kontrollområde och i en ring runt insatsområdet (omfördelning och spridning). Händelser "
-    "räknas den dag deras tidsfönster börjar, svensk tid. Underlag per " + fmt.date(today) + "."
+    "räknas den dag deras tidsfönster börjar, svensk tid. Förval för jämförelsen är samma "
+    "period året innan: perioden närmast före är ofta toppen som fick problemet valt, och den "
+    "går tillbaka av sig själv (regression mot medelvärdet). Testen tar hänsyn till att "
+    "veckoantalen varierar mer än ren slump (kvasi-Poisson). Underlag per " + fmt.date(today) + "."
 )
 
 # Overview ------------------------------------------------------------------------------------
-summaries: dict[int, dict] = {}
+summaries: dict[int, ai.FollowUp] = {}
 rows = []
 for row in ivs.iter_rows(named=True):
-    summ = summarise(row, baseline=row["baseline"], buffer_m=int(row["buffer_m"]))
+    summ = load_followup(row, row["baseline"], int(row["buffer_m"]), today)
     summaries[row["intervention_id"]] = summ
-    p, ev = summ["progress"], summ["evaluation"]
+    p, ev = summ.progress, summ.evaluation
     rows.append(
         {
             "Insats": row["title"],
@@ -165,6 +89,7 @@ for row in ivs.iter_rows(named=True):
             if row["status"] in ("planerad", "pagaende")
             else "–",
             "Utvärdering": ai.VERDICT_LABELS[ev.verdict] if ev else "–",
+            "Varningar": len(summ.warnings),
             "Ansvarig": ", ".join(
                 x for x in (row["responsible_org"], row["responsible_role"]) if x
             ),
@@ -185,13 +110,17 @@ if rows:
     st.subheader("Alla insatser")
     overview = pl.DataFrame(rows)
     counts = overview.group_by("SMART-status").len()
-    cols = st.columns(5)
-    for col, key in zip(
-        cols, ["pa_vag", "i_riskzonen", "uppnatt", "ej_uppnatt", "ej_startad"], strict=True
-    ):
+    keys = ["pa_vag", "i_riskzonen", "uppnatt", "ej_uppnatt", "ej_startad"]
+    keys[3:3] = [
+        k
+        for k in ("ej_sakerstallt", "omfordelat")
+        if ai.SMART_LABELS[k] in overview["SMART-status"].to_list()
+    ]
+    for col, key in zip(st.columns(len(keys)), keys, strict=True):
         label = ai.SMART_LABELS[key]
         n = counts.filter(pl.col("SMART-status") == label)["len"].sum()
         col.metric(label.capitalize(), fmt.number(int(n)))
+    st.caption("SMART-status: " + ai.SMART_RULE)
     export.table(
         overview,
         name=f"insatser-{today.isoformat()}",
@@ -336,20 +265,22 @@ if rows:
         summ = (
             summaries[chosen]
             if baseline == row["baseline"] and buffer_m == row["buffer_m"]
-            else summarise(row, baseline=baseline, buffer_m=buffer_m)
+            else load_followup(row, baseline, buffer_m, today)
         )
-        p = summ["progress"]
-        b0, b1 = ai.baseline_period(row["start_date"], row["end_date"], baseline)
+        for warning in summ.warnings:
+            st.warning(warning, icon="⚠️")
+        p = summ.progress
+        b0, b1 = summ.plan.baseline_period
         goal = row["goal_reduction_pct"] or 0.0
         st.markdown(
             f"**SMART-mål:** minst {fmt.percent(goal)} färre händelser "
             f"{fmt.date(row['start_date'])} – {fmt.date(row['end_date'])} än under "
-            f"{fmt.date(b0)} – {fmt.date(b1)} ({ai.BASELINE_LABELS[baseline].lower()}). "
+            f"{fmt.date(b0)} – {fmt.date(b1)} ({ai.BASELINE_TEXT[baseline]}). "
             f"Målet tillåter högst {fmt.number(p.allowed_total, 0)} händelser "
             f"(jämförelseperioden hade {fmt.number(p.baseline_total)})."
         )
         m1, m2, m3, m4 = st.columns(4)
-        m1.metric("Status", ai.SMART_LABELS[p.status])
+        m1.metric("Status", ai.SMART_LABELS[p.status], help=ai.SMART_RULE)
         m2.metric(
             "Minskning hittills",
             fmt.percent(p.reduction_pct),
@@ -357,14 +288,25 @@ if rows:
             "nuvarande takt inte når målet; 'ej uppnått' när fler händelser redan har skett "
             "än målet tillåter för hela perioden.",
         )
+        rr = p.rate_ratio
         m3.metric(
-            "Händelser hittills",
-            f"{fmt.number(p.actual)} (jämförelse {fmt.number(p.baseline_so_far)})",
+            "Kvot mot jämförelsen (95 % KI)",
+            f"{fmt.number(rr.ratio, 2)} ({fmt.number(rr.ci_low, 2)}–{fmt.number(rr.ci_high, 2)})"
+            if rr is not None
+            else "–",
+            help=f"Händelser hittills delat med jämförelseperiodens samma dagar. Målet är en kvot "
+            f"på högst {fmt.number(p.goal_ratio, 2)}. Intervallet är breddat för att veckoantalen "
+            "varierar mer än ren slump (kvasi-Poisson).",
         )
         m4.metric("Dagar kvar", fmt.number(p.days_left))
+        st.markdown(
+            f"**{ai.SMART_LABELS[p.status].capitalize()}:** {p.reason} "
+            f"Händelser hittills: {fmt.number(p.actual)} (jämförelse samma dagar "
+            f"{fmt.number(p.baseline_so_far)}); målets kvot högst {fmt.number(p.goal_ratio, 2)}."
+        )
         st.plotly_chart(
             smart_figure(
-                summ["trajectory"],
+                summ.trajectory,
                 title="Händelser i insatsområdet, kumulativt sedan start",
                 goal_pct=goal,
             ),
@@ -372,14 +314,14 @@ if rows:
         )
 
     with tab_eval:
-        ev = summ["evaluation"]
+        ev = summ.evaluation
         if ev is None:
             st.info(
                 "Utvärderingen visas när insatsen har startat (pågående eller avslutad). "
                 f"Start {fmt.date(row['start_date'])}."
             )
         else:
-            (before, after) = summ["periods"]
+            (before, after) = summ.plan.periods
             st.markdown(
                 f"**Före:** {fmt.date(before[0])} – {fmt.date(before[1])} · "
                 f"**Under/efter:** {fmt.date(after[0])} – {fmt.date(after[1])} "
@@ -395,12 +337,13 @@ if rows:
                 "too_early": st.info,
             }[ev.verdict]
             box(f"**{verdict}.** {ev.conclusion}")
-            e1, e2, e3, e4 = st.columns(4)
+            e1, e2, e3, e4, e5 = st.columns(5)
             e1.metric(
                 "Kvot efter/före",
                 fmt.number(ev.rate_ratio.ratio, 2),
                 help=f"95 % KI {fmt.number(ev.rate_ratio.ci_low, 2)}–{fmt.number(ev.rate_ratio.ci_high, 2)}, "
-                f"p = {fmt.number(ev.rate_ratio.p_value, 3)} (exakt Poissontest)",
+                f"{fmt.p_value(ev.rate_ratio.p_value)} (exakt Poissontest, eller kvasi-Poisson "
+                "när veckoantalen varierar mer än slumpen)",
             )
             e2.metric(
                 "Mot kontrollområdet",
@@ -408,65 +351,41 @@ if rows:
                 help="Kvot av kvoter (difference-in-differences); under 1 = bättre än kontrollen."
                 + (
                     f" 95 % KI {fmt.number(ev.did.ci_low, 2)}–{fmt.number(ev.did.ci_high, 2)}, "
-                    f"p = {fmt.number(ev.did.p_value, 3)}"
+                    f"{fmt.p_value(ev.did.p_value)}"
                     if ev.did
                     else ""
                 ),
             )
             e3.metric(
+                "Minsta påvisbara effekt",
+                fmt.percent(ev.mde_pct) if not math.isnan(ev.mde_pct) else "saknas",
+                help="Den minskning som testet med de här antalen hade upptäckt med 80 % "
+                "sannolikhet (α = 0,05; Wald-test på logskala med spridningsfaktorn). En mindre "
+                "effekt kan finnas utan att bli säkerställd.",
+            )
+            e4.metric(
                 "WDQ",
                 fmt.number(ev.wdq.wdq, 2),
                 help="Weighted Displacement Quotient (Bowers & Johnson 2003): över 0 spridning av "
                 "positiva effekter, under 0 omfördelning till omgivningen, under −1 mer "
                 "omfördelat än förebyggt. Definieras bara när insatsområdet minskat.",
             )
-            e4.metric(
+            e5.metric(
                 "WDD",
                 fmt.number(ev.wdd.estimate, 0),
                 help=f"Weighted Displacement Difference (Wheeler & Ratcliffe 2018), SE "
                 f"{fmt.number(ev.wdd.se, 1)}, 95 % KI {fmt.number(ev.wdd.ci_low, 1)} till "
                 f"{fmt.number(ev.wdd.ci_high, 1)}; negativt = färre händelser än väntat.",
             )
-            c = ev.counts
-            eval_table = pl.DataFrame(
-                {
-                    "Område": ["Insatsområde", f"Omgivning ({buffer_m} m)", "Kontrollområde"],
-                    "Före": [c.treated_before, c.buffer_before, c.control_before],
-                    "Under/efter": [c.treated_after, c.buffer_after, c.control_after],
-                },
-                schema={"Område": pl.Utf8, "Före": pl.Int64, "Under/efter": pl.Int64},
-            ).with_columns(
-                (pl.col("Under/efter") / pl.col("Före") * 100 - 100).round(0).alias("Förändring %")
-            )
             export.table(
-                eval_table,
+                summ.zone_table,
                 name=f"insats-{chosen}-utvardering",
                 key="iv_eval",
                 column_config={"Förändring %": st.column_config.NumberColumn(format="%+.0f %%")},
             )
 
             st.subheader("Kostnad och uppskattad besparing")
-            z = summ["zones"].filter(pl.col("zone").is_in(["target", "buffer"]))
-            before_by = {
-                k: int(n)
-                for k, n in z.filter(pl.col("period") == "before")
-                .group_by("category")
-                .agg(pl.col("n").sum())
-                .iter_rows()
-            }
-            after_by = {
-                k: int(n)
-                for k, n in z.filter(pl.col("period") == "after")
-                .group_by("category")
-                .agg(pl.col("n").sum())
-                .iter_rows()
-            }
-            trend = (
-                c.control_after / c.control_before
-                if c.control_before and c.control_after is not None
-                else 1.0
-            )
-            savings = ai.estimated_savings(before_by, after_by, unit_costs, trend=trend)
+            savings = summ.savings or 0.0
             k1, k2, k3 = st.columns(3)
             k1.metric("Insatsens kostnad", f"{fmt.number(row['cost_sek'])} kr")
             k2.metric(

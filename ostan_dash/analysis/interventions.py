@@ -18,6 +18,13 @@ evaluate place based crime interventions. *Crime Science*, 7, 11.
 
 Guerette, R. T. & Bowers, K. J. (2009). Assessing the extent of crime displacement and
 diffusion of benefits. *Criminology*, 47(4), 1331–1368.
+
+Barnett, A. G., van der Pols, J. C. & Dobson, A. J. (2005). Regression to the mean: what it is
+and how to deal with it. *International Journal of Epidemiology*, 34(1), 215–220.
+
+Eck, J. E. (2017). Some solutions to the evaluation of place-based crime prevention
+(regression to the mean when places are chosen because they peaked). In *Handbook of Crime
+Prevention and Community Safety*, 2nd ed., Routledge.
 """
 
 from __future__ import annotations
@@ -28,27 +35,47 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
+from ostan_dash import text as fmt
 from ostan_dash.analysis.evaluation import (
     DifferenceTest,
+    Dispersion,
     DisplacementQuotient,
     RateRatio,
     RatioOfRateRatios,
     did_ratio,
+    min_detectable_ratio,
+    quasi_poisson_dispersion,
     rate_ratio_test,
     wdd,
     wdq,
 )
-from ostan_dash.ui import fmt
 
 Baseline = Literal["foregaende_period", "samma_period_forra_aret"]
-SmartStatus = Literal["ej_startad", "pa_vag", "i_riskzonen", "uppnatt", "ej_uppnatt", "installd"]
+SmartStatus = Literal[
+    "ej_startad",
+    "pa_vag",
+    "i_riskzonen",
+    "uppnatt",
+    "ej_sakerstallt",
+    "omfordelat",
+    "ej_uppnatt",
+    "installd",
+]
 Verdict = Literal["success", "displacement", "diffusion", "no_effect", "too_early"]
 
+DEFAULT_BASELINE: Baseline = "samma_period_forra_aret"
+"""The same calendar days a year earlier: same season, and (for periods under a year) clear of
+the weeks in which the problem was picked because it had just peaked."""
 BASELINE_LABELS: dict[str, str] = {
-    "foregaende_period": "Lika lång period närmast före",
-    "samma_period_forra_aret": "Samma kalenderperiod året innan",
+    "samma_period_forra_aret": "Samma kalenderperiod året innan (rekommenderas)",
+    "foregaende_period": "Lika lång period närmast före (risk för skenbar minskning)",
+}
+BASELINE_TEXT: dict[str, str] = {
+    "samma_period_forra_aret": "samma kalenderperiod året innan",
+    "foregaende_period": "lika lång period närmast före",
 }
 STATUS_LABELS: dict[str, str] = {
     "planerad": "Planerad",
@@ -61,9 +88,18 @@ SMART_LABELS: dict[str, str] = {
     "pa_vag": "på väg",
     "i_riskzonen": "i riskzonen",
     "uppnatt": "uppnått",
+    "ej_sakerstallt": "ej säkerställt",
+    "omfordelat": "omfördelat",
     "ej_uppnatt": "ej uppnått",
     "installd": "inställd",
 }
+SMART_RULE = (
+    "Uppnått kräver tre saker: antalet händelser höll sig inom målet, minskningen är "
+    "statistiskt säkerställd i utvärderingen (95 % konfidensintervall under 1, mot "
+    "kontrollområdet när det finns ett) och ingen säkerställd omfördelning till omgivningen. "
+    "Inom målet men inte säkerställt heter 'ej säkerställt'; med omfördelning 'omfördelat'. "
+    "Utan verklig effekt blir utfallet 'uppnått' i högst ungefär 2,5 % av fallen."
+)
 VERDICT_LABELS: dict[str, str] = {
     "success": "Minskning",
     "displacement": "Minskning men omfördelning till omgivningen",
@@ -83,6 +119,12 @@ MIN_DAYS = 28
 """An evaluation needs at least four weeks of the intervention period."""
 MIN_COUNT = 10
 """... and at least this many incidents in the target before and after together."""
+POWER = 0.8
+"""Power of the minimum detectable effect shown beside 'ingen säkerställd effekt'."""
+DISPERSION_WEEKS = 52
+"""Weeks before the start whose counts estimate each zone's overdispersion."""
+SELECTION_WEEKS = 13
+"""A problem is picked on about the last quarter's counts (EST: 'check the last quarter')."""
 
 
 def _shift_year(d: dt.date, years: int) -> dt.date:
@@ -129,6 +171,53 @@ def comparison_periods(
         return None
     b0, _ = baseline_period(start, end, baseline)
     return (b0, b0 + (last - start)), (start, last)
+
+
+def selection_window(
+    chosen: dt.date | None, *, data_until: dt.date | None = None
+) -> tuple[dt.date, dt.date] | None:
+    """The weeks in which the problem was picked: the quarter up to the day it was chosen.
+
+    ``chosen`` is the date the problem picture was created (or, without one, the date the
+    intervention was planned); ``data_until`` the last day of the data the problem picture
+    describes (its ``period_to``), when that ends earlier. The window runs from
+    :data:`SELECTION_WEEKS` weeks before the earlier of the two to ``chosen``: the counts that
+    made the problem stand out. A baseline that overlaps it compares with a peak, and peaks
+    fall back on their own (regression to the mean; Barnett et al. 2005).
+    """
+    if chosen is None:
+        return None
+    last_data = min(chosen, data_until) if data_until is not None else chosen
+    return last_data - dt.timedelta(weeks=SELECTION_WEEKS), chosen
+
+
+def regression_warning(
+    baseline: tuple[dt.date, dt.date],
+    window: tuple[dt.date, dt.date] | None,
+    *,
+    kind: Baseline = "foregaende_period",
+) -> str | None:
+    """A plain-Swedish warning when the baseline overlaps the weeks the problem was picked in.
+
+    ``kind`` is the baseline choice, for the advice: the period just before can be swapped
+    for the same period a year earlier; a same-season baseline that still overlaps (an
+    intervention of about a year or more) can only be read with care.
+    """
+    if window is None or baseline[1] < window[0] or baseline[0] > window[1]:
+        return None
+    advice = (
+        "Jämför hellre med samma period året innan."
+        if kind == "foregaende_period"
+        else "Insatsen är så lång att även samma period året innan når in i de veckorna; "
+        "läs en minskning med försiktighet."
+    )
+    return (
+        f"Jämförelseperioden ({fmt.date(baseline[0])} – {fmt.date(baseline[1])}) överlappar "
+        f"veckorna då problemet valdes ut ({fmt.date(window[0])} – {fmt.date(window[1])}). "
+        "Ett problem väljs när det är som störst, och sådana toppar brukar gå tillbaka av sig "
+        "själva även utan insats (regression mot medelvärdet). En minskning mot den perioden "
+        f"kan därför vara skenbar. {advice}"
+    )
 
 
 def smart_trajectory(
@@ -204,6 +293,13 @@ class SmartProgress:
     allowed_total: float  # at most this many incidents over the whole period meets the goal
     days_left: int
     days_total: int
+    rate_ratio: RateRatio | None = None  # so far against the same baseline days, with its CI
+    reason: str = ""
+
+    @property
+    def goal_ratio(self) -> float:
+        """The rate ratio the goal asks for: at most ``1 − goal/100``."""
+        return 1 - self.goal_pct / 100
 
 
 def smart_status(
@@ -215,26 +311,42 @@ def smart_status(
     days_elapsed: int,
     days_total: int,
     cancelled: bool = False,
+    evaluation: Evaluation | None = None,
+    dispersion: float = 1.0,
 ) -> SmartProgress:
-    """SMART status of an intervention from its counts so far.
+    """SMART status of an intervention: the one rule the overview, the page and the CLI use.
 
-    The rule (documented for the operative group):
+    The rule (documented for the operative group, :data:`SMART_RULE`):
 
     * **inställd** if cancelled; **ej startad** before the first day (``days_elapsed`` 0).
-    * The goal allows at most ``(1 − goal/100) × baseline_total`` incidents over the period.
-    * Finished (``days_elapsed ≥ days_total``): **uppnått** if the count stayed within that,
-      else **ej uppnått**.
-    * Running: **ej uppnått** as soon as the count already exceeds the allowance (it cannot
-      fall); otherwise the reduction at the current pace,
-      ``1 − actual_so_far / baseline_so_far`` (the baseline on the same days, so its season
-      is kept), is projected to the end: **på väg** if it reaches the goal, **i riskzonen** if
-      it falls short. With no baseline incidents yet, **på väg** while nothing has happened.
+    * The goal allows at most ``(1 − goal/100) × baseline_total`` incidents over the period;
+      **ej uppnått** as soon as the count exceeds that (it cannot fall).
+    * **omfördelat** whenever the evaluation finds displacement (the ring rose significantly):
+      a fall that moved next door is never "uppnått".
+    * Finished (``days_elapsed ≥ days_total``) within the allowance: **uppnått** only if the
+      evaluation's verdict is a statistically established fall (``success`` or ``diffusion``:
+      the 95 % interval of the rate ratio — against the control when there is one — lies
+      below 1); otherwise **ej säkerställt**. With no true effect a fall is established in at
+      most α/2 = 2,5 % of cases, so "uppnått" keeps that error rate.
+    * Running: the reduction at the current pace, ``1 − actual_so_far / baseline_so_far``
+      (the baseline on the same days, so its season is kept), is projected to the end:
+      **på väg** if it reaches the goal, **i riskzonen** if it falls short. With no baseline
+      incidents yet, **på väg** while nothing has happened.
+
+    ``rate_ratio`` is the count so far against the same baseline days with its 95 % interval
+    (quasi-Poisson with ``dispersion``), to be read against :attr:`SmartProgress.goal_ratio`.
     """
     allowed = (1 - goal_pct / 100) * baseline_total
     reduction = (1 - actual_so_far / baseline_so_far) * 100 if baseline_so_far else math.nan
     days_left = max(0, days_total - days_elapsed)
+    rr = (
+        rate_ratio_test(baseline_so_far, actual_so_far, dispersion=dispersion)
+        if days_elapsed > 0
+        else None
+    )
+    verdict = evaluation.verdict if evaluation is not None else None
 
-    def result(status: SmartStatus) -> SmartProgress:
+    def result(status: SmartStatus, reason: str) -> SmartProgress:
         return SmartProgress(
             status,
             reduction,
@@ -245,19 +357,47 @@ def smart_status(
             allowed,
             days_left,
             days_total,
+            rr,
+            reason,
         )
 
     if cancelled:
-        return result("installd")
+        return result("installd", "Insatsen är inställd.")
     if days_elapsed <= 0:
-        return result("ej_startad")
-    if days_elapsed >= days_total:
-        return result("uppnatt" if actual_so_far <= allowed else "ej_uppnatt")
+        return result("ej_startad", "Insatsen har inte startat.")
     if actual_so_far > allowed:
-        return result("ej_uppnatt")
+        return result(
+            "ej_uppnatt",
+            f"{fmt.number(actual_so_far)} händelser hittills, fler än de "
+            f"{fmt.number(allowed, 0)} som målet tillåter för hela perioden.",
+        )
+    if verdict == "displacement":
+        return result(
+            "omfordelat",
+            "Händelserna ökade säkerställt i omgivningen: problemet verkar ha flyttat, så målet "
+            "räknas inte som uppnått.",
+        )
+    if days_elapsed >= days_total:
+        if verdict in ("success", "diffusion"):
+            return result(
+                "uppnatt",
+                "Inom målet och minskningen är statistiskt säkerställd (95 % KI under 1).",
+            )
+        return result(
+            "ej_sakerstallt",
+            "Antalet höll sig inom målet, men minskningen är inte statistiskt säkerställd "
+            "– den kan bero på slumpen eller på att jämförelseperioden var ovanligt hög.",
+        )
     if baseline_so_far == 0:
-        return result("pa_vag" if actual_so_far == 0 else "i_riskzonen")
-    return result("pa_vag" if reduction >= goal_pct else "i_riskzonen")
+        status: SmartStatus = "pa_vag" if actual_so_far == 0 else "i_riskzonen"
+    else:
+        status = "pa_vag" if reduction >= goal_pct else "i_riskzonen"
+    return result(
+        status,
+        "Minskningen i nuvarande takt når målet."
+        if status == "pa_vag"
+        else "Minskningen i nuvarande takt når inte målet.",
+    )
 
 
 @dataclass(frozen=True)
@@ -277,6 +417,20 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class ZoneDispersion:
+    """Quasi-Poisson dispersion of each zone's weekly counts (1 = Poisson)."""
+
+    target: Dispersion
+    buffer: Dispersion
+    control: Dispersion | None = None
+
+    @classmethod
+    def poisson(cls) -> ZoneDispersion:
+        one = Dispersion(1.0, 1.0, 0, 0)
+        return cls(one, one, one)
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """Everything the evaluation section shows."""
 
@@ -290,12 +444,11 @@ class Evaluation:
     conclusion: str
     counts: Counts
     days: int
+    mde_pct: float = math.nan  # smallest fall detected with 80 % power (NaN: none)
+    dispersion: ZoneDispersion | None = None
 
 
-def _p(p: float) -> str:
-    if math.isnan(p):
-        return "p –"
-    return "p < 0,001" if p < 0.001 else f"p = {fmt.number(p, 3)}"
+_p = fmt.p_value
 
 
 def _ratio(r: float) -> str:
@@ -319,6 +472,7 @@ def evaluate(
     buffer_m: int,
     control_name: str | None = None,
     alpha: float = ALPHA,
+    dispersion: ZoneDispersion | None = None,
 ) -> Evaluation:
     """Evaluate an intervention from its counts and give a verdict with a plain-Swedish conclusion.
 
@@ -333,6 +487,12 @@ def evaluate(
       Weighted Displacement Difference with its SE (Wheeler & Ratcliffe 2018); whether the
       buffer itself changed is tested like the target (ratio of ratios against the control,
       or the rate ratio without one).
+    * **Overdispersion**: with ``dispersion`` (each zone's quasi-Poisson φ from its weekly
+      counts, :func:`zone_dispersion`) every variance is multiplied by the zone's φ, so the
+      intervals widen by √φ; without it the counts are taken as Poisson.
+    * **Minimum detectable effect**: the fall the main test would detect with 80 % power at
+      ``alpha`` for these counts (:func:`~ostan_dash.analysis.evaluation.min_detectable_ratio`),
+      said beside "ingen säkerställd effekt" so that no effect is not read as no effect shown.
 
     Verdict rule:
 
@@ -344,18 +504,36 @@ def evaluate(
       significantly, else ``success``.
     """
     c = counts
-    rr = rate_ratio_test(c.treated_before, c.treated_after)
+    disp = dispersion or ZoneDispersion.poisson()
+    phi_t, phi_b = disp.target.phi, disp.buffer.phi
+    phi_c = disp.control.phi if disp.control is not None else 1.0
+    rr = rate_ratio_test(c.treated_before, c.treated_after, dispersion=phi_t)
     did = (
-        did_ratio(c.treated_before, c.treated_after, c.control_before, c.control_after)
+        did_ratio(
+            c.treated_before,
+            c.treated_after,
+            c.control_before,
+            c.control_after,
+            dispersion=phi_t,
+            control_dispersion=phi_c,
+        )
         if c.has_control
         else None
     )
-    brr = rate_ratio_test(c.buffer_before, c.buffer_after)
+    brr = rate_ratio_test(c.buffer_before, c.buffer_after, dispersion=phi_b)
     bdid = (
-        did_ratio(c.buffer_before, c.buffer_after, c.control_before, c.control_after)
+        did_ratio(
+            c.buffer_before,
+            c.buffer_after,
+            c.control_before,
+            c.control_after,
+            dispersion=phi_b,
+            control_dispersion=phi_c,
+        )
         if c.has_control
         else None
     )
+    phis = dict(dispersion=phi_t, buffer_dispersion=phi_b, control_dispersion=phi_c)
     cb = c.control_before if c.has_control else 1
     ca = c.control_after if c.has_control else 1
     q = wdq(c.treated_before, c.treated_after, c.buffer_before, c.buffer_after, cb, ca)
@@ -367,6 +545,7 @@ def evaluate(
             c.buffer_after,
             c.control_before,
             c.control_after,
+            **phis,
         )
     else:  # no control: the plain change in target and ring (Wheeler & Ratcliffe, eq. 1 with ΔC = 0)
         d = wdd(
@@ -378,6 +557,7 @@ def evaluate(
             0,
             buffer_control_before=0,
             buffer_control_after=0,
+            **phis,
         )
 
     main = did if did is not None and not math.isnan(did.p_value) else None
@@ -398,9 +578,23 @@ def evaluate(
     else:
         verdict = "success"
 
+    with_control = main is not None
+    mde_ratio = min_detectable_ratio(
+        c.treated_before,
+        dispersion=phi_t,
+        control_before=c.control_before if with_control else None,
+        control_after=c.control_after if with_control else None,
+        control_dispersion=phi_c,
+        alpha=alpha,
+        power=POWER,
+    )
+    mde_pct = (1 - mde_ratio) * 100
+
     text = _conclusion(
         verdict,
         c,
+        mde_pct=mde_pct,
+        dispersion=dispersion,
         rr=rr,
         did=did,
         brr=brr,
@@ -411,7 +605,7 @@ def evaluate(
         buffer_m=buffer_m,
         control_name=control_name,
     )
-    return Evaluation(verdict, rr, did, bdid, brr, q, d, text, c, days)
+    return Evaluation(verdict, rr, did, bdid, brr, q, d, text, c, days, mde_pct, dispersion)
 
 
 def _conclusion(
@@ -427,6 +621,8 @@ def _conclusion(
     days: int,
     buffer_m: int,
     control_name: str | None,
+    mde_pct: float,
+    dispersion: ZoneDispersion | None,
 ) -> str:
     if verdict == "too_early":
         return (
@@ -462,6 +658,7 @@ def _conclusion(
             parts.append("Minskningen är inte statistiskt säkerställd – den kan bero på slumpen.")
         else:
             parts.append("Ingen minskning kan ses.")
+        parts.append(_mde_sentence(mde_pct))
     else:
         parts.append("Minskningen är statistiskt säkerställd (p < 0,05).")
     ring = f"I omgivningen (en ring på {fmt.number(buffer_m)} m runt insatsområdet)"
@@ -497,6 +694,8 @@ def _conclusion(
         f"(SE {fmt.number(d.se, 1)}, 95 % KI {fmt.number(d.ci_low, 1)} till {fmt.number(d.ci_high, 1)}"
         f"{', säkerställt' if d.p_value < ALPHA else ', inte säkerställt'})."
     )
+    if dispersion is not None:
+        parts.append(_dispersion_sentence(dispersion))
     if c.has_control and not math.isnan(q.total_net_effect):
         # WDD subtracts the control's change in its own counts; Bowers & Johnson's total net
         # effect scales the control's trend to the target, which is fair for any control size.
@@ -513,6 +712,31 @@ def _conclusion(
                 "justerade siffran."
             )
     return " ".join(parts)
+
+
+def _mde_sentence(mde_pct: float) -> str:
+    if math.isnan(mde_pct):
+        return (
+            "Antalen är för små för att någon minskning alls skulle ha kunnat säkerställas "
+            "(minsta påvisbara effekt saknas)."
+        )
+    return (
+        f"Minsta påvisbara effekt: med de här antalen hade en minskning på minst "
+        f"{fmt.percent(mde_pct)} upptäckts med {fmt.percent(POWER * 100)} sannolikhet "
+        f"(α = 0,05); en mindre effekt kan finnas utan att synas."
+    )
+
+
+def _dispersion_sentence(d: ZoneDispersion) -> str:
+    phis = [("insatsområdet", d.target.phi), ("omgivningen", d.buffer.phi)]
+    if d.control is not None:
+        phis.append(("kontrollområdet", d.control.phi))
+    listed = ", ".join(f"{name} {fmt.number(phi, 1)}" for name, phi in phis)
+    return (
+        f"Veckoantalen varierar mer än ren slump (spridningsfaktor φ: {listed}; skattad från "
+        f"de {DISPERSION_WEEKS} veckorna före start, lägst 1), så intervall och p-värden är "
+        "breddade med √φ (kvasi-Poisson)."
+    )
 
 
 def estimated_savings(
@@ -577,13 +801,23 @@ def next_action(
         return "Utvärdera och återrapportera till Östan Brå."
     if last_log is None or (today - last_log).days > 35:
         return "Logga genomförandet – ingen uppföljning den senaste månaden."
+    if smart == "omfordelat":
+        return (
+            "Ta upp i BF-gruppen: problemet verkar flytta till omgivningen – vidga eller anpassa."
+        )
     if smart in ("i_riskzonen", "ej_uppnatt"):
         return "Ta upp i BF-gruppen: målet nås inte i nuvarande takt – justera eller förstärk."
     return f"Fortsätt enligt plan; nästa uppföljning senast {fmt.date(last_log + dt.timedelta(days=30))}."
 
 
 def smart_progress(
-    trajectory: pl.DataFrame, *, goal_pct: float, today: dt.date, cancelled: bool = False
+    trajectory: pl.DataFrame,
+    *,
+    goal_pct: float,
+    today: dt.date,
+    cancelled: bool = False,
+    evaluation: Evaluation | None = None,
+    dispersion: float = 1.0,
 ) -> SmartProgress:
     """:func:`smart_status` read off a :func:`smart_trajectory` frame as of ``today``."""
     known = trajectory.filter(pl.col("actual_cum").is_not_null())
@@ -597,4 +831,345 @@ def smart_progress(
         days_elapsed=days_elapsed,
         days_total=trajectory.height,
         cancelled=cancelled,
+        evaluation=evaluation,
+        dispersion=dispersion,
     )
+
+
+# Follow-up: everything the page and ``ostan-dash evaluate`` show, from one frame of counts ------
+
+
+ZONE_LABELS = {"target": "Insatsområde", "buffer": "Omgivning", "control": "Kontrollområde"}
+DAILY_SCHEMA = {"zone": pl.Utf8, "day": pl.Date, "category": pl.Utf8, "n": pl.Int64}
+
+
+@dataclass(frozen=True)
+class FollowUpPlan:
+    """The dates a follow-up compares, decided before any count is read."""
+
+    start: dt.date
+    end: dt.date
+    baseline: Baseline
+    baseline_period: tuple[dt.date, dt.date]
+    periods: tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]] | None
+    dispersion_weeks: tuple[dt.date, dt.date]
+    first: dt.date  # the counts needed run from here ...
+    last: dt.date  # ... to here (inclusive)
+
+
+def followup_plan(
+    start: dt.date, end: dt.date, today: dt.date, baseline: Baseline = DEFAULT_BASELINE
+) -> FollowUpPlan:
+    """Baseline period, the (before, after) comparison so far and the dispersion year.
+
+    The dispersion is estimated from the :data:`DISPERSION_WEEKS` whole weeks before the start
+    (the same year for either baseline, so that switching baselines does not change φ).
+    """
+    b0, b1 = baseline_period(start, end, baseline)
+    periods = comparison_periods(start, end, today, baseline)
+    w0 = start - dt.timedelta(weeks=DISPERSION_WEEKS)
+    observed = observed_end(start, end, today) or start - dt.timedelta(days=1)
+    return FollowUpPlan(
+        start=start,
+        end=end,
+        baseline=baseline,
+        baseline_period=(b0, b1),
+        periods=periods,
+        dispersion_weeks=(w0, start - dt.timedelta(days=1)),
+        first=min(b0, w0),
+        last=max(b1, observed),
+    )
+
+
+def _window(daily: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
+    return daily.filter(pl.col("day").is_between(first, last))
+
+
+def weekly_counts(daily: pl.DataFrame, zone: str, first: dt.date, n_weeks: int) -> np.ndarray:
+    """Counts of ``zone`` in the ``n_weeks`` seven-day weeks from ``first`` (zeros included)."""
+    last = first + dt.timedelta(weeks=n_weeks) - dt.timedelta(days=1)
+    week = (
+        _window(daily.filter(pl.col("zone") == zone), first, last)
+        .select(
+            w=((pl.col("day") - pl.lit(first)).dt.total_days() // 7).cast(pl.Int64),
+            n=pl.col("n"),
+        )
+        .group_by("w")
+        .agg(pl.col("n").sum())
+    )
+    out = np.zeros(n_weeks, dtype=np.int64)
+    out[week["w"].to_numpy()] = week["n"].to_numpy()
+    return out
+
+
+def zone_dispersion(
+    daily: pl.DataFrame, plan: FollowUpPlan, *, has_control: bool
+) -> ZoneDispersion:
+    """Each zone's quasi-Poisson φ from its weekly counts in the year before the start."""
+    w0 = plan.dispersion_weeks[0]
+
+    def one(zone: str) -> Dispersion:
+        return quasi_poisson_dispersion(weekly_counts(daily, zone, w0, DISPERSION_WEEKS))
+
+    return ZoneDispersion(one("target"), one("buffer"), one("control") if has_control else None)
+
+
+def _totals(daily: pl.DataFrame, period: tuple[dt.date, dt.date]) -> dict[str, int]:
+    got = _window(daily, *period).group_by("zone").agg(pl.col("n").sum())
+    out = {"target": 0, "buffer": 0, "control": 0}
+    out.update({str(z): int(n) for z, n in got.iter_rows()})
+    return out
+
+
+def _by_category(
+    daily: pl.DataFrame, period: tuple[dt.date, dt.date], zones: tuple[str, ...]
+) -> dict[str, int]:
+    got = (
+        _window(daily.filter(pl.col("zone").is_in(zones)), *period)
+        .group_by("category")
+        .agg(pl.col("n").sum())
+    )
+    return {str(k): int(n) for k, n in got.iter_rows()}
+
+
+def _daily_target(daily: pl.DataFrame) -> pl.DataFrame:
+    return daily.filter(pl.col("zone") == "target").group_by("day").agg(pl.col("n").sum())
+
+
+def zone_table(counts: Counts, *, buffer_m: int) -> pl.DataFrame:
+    """Before, after and change in % per zone (the evaluation's table)."""
+    return pl.DataFrame(
+        {
+            "Område": ["Insatsområde", f"Omgivning ({buffer_m} m)", "Kontrollområde"],
+            "Före": [counts.treated_before, counts.buffer_before, counts.control_before],
+            "Under/efter": [counts.treated_after, counts.buffer_after, counts.control_after],
+        },
+        schema={"Område": pl.Utf8, "Före": pl.Int64, "Under/efter": pl.Int64},
+    ).with_columns(
+        (pl.col("Under/efter") / pl.col("Före") * 100 - 100).round(0).alias("Förändring %")
+    )
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """SMART progress, evaluation, savings and warnings of one intervention as of a day."""
+
+    plan: FollowUpPlan
+    trajectory: pl.DataFrame
+    progress: SmartProgress
+    evaluation: Evaluation | None
+    dispersion: ZoneDispersion
+    zone_table: pl.DataFrame | None
+    savings: float | None
+    warnings: tuple[str, ...]
+    selection: tuple[dt.date, dt.date] | None
+
+
+def follow_up(
+    daily: pl.DataFrame,
+    *,
+    plan: FollowUpPlan,
+    goal_pct: float | None,
+    status: str,
+    has_control: bool,
+    buffer_m: int,
+    today: dt.date,
+    control_name: str | None = None,
+    unit_costs: Mapping[str, float] | None = None,
+    selection: tuple[dt.date, dt.date] | None = None,
+) -> FollowUp:
+    """The follow-up of one intervention from its daily counts per zone and category.
+
+    Parameters
+    ----------
+    daily
+        ``zone`` (target, buffer, control), ``day``, ``category``, ``n`` for the days
+        ``plan.first``–``plan.last`` (days without incidents may be missing), as
+        :func:`ostan_dash.store.interventions.zone_daily_counts` returns them.
+    plan
+        :func:`followup_plan`.
+    selection
+        :func:`selection_window` of the intervention's problem picture: a baseline overlapping
+        it gets the regression-to-the-mean warning.
+
+    Notes
+    -----
+    The evaluation runs once the intervention is running or finished; the SMART status is
+    decided by :func:`smart_status` with that evaluation, so the overview, the evaluation tab
+    and the CLI tell one story.
+    """
+    goal = goal_pct or 0.0
+    b0, b1 = plan.baseline_period
+    dispersion = zone_dispersion(daily, plan, has_control=has_control)
+    trajectory = smart_trajectory(
+        _window(_daily_target(daily), plan.start, plan.end),
+        _window(_daily_target(daily), b0, b1),
+        start=plan.start,
+        end=plan.end,
+        baseline_start=b0,
+        today=today,
+        goal_pct=goal,
+    )
+    evaluation = None
+    table = None
+    savings = None
+    if plan.periods is not None and status in ("pagaende", "avslutad"):
+        before, after = plan.periods
+        tb, ta = _totals(daily, before), _totals(daily, after)
+        counts = Counts(
+            tb["target"],
+            ta["target"],
+            tb["buffer"],
+            ta["buffer"],
+            tb["control"] if has_control else None,
+            ta["control"] if has_control else None,
+        )
+        evaluation = evaluate(
+            counts,
+            days=(after[1] - after[0]).days + 1,
+            buffer_m=buffer_m,
+            control_name=control_name,
+            dispersion=dispersion,
+        )
+        table = zone_table(counts, buffer_m=buffer_m)
+        trend = (
+            counts.control_after / counts.control_before
+            if counts.control_before and counts.control_after is not None
+            else 1.0
+        )
+        zones = ("target", "buffer")
+        savings = estimated_savings(
+            _by_category(daily, before, zones),
+            _by_category(daily, after, zones),
+            unit_costs or {},
+            trend=trend,
+        )
+    progress = smart_progress(
+        trajectory,
+        goal_pct=goal,
+        today=today,
+        cancelled=status == "installd",
+        evaluation=evaluation,
+        dispersion=dispersion.target.phi,
+    )
+    warnings = []
+    rtm = regression_warning(plan.baseline_period, selection, kind=plan.baseline)
+    if rtm:
+        warnings.append(rtm)
+    if evaluation is not None and evaluation.verdict != "displacement":
+        relative = evaluation.buffer_did is not None
+        ring = evaluation.buffer_did or evaluation.buffer_rate_ratio
+        if ring.ratio >= 1.25 and not math.isinf(ring.ratio):
+            warnings.append(
+                f"Händelserna i omgivningen ökade med {fmt.percent((ring.ratio - 1) * 100)}"
+                f"{' relativt kontrollområdet' if relative else ''} (95 % KI för kvoten "
+                f"{fmt.number(ring.ci_low, 2)}–{fmt.number(ring.ci_high, 2)}); ökningen är inte "
+                "säkerställd men kan vara början på en omfördelning."
+            )
+    return FollowUp(
+        plan,
+        trajectory,
+        progress,
+        evaluation,
+        dispersion,
+        table,
+        savings,
+        tuple(warnings),
+        selection,
+    )
+
+
+def _ci(r: RateRatio | RatioOfRateRatios | None) -> dict[str, float] | None:
+    if r is None:
+        return None
+
+    def num(x: float) -> float | None:
+        return None if math.isnan(x) or math.isinf(x) else round(float(x), 4)
+
+    return {
+        "ratio": num(r.ratio),
+        "ci_low": num(r.ci_low),
+        "ci_high": num(r.ci_high),
+        "p_value": num(r.p_value),
+    }
+
+
+def followup_json(fu: FollowUp, *, intervention: Mapping[str, object]) -> dict[str, object]:
+    """A follow-up as plain JSON-able data (``ostan-dash evaluate ID --json``)."""
+
+    def day(d: dt.date) -> str:
+        return d.isoformat()
+
+    def num(x: float | None, nd: int = 4) -> float | None:
+        if x is None or math.isnan(x) or math.isinf(x):
+            return None
+        return round(float(x), nd)
+
+    ev, p = fu.evaluation, fu.progress
+    out: dict[str, object] = {
+        "intervention": {
+            "id": intervention.get("intervention_id"),
+            "title": intervention.get("title"),
+            "status": intervention.get("status"),
+            "start": day(fu.plan.start),
+            "end": day(fu.plan.end),
+            "goal_reduction_pct": intervention.get("goal_reduction_pct"),
+            "baseline": fu.plan.baseline,
+            "buffer_m": intervention.get("buffer_m"),
+        },
+        "periods": {
+            "baseline": [day(d) for d in fu.plan.baseline_period],
+            "before": [day(d) for d in fu.plan.periods[0]] if fu.plan.periods else None,
+            "after": [day(d) for d in fu.plan.periods[1]] if fu.plan.periods else None,
+            "dispersion_weeks": [day(d) for d in fu.plan.dispersion_weeks],
+            "problem_selected": [day(d) for d in fu.selection] if fu.selection else None,
+        },
+        "verdict": ev.verdict if ev else None,
+        "verdict_text": VERDICT_LABELS[ev.verdict] if ev else None,
+        "conclusion": ev.conclusion if ev else None,
+        "estimates": None,
+        "smart": {
+            "status": p.status,
+            "status_text": SMART_LABELS[p.status],
+            "reason": p.reason,
+            "rule": SMART_RULE,
+            "goal_ratio": num(p.goal_ratio),
+            "rate_ratio": _ci(p.rate_ratio),
+            "reduction_pct": num(p.reduction_pct, 1),
+            "actual": p.actual,
+            "baseline_same_days": p.baseline_so_far,
+            "baseline_total": p.baseline_total,
+            "allowed_total": num(p.allowed_total, 1),
+            "days_left": p.days_left,
+        },
+        "dispersion": {
+            "target": num(fu.dispersion.target.phi, 3),
+            "buffer": num(fu.dispersion.buffer.phi, 3),
+            "control": num(fu.dispersion.control.phi, 3) if fu.dispersion.control else None,
+        },
+        "warnings": list(fu.warnings),
+        "savings_sek": num(fu.savings, 0),
+    }
+    if ev is not None:
+        c = ev.counts
+        out["estimates"] = {
+            "counts": {
+                "target": [c.treated_before, c.treated_after],
+                "buffer": [c.buffer_before, c.buffer_after],
+                "control": [c.control_before, c.control_after] if c.has_control else None,
+            },
+            "rate_ratio": _ci(ev.rate_ratio),
+            "did_ratio": _ci(ev.did),
+            "buffer_rate_ratio": _ci(ev.buffer_rate_ratio),
+            "buffer_did_ratio": _ci(ev.buffer_did),
+            "wdq": num(ev.wdq.wdq),
+            "wdd": {
+                "estimate": num(ev.wdd.estimate, 2),
+                "se": num(ev.wdd.se, 3),
+                "ci_low": num(ev.wdd.ci_low, 2),
+                "ci_high": num(ev.wdd.ci_high, 2),
+                "p_value": num(ev.wdd.p_value),
+            },
+            "min_detectable_reduction_pct": num(ev.mde_pct, 1),
+        }
+    return out

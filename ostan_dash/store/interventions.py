@@ -49,11 +49,19 @@ INTERVENTION_SCHEMA = {
     "status": pl.Utf8,
     "last_log": pl.Date,
     "n_log": pl.Int64,
+    "created_date": pl.Date,
+    "problem_created": pl.Date,
+    "problem_period_to": pl.Date,
 }
 
 
 def interventions(*, conn: Connection | None = None) -> pl.DataFrame:
-    """Every intervention with its plan, owner, linked problem picture and latest log date."""
+    """Every intervention with its plan, owner, linked problem picture and latest log date.
+
+    ``problem_created`` and ``problem_period_to`` date the weeks in which the problem was
+    picked (for the regression-to-the-mean warning); ``created_date`` stands in for them when
+    no problem picture is linked.
+    """
     return read_frame(
         """
         SELECT iv.id AS intervention_id, iv.title, iv.description, iv.kind, t.name AS type_name,
@@ -72,7 +80,10 @@ def interventions(*, conn: Connection | None = None) -> pl.DataFrame:
                iv.baseline, iv.status,
                (SELECT max(l.entry_date) FROM intervention_log l
                  WHERE l.intervention_id = iv.id) AS last_log,
-               (SELECT count(*) FROM intervention_log l WHERE l.intervention_id = iv.id) AS n_log
+               (SELECT count(*) FROM intervention_log l WHERE l.intervention_id = iv.id) AS n_log,
+               (iv.created_at AT TIME ZONE 'Europe/Stockholm')::date AS created_date,
+               (p.created_at AT TIME ZONE 'Europe/Stockholm')::date AS problem_created,
+               p.period_to AS problem_period_to
         FROM interventions iv
         LEFT JOIN intervention_types t ON t.id = iv.intervention_type_id
         LEFT JOIN problem_pictures p ON p.id = iv.problem_id
@@ -189,6 +200,55 @@ def zone_counts(
     )
 
 
+def zone_daily_counts(
+    intervention_id: int,
+    first: dt.date,
+    last: dt.date,
+    *,
+    buffer_m: int,
+    categories: Sequence[str] | None = None,
+    conn: Connection | None = None,
+) -> pl.DataFrame:
+    """Incidents per zone (target, buffer, control), local day and category, ``first``–``last``.
+
+    The one read a follow-up needs (baseline, intervention period and the dispersion year):
+    ``zone``, ``day``, ``category``, ``n``; combinations without incidents are missing.
+    """
+    return read_frame(
+        f"""
+        WITH {_ZONES},
+        inc AS (
+            SELECT i.category, i.geom,
+                   (i.occurred_from AT TIME ZONE 'Europe/Stockholm')::date AS d
+            FROM incidents i, b, c, cats
+            WHERE i.category = ANY(cats.k)
+              AND (ST_Intersects(b.g, i.geom) OR (c.g IS NOT NULL AND ST_Intersects(c.g, i.geom)))
+              AND i.occurred_from >= (CAST(:f AS date)::timestamp AT TIME ZONE 'Europe/Stockholm')
+              AND i.occurred_from < ((CAST(:l AS date) + 1)::timestamp AT TIME ZONE 'Europe/Stockholm')
+        ),
+        zoned AS (
+            SELECT inc.category, inc.d,
+                   CASE WHEN ST_Intersects(t.g, inc.geom) THEN 'target'
+                        WHEN ST_Intersects(r.g, inc.geom) THEN 'buffer'
+                        WHEN c.g IS NOT NULL AND ST_Intersects(c.g, inc.geom) THEN 'control'
+                   END AS zone
+            FROM inc, t, r, c
+        )
+        SELECT zone, d AS day, category, count(*) AS n FROM zoned
+        WHERE zone IS NOT NULL GROUP BY zone, d, category ORDER BY 1, 2, 3
+        """,  # noqa: S608 (a constant SQL fragment, no values)
+        {
+            "id": intervention_id,
+            "w": float(buffer_m),
+            "cats": list(categories) if categories is not None else None,
+            "f": first,
+            "l": last,
+        },
+        conn=conn,
+        schema={"zone": pl.Utf8, "day": pl.Date, "category": pl.Utf8, "n": pl.Int64},
+    )
+
+
 def daily_target_counts(
     intervention_id: int,
     first: dt.date,
@@ -267,7 +327,7 @@ def create_intervention(
     cost_of_inaction_sek: float | None,
     expected_effect: str | None,
     goal_reduction_pct: float | None,
-    baseline: str,
+    baseline: str = "samma_period_forra_aret",
     status: str = "planerad",
     user_id: int,
     username: str,

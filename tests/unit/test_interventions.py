@@ -82,7 +82,11 @@ def _status(**kw):
         ),
         pytest.param(dict(actual_so_far=0, baseline_so_far=0), "pa_vag", id="nothing-yet"),
         pytest.param(dict(actual_so_far=2, baseline_so_far=0), "i_riskzonen", id="no-baseline-yet"),
-        pytest.param(dict(actual_so_far=70, days_elapsed=180), "uppnatt", id="finished-within"),
+        pytest.param(
+            dict(actual_so_far=70, baseline_so_far=100, days_elapsed=180),
+            "ej_sakerstallt",
+            id="finished-within-but-not-established",
+        ),
         pytest.param(dict(actual_so_far=71, days_elapsed=180), "ej_uppnatt", id="finished-over"),
         pytest.param(dict(days_elapsed=0), "ej_startad", id="not-started"),
     ],
