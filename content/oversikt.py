@@ -1,6 +1,4 @@
-"""Översikt: last complete ISO week against the average of the 12 weeks before."""
-
-import datetime as dt
+"""Översikt: the last complete ISO week against what the season and recent weeks lead one to expect."""
 
 import polars as pl
 import streamlit as st
@@ -16,13 +14,14 @@ BASELINE_WEEKS = 12
 incidents = data.incidents()
 areas = data.areas()
 week = overview.last_complete_week(config.today())
+years = overview.years_of_history(
+    week, overview.first_day(incidents), baseline_weeks=BASELINE_WEEKS
+)
 
 st.title("Översikt")
 st.caption(
-    f"{fmt.week_range(week)} jämfört med snittet för de {BASELINE_WEEKS} veckorna före "
-    f"(v. {(week - dt.timedelta(weeks=BASELINE_WEEKS)).isocalendar()[1]}–"
-    f"{(week - dt.timedelta(weeks=1)).isocalendar()[1]}). Händelser räknas i den vecka deras "
-    "tidsfönster börjar, svensk tid."
+    f"{fmt.week_range(week)} jämfört med det förväntade antalet. Händelser räknas i den vecka "
+    "deras tidsfönster börjar, svensk tid."
 )
 
 if incidents.is_empty():
@@ -55,39 +54,45 @@ scope = incidents if not chosen else incidents.filter(pl.col("area_id").is_in(ch
 scope_label = "hela kommunen" if not chosen else ", ".join(area_names[a] for a in chosen)
 c2.markdown(f"**Urval:** {scope_label}")
 
-# Headline numbers -----------------------------------------------------------------------------
-by_source = overview.week_vs_baseline(
-    scope, week_start=week, by=["source"], baseline_weeks=BASELINE_WEEKS
-)
-src = {r["source"]: r for r in by_source.iter_rows(named=True)}
-cols = st.columns(2)
-for col, key in zip(cols, ["est", "polis"], strict=True):
-    r = src.get(key, {"count": 0, "baseline_mean": 0.0})
-    widgets.kpi(
-        col,
-        texts.SOURCE_LABELS[key],
-        int(r["count"]),
-        float(r["baseline_mean"]),
-        help_text=f"Antal under {fmt.iso_week(week)}; förändring mot snittet per vecka.",
+
+def against_expected(frame: pl.DataFrame, by: str) -> pl.DataFrame:
+    return overview.week_vs_baseline(
+        frame, week_start=week, by=[by], baseline_weeks=BASELINE_WEEKS, years=years
     )
 
-est = scope.filter(pl.col("source") == "est")
-by_cat = overview.week_vs_baseline(
-    est, week_start=week, by=["category"], baseline_weeks=BASELINE_WEEKS
+
+by_source = against_expected(scope, "source")
+by_cat, by_area = overview.flag_together(
+    against_expected(scope.filter(pl.col("source") == "est"), "category"),
+    against_expected(scope.filter(pl.col("area_id").is_not_null()), "area_id"),
 )
+method = overview.comparison_text(
+    week, years=years, n_tests=by_cat.height + by_area.height, baseline_weeks=BASELINE_WEEKS
+)
+kpi_help = (
+    f"Antal under {fmt.iso_week(week)}; förändring mot förväntat antal (hur det räknas står "
+    "under korten)."
+)
+
+# Headline numbers -----------------------------------------------------------------------------
+src = {r["source"]: r for r in by_source.iter_rows(named=True)}
+for col, key in zip(st.columns(2), ["est", "polis"], strict=True):
+    r = src.get(key, {"count": 0, "expected": 0.0})
+    widgets.kpi(
+        col, texts.SOURCE_LABELS[key], int(r["count"]), float(r["expected"]), help_text=kpi_help
+    )
+
 cat_row = {r["category"]: r for r in by_cat.iter_rows(named=True)}
 cat_cols = st.columns(len(vocab.CATEGORIES))
 for col, (key, label) in zip(cat_cols, vocab.CATEGORIES.items(), strict=True):
-    r = cat_row.get(key, {"count": 0, "baseline_mean": 0.0})
-    widgets.kpi(col, label, int(r["count"]), float(r["baseline_mean"]))
+    r = cat_row.get(key, {"count": 0, "expected": 0.0})
+    widgets.kpi(col, label, int(r["count"]), float(r["expected"]), help_text=kpi_help)
 
-unusual = by_cat.filter(pl.col("unusual"))
-if unusual.height:
-    names = ", ".join(vocab.category_label(k) for k in unusual["category"].to_list())
-    st.warning(
-        f"Ovanligt många händelser jämfört med de senaste {BASELINE_WEEKS} veckorna: {names} "
-        "(Poissontest mot snittet, Benjamini–Hochberg-korrigerat, minst 3 händelser)."
-    )
+flagged = [vocab.category_label(k) for k in by_cat.filter(pl.col("unusual"))["category"]]
+flagged += [area_names.get(a, str(a)) for a in by_area.filter(pl.col("unusual"))["area_id"]]
+if flagged:
+    st.warning(f"Ovanligt många händelser jämfört med det förväntade: {', '.join(flagged)}.")
+st.caption(method)
 
 # Trend -----------------------------------------------------------------------------------------
 series = overview.weekly_series(scope, last_week=week, weeks=BASELINE_WEEKS + 1, by=["source"])
@@ -104,54 +109,45 @@ st.plotly_chart(
 )
 
 # Tables ----------------------------------------------------------------------------------------
+cat_table = by_cat.with_columns(
+    pl.col("category")
+    .cast(pl.Utf8)
+    .replace_strict(vocab.CATEGORIES, default=pl.col("category").cast(pl.Utf8))
+    .alias("Kategori")
+)
+signal = pl.when(pl.col("unusual")).then(pl.lit("Ovanligt högt")).otherwise(pl.lit(""))
 left, right = st.columns(2)
 with left:
     st.subheader("EST-rapporter per kategori")
-    cat_table = by_cat.with_columns(
-        pl.col("category")
-        .cast(pl.Utf8)
-        .replace_strict(vocab.CATEGORIES, default=pl.col("category").cast(pl.Utf8))
-        .alias("Kategori")
-    )
     st.plotly_chart(
         charts.change_bars(
             cat_table,
             label="Kategori",
             large=large,
-            title=f"{fmt.iso_week(week)} mot snitt per vecka",
+            title=f"{fmt.iso_week(week)} mot förväntat antal",
+            baseline="expected",
+            baseline_name="Förväntat",
         ),
         width="stretch",
     )
 
 with right:
     st.subheader("Per område")
-    by_area = overview.week_vs_baseline(
-        scope.filter(pl.col("area_id").is_not_null()),
-        week_start=week,
-        by=["area_id"],
-        baseline_weeks=BASELINE_WEEKS,
-    )
-    area_table = (
-        by_area.join(areas.select("area_id", "name", "population"), on="area_id", how="left")
-        .with_columns(per_1000=pl.col("count") / pl.col("population") * 1000)
-        .select(
-            pl.col("name").alias("Område"),
-            pl.col("count").alias("Senaste veckan"),
-            pl.col("baseline_mean").round(1).alias("Snitt 12 v"),
-            pl.col("change_pct").round(0).alias("Förändring %"),
-            pl.col("per_1000").round(2).alias("Per 1 000 inv."),
-            pl.when(pl.col("unusual"))
-            .then(pl.lit("Ovanligt högt"))
-            .otherwise(pl.lit(""))
-            .alias("Signal"),
-        )
+    area_table = overview.per_population(by_area, areas).select(
+        pl.col("name").alias("Område"),
+        pl.col("count").alias("Senaste veckan"),
+        pl.col("expected").round(1).alias("Förväntat"),
+        pl.col("change_pct").round(0).alias("Förändring %"),
+        pl.col("per_1000").round(2).alias("Per 1 000 inv."),
+        signal.alias("Signal"),
     )
     export.table(
         area_table,
         name=f"oversikt-omraden-{week.isoformat()}",
         key="areas",
+        height=export.table_height(area_table.height, max_rows=area_table.height),
         column_config={
-            "Snitt 12 v": st.column_config.NumberColumn(format="%.1f"),
+            "Förväntat": st.column_config.NumberColumn(format="%.1f"),
             "Förändring %": st.column_config.NumberColumn(format="%+.0f %%"),
             "Per 1 000 inv.": st.column_config.NumberColumn(format="%.2f"),
         },
@@ -162,9 +158,12 @@ export.table(
     cat_table.select(
         pl.col("Kategori"),
         pl.col("count").alias("Senaste veckan"),
-        pl.col("baseline_mean").round(1).alias("Snitt 12 v"),
+        pl.col("expected").round(1).alias("Förväntat"),
+        pl.col("baseline_mean").round(1).alias(f"Snitt {BASELINE_WEEKS} v"),
         pl.col("change_pct").round(0).alias("Förändring %"),
+        pl.col("dispersion").round(2).alias("Spridning (varians/medel)"),
         pl.col("p_high").round(3).alias("p (ovanligt högt)"),
+        signal.alias("Signal"),
     ),
     name=f"oversikt-kategorier-{week.isoformat()}",
     key="cats",

@@ -64,18 +64,26 @@ def weekly_trend(
     return _layout(fig, title=title, y_title="Antal per vecka", x_title="ISO-vecka", large=large)
 
 
-def change_bars(table: pl.DataFrame, *, label: str, title: str, large: bool = False) -> go.Figure:
-    """Horizontal bars: last week against the baseline mean, per group."""
+def change_bars(
+    table: pl.DataFrame,
+    *,
+    label: str,
+    title: str,
+    large: bool = False,
+    baseline: str = "baseline_mean",
+    baseline_name: str = "Snitt 12 veckor före",
+) -> go.Figure:
+    """Horizontal bars: last week against the baseline (column ``baseline``), per group."""
     t = table.sort("count")
     fig = go.Figure(
         [
             go.Bar(
                 y=t[label].to_list(),
-                x=t["baseline_mean"].to_list(),
+                x=t[baseline].to_list(),
                 orientation="h",
-                name="Snitt 12 veckor före",
+                name=baseline_name,
                 marker_color="#b9c7d3",
-                hovertemplate="%{y}: %{x:.1f} st/vecka<extra>Snitt</extra>",
+                hovertemplate="%{y}: %{x:.1f} st/vecka<extra>" + baseline_name + "</extra>",
             ),
             go.Bar(
                 y=t[label].to_list(),

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from ostan_dash import config, vocab
+from ostan_dash.analysis import overview
 from ostan_dash.analysis.overview import last_complete_week
 from ostan_dash.ui import fmt
 
@@ -38,13 +39,56 @@ def test_week_counts_equal_sql(as_role, db):
         assert metrics[label].value == fmt.number(_count(db, "est", week, sunday, key)), label
 
 
-def test_delta_is_change_against_twelve_week_mean(as_role, db):
+def _expected_sql(db, week: dt.date) -> tuple[float, int]:
+    """The seasonal expectation of all EST reports in ``week``, from SQL counts and the formula.
+
+    (S_R + ½)(Σ S_L + ½) / (9 (Σ S_R' + ½)): R the 12 weeks before, and for each earlier year y
+    the window ±4 weeks around the week 52·y weeks back (L) and the 12 weeks before it (R').
+    """
+    first = db.execute(
+        sa.text("SELECT min((occurred_from AT TIME ZONE 'Europe/Stockholm')::date) FROM incidents")
+    ).scalar_one()
+    years = overview.years_of_history(week, first)
+    day, wk = dt.timedelta(days=1), dt.timedelta(weeks=1)
+    s_r = _count(db, "est", week - 12 * wk, week - day)
+    s_l = s_rp = 0
+    for y in range(1, years + 1):
+        then = week - 52 * y * wk
+        s_l += _count(db, "est", then - 4 * wk, then + 5 * wk - day)
+        s_rp += _count(db, "est", then - 12 * wk, then - day)
+    if years == 0:
+        return s_r / 12, years
+    return (s_r + 0.5) * (s_l + 0.5) / (9 * (s_rp + 0.5)), years
+
+
+def test_delta_is_change_against_the_seasonal_expectation(as_role, db):
     week = last_complete_week(config.today())
     at = as_role("lasare")
     now = _count(db, "est", week, week + dt.timedelta(days=6))
-    base = _count(db, "est", week - dt.timedelta(weeks=12), week - dt.timedelta(days=1)) / 12
+    expected, years = _expected_sql(db, week)
+    assert years == 3  # the demo has six years of data
     delta = {m.label: m for m in at.metric}["EST-rapporter"].delta
-    assert delta.startswith(("+" if now - base >= 0 else "-") + fmt.number(abs(now - base), 1))
+    sign = "+" if now - expected >= 0 else "-"
+    assert delta.startswith(sign + fmt.number(abs(now - expected), 1)), (delta, now, expected)
+
+
+def test_method_is_stated_and_every_area_is_listed(as_role, db):
+    at = as_role("analytiker")
+    method = next(c.value for c in at.caption if "Benjamini–Hochberg" in c.value)
+    assert "samma veckor de 3 senaste åren" in method and "negativ binomial" in method
+    areas = at.dataframe[0].value
+    n_areas = db.execute(
+        sa.text(
+            "SELECT count(DISTINCT area_id) FROM (SELECT area_id, occurred_from FROM incidents "
+            "UNION ALL SELECT area_id, occurred_from FROM police_crimes) i "
+            "WHERE area_id IS NOT NULL AND occurred_from >= :since"
+        ),
+        {"since": last_complete_week(config.today()) - dt.timedelta(weeks=52 * 3 + 12)},
+    ).scalar_one()
+    assert list(areas.columns)[:3] == ["Område", "Senaste veckan", "Förväntat"]
+    assert len(areas) == n_areas == 20
+    n_tests = len(areas) + len(at.dataframe[1].value)
+    assert f"sidans {n_tests} test" in method
 
 
 def test_area_filter_comes_from_the_url(as_role, db):
