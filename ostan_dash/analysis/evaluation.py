@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, stats
 
 _Z95 = stats.norm.ppf(0.975)
 
@@ -500,18 +500,15 @@ def min_detectable_ratio(
         q *= control_after / control_before
         v_c = phi_c * (1 / control_before + 1 / control_after)
 
-    def gap(log_rho: float) -> float:
-        rho = math.exp(log_rho)
-        var = dispersion * (1 / count_before + 1 / (rho * count_before * q)) + v_c
-        return -log_rho - k * math.sqrt(var)
+    def gap(log_rho: np.ndarray | float) -> np.ndarray | float:
+        var = dispersion * (1 / count_before + np.exp(-log_rho) / (count_before * q)) + v_c
+        return -log_rho - k * np.sqrt(var)
 
     # gap is negative at ρ = 1, rises as ρ falls and then falls again (tiny after counts are
     # noisy); the minimum detectable effect is the first crossing below 1.
     grid = np.linspace(-12.0, 0.0, 1201)
-    values = np.array([gap(g) for g in grid])
+    values = gap(grid)
     best = int(np.argmax(values))
     if values[best] < 0:
         return math.nan
-    from scipy.optimize import brentq
-
-    return math.exp(brentq(gap, grid[best], 0.0))
+    return math.exp(optimize.brentq(lambda g: float(gap(g)), grid[best], 0.0))
