@@ -5,8 +5,8 @@ import polars as pl
 import streamlit as st
 
 from ostan_dash import config, vocab
+from ostan_dash.analysis import area_texts
 from ostan_dash.analysis import areas as A
-from ostan_dash.analysis.survey import weighted_shares
 from ostan_dash.store import areas as area_store
 from ostan_dash.ui import area_data, area_maps, area_views, data, fmt, login, navigation, widgets
 
@@ -59,16 +59,9 @@ summary = A.area_summary(long, year=year)
 
 worse = A.worsened_criteria(long, year=year)
 if worse.height:
-    lines = []
-    for r in worse.iter_rows(named=True):
-        if r["indicator"] == "organised_crime":
-            what = "organiserad brottslighet har tillkommit"
-        else:
-            what = (
-                f"{labels[r['indicator']].lower()} ökade {fmt.number(r['change'], 1)} "
-                f"procentenheter ({fmt.percent(r['previous'], 1)} → {fmt.percent(r['value'], 1)})"
-            )
-        lines.append(f"- **{names.get(r['area_id'], r['area_id'])}**: {what}")
+    lines = area_texts.worsening_lines(
+        worse, names=names, labels=labels, worsening_pp=thresholds.worsening_pp
+    )
     st.warning(
         f"**Försämrat sedan {year - 1}** – metoden säger: agera nu, vänta inte tills fler "
         "kriterier är uppfyllda.\n\n" + "\n".join(lines),
@@ -76,6 +69,10 @@ if worse.height:
     )
 elif year - 1 in years:
     st.success(f"Inget kriterium har försämrats i något område sedan {year - 1}.")
+if quiet := area_texts.within_sampling_error(
+    long, year=year, names=names, labels=labels, worsening_pp=thresholds.worsening_pp
+):
+    st.caption(quiet)
 
 # One section at a time: only what is shown is computed, and a click in the matrix or on the
 # map can open the area's profile directly.
@@ -85,6 +82,17 @@ if goto := st.session_state.pop("omraden_goto", None):
 view_choice = st.radio(
     "Visa", VIEWS, horizontal=True, key="omraden_vy", label_visibility="collapsed"
 )
+
+
+def open_profile(area_id: object, *, seen_key: str) -> None:
+    """Open the profile of the area clicked in the matrix or on the map (once per new click:
+    the selection stays set on every rerun after it)."""
+    if area_id is not None and st.session_state.get(seen_key) != area_id:
+        st.session_state[seen_key] = area_id
+        st.session_state["omraden_profil"] = int(area_id)
+        st.session_state["omraden_goto"] = "Områdesprofil"
+        st.rerun()
+
 
 # The criteria matrix ------------------------------------------------------------------------------
 if view_choice == "Kriteriematris":
@@ -122,25 +130,16 @@ if view_choice == "Kriteriematris":
         selection_mode="single-row",
     )
     rows = event.selection.rows if event is not None else []
-    picked = ordered["area_id"][rows[0]] if rows else None
-    if picked is not None and st.session_state.get("omraden_matris_senast") != picked:
-        st.session_state["omraden_matris_senast"] = picked
-        st.session_state["omraden_profil"] = int(picked)
-        st.session_state["omraden_goto"] = "Områdesprofil"
-        st.rerun()
-
-    def _describe(key: str) -> str:
-        t = thresholds.of(key)
-        if t.mode == "relative":
-            return f"{fmt.number(t.value, 2)} × kommunens värde"
-        return f"minst {fmt.percent(t.value, 1)}"
+    open_profile(ordered["area_id"][rows[0]] if rows else None, seen_key="omraden_matris_senast")
 
     with st.expander("Trösklar: när ett kriterium räknas som uppfyllt", expanded=False):
         st.markdown(
-            "\n".join(f"- **{labels[k]}**: {_describe(k)}" for k in A.NUMERIC_INDICATORS)
+            "\n".join(
+                f"- **{labels[k]}**: {area_texts.threshold_text(thresholds.of(k))}"
+                for k in A.NUMERIC_INDICATORS
+            )
             + "\n- **Organiserad brottslighet**: uppfyllt när den förekommer"
-            + f"\n- **Försämring**: ökning med minst {fmt.number(thresholds.worsening_pp, 1)} "
-            "procentenheter sedan året före (organiserad brottslighet: när den tillkommer)"
+            + f"\n- **Försämring**: {area_texts.worsening_rule_text(thresholds.worsening_pp)}"
             + "\n\nKommunens värde är befolkningsviktat över alla områden samma år. Kriterium 3 "
             "(utbildning) är uppfyllt när någon av dess två indikatorer är det. Händelser per "
             "1 000 invånare visas som jämförelse men räknas inte som kriterier."
@@ -241,16 +240,8 @@ if view_choice == "Karta":
         )
         st.caption("Mörkare färg = högre värde. Klasserna har lika många områden var.")
     objects = (map_event.selection.get("objects", {}) if map_event is not None else {}) or {}
-    clicked = next(iter(objects.get("omraden", [])), None)
-    if clicked:
-        props = clicked.get("properties", clicked)
-        if props.get("area_id") is not None and (
-            st.session_state.get("omraden_karta_senast") != props["area_id"]
-        ):
-            st.session_state["omraden_karta_senast"] = props["area_id"]
-            st.session_state["omraden_profil"] = int(props["area_id"])
-            st.session_state["omraden_goto"] = "Områdesprofil"
-            st.rerun()
+    clicked = next(iter(objects.get("omraden", [])), None) or {}
+    open_profile(clicked.get("properties", clicked).get("area_id"), seen_key="omraden_karta_senast")
     st.caption("Klicka på ett område för att öppna dess profil.")
 
 # The area profile ---------------------------------------------------------------------------------
@@ -316,27 +307,32 @@ if view_choice == "Områdesprofil":
                     ),
                     width="stretch",
                 )
-    survey = area_data.survey_responses()
-    area_survey = survey.filter(pl.col("area_id") == area_id)
-    if area_survey.is_empty():
+    # The same shares and rings as on Trygghetsundersökning: each ring corrected over all areas.
+    changes = area_data.survey_shares()[0].filter(pl.col("area_id") == area_id)
+    if changes.is_empty():
         st.info(f"Trygghetsundersökningen har inga svar från {name} än.")
     else:
-        shares = weighted_shares(
-            area_survey, by="year", answer_cols=list(area_views.SURVEY_QUESTIONS)
-        )
-        changes = A.survey_changes(shares, by=[])
         st.plotly_chart(
             area_views.survey_trend(
                 changes,
                 group="question",
                 names=area_views.SURVEY_QUESTIONS,
                 question_label=f"Trygghetsundersökningen i {name}",
+                ring_label=area_views.ring_label(changes["n_tests"].to_list()),
                 large=large,
             ),
             width="stretch",
         )
-        if changes["suppressed"].any():
-            st.caption("Luckor i linjerna: färre än 30 svar det året, andelen visas inte.")
+        st.caption(
+            "Ring: förändringen mot året före är signifikant (z-test på effektiva "
+            f"urvalsstorlekar, {area_texts.bh_family_text(changes['n_tests'].to_list())}, "
+            "per fråga och årspar)."
+            + (
+                " Luckor i linjerna: färre än 30 svar det året, andelen visas inte."
+                if changes["suppressed"].any()
+                else ""
+            )
+        )
 
 # Protective view ----------------------------------------------------------------------------------
 if view_choice == "Skyddande områden":
@@ -351,24 +347,14 @@ if view_choice == "Skyddande områden":
     else:
         prot_ids = protective["area_id"].to_list()
         area_views.show_table(
-            protective.select(
-                pl.col("area_id").replace_strict(names, return_dtype=pl.Utf8).alias("Område"),
-                pl.col("crime_per_1000").alias("Händelser per 1 000 inv."),
-                pl.col("pct_unsafe").alias("Otrygga, %"),
-                pl.col("index").alias("Index (1 = som kommunen)"),
-            ),
+            area_views.protective_table(protective, names=names),
             name=f"skyddande-omraden-{year}",
             key="skydd_lista",
             decimals={"Index (1 = som kommunen)": 2},
         )
-        comparison = A.protective_comparison(
-            long, year=year, protective_ids=prot_ids, populations=ind
-        ).select(
-            pl.col("indicator").replace_strict(titles, default=pl.col("indicator")).alias("Mått"),
-            pl.col("protective").alias("Skyddande områden"),
-            pl.col("others").alias("Övriga områden"),
-            pl.col("municipal").alias("Hela kommunen"),
-            pl.col("difference").alias("Skillnad"),
+        comparison = area_views.protective_comparison_table(
+            A.protective_comparison(long, year=year, protective_ids=prot_ids, populations=ind),
+            titles=titles,
         )
         st.subheader("Hur skiljer de sig från övriga områden?")
         area_views.show_table(comparison, name=f"skyddande-jamforelse-{year}", key="skydd")
@@ -409,20 +395,8 @@ if view_choice == "Fokusområden":
         f"{survey_year or '–'} mot kommunens andel; 1 poäng per {fmt.percent(w.unsafety_step * 100)} "
         f"över, högst ±{fmt.number(w.cap, 0)}. Förslaget är ett underlag: gruppen väljer."
     )
-    score_table = scores.select(
-        pl.col("rank").alias("Rang"),
-        pl.col("area_id").replace_strict(names, default="?", return_dtype=pl.Utf8).alias("Område"),
-        pl.col("score").alias("Poäng"),
-        pl.col("criteria_met").alias("Kriterier uppfyllda"),
-        pl.col("n_worsened").alias("Försämrade"),
-        pl.col("recent").cast(pl.Int64).alias("Händelser senaste 91 d"),
-        pl.col("earlier").cast(pl.Int64).alias("Samma period i fjol"),
-        pl.col("trend_points").alias("Trendpoäng"),
-        (pl.col("unsafe_share") * 100).alias("Otrygga, %"),
-        pl.col("unsafety_points").alias("Otrygghetspoäng"),
-    )
     area_views.show_table(
-        score_table,
+        area_views.focus_table(scores, names=names),
         name=f"fokusforslag-{quarter.isoformat()}",
         key="fokus",
         decimals={"Poäng": 2, "Trendpoäng": 2, "Otrygghetspoäng": 2},
@@ -489,17 +463,7 @@ if view_choice == "Fokusområden":
         st.info("Inga fokusområden är registrerade än.")
     else:
         area_views.show_table(
-            history.select(
-                pl.col("quarter_start")
-                .map_elements(A.quarter_label, return_dtype=pl.Utf8)
-                .alias("Kvartal"),
-                pl.col("rank").alias("Rang"),
-                pl.col("area").alias("Område"),
-                pl.col("score").alias("Poäng"),
-                pl.col("rationale").alias("Motivering"),
-                pl.col("chosen_by").alias("Vald av"),
-                pl.col("chosen_at").dt.strftime("%Y-%m-%d").alias("Datum"),
-            ),
+            area_views.focus_history_table(history),
             name="fokusomraden",
             key="fokus_historik",
             decimals={"Poäng": 2},

@@ -4,6 +4,7 @@ the municipality, and perceived unsafety against reported incidents."""
 import polars as pl
 import streamlit as st
 
+from ostan_dash.analysis import area_texts
 from ostan_dash.analysis import areas as A
 from ostan_dash.ui import area_data, area_views, data, fmt, login, widgets
 
@@ -82,7 +83,7 @@ st.caption("Andel som svarat ja, i procent; inom parentes 95 % konfidensinterval
 
 # One family per question and year-pair: the areas tested (the municipality is tested apart).
 area_tests = per_area.filter(pl.col("question") == question)
-family_text = area_views.bh_family_text(
+family_text = area_texts.bh_family_text(
     area_tests.filter(pl.col("year") == year)["n_tests"].to_list()
 )
 with st.expander(f"{QUESTIONS[question]}: förändring mot {year - 1} och signifikans"):
@@ -142,7 +143,7 @@ st.plotly_chart(
 st.caption(
     "Streckad linje: hela kommunen. Lodräta streck: 95 % konfidensintervall. Ring: förändringen "
     "mot året före är statistiskt signifikant (z-test på effektiva urvalsstorlekar, "
-    f"{area_views.bh_family_text(area_tests['n_tests'].to_list())}; hela kommunen prövas för "
+    f"{area_texts.bh_family_text(area_tests['n_tests'].to_list())}; hela kommunen prövas för "
     "sig); utan ring kan skillnaden vara slump. Luckor: färre än 30 svar det året."
 )
 

@@ -783,8 +783,9 @@ def survey_changes(
 
 
 def bh_within(df: pl.DataFrame, *, p: str, family: Sequence[str], out: str) -> pl.DataFrame:
-    """Benjamini–Hochberg adjusted p-values (:func:`ostan_dash.analysis.survey.bh_adjusted`)
-    within each family of rows, in one Polars pass; null p-values are not tests.
+    """Benjamini–Hochberg adjusted p-values within each family of rows, in one Polars pass
+    (:func:`ostan_dash.analysis.hotspots.adjusted_p_values` for many small families at once:
+    :math:`q_{(i)} = \\min_{k \\ge i} \\min(1, m\\,p_{(k)} / k)`); null p-values are not tests.
 
     Returns
     -------

@@ -235,33 +235,3 @@ def share_differences(
     z = np.where(bad, np.nan, z)
     p = np.where(bad, np.nan, 2 * stats.norm.sf(np.abs(z)))
     return z, p
-
-
-def bh_adjusted(p_values: ArrayLike) -> np.ndarray:
-    """Benjamini–Hochberg (1995) adjusted p-values of one family of tests.
-
-    .. math:: q_{(i)} = \\min_{j \\ge i} \\min\\!\\left(1, \\frac{m\\, p_{(j)}}{j}\\right)
-
-    A hypothesis is rejected at false discovery rate α exactly when :math:`q \\le α` (the
-    step-up procedure of :func:`ostan_dash.analysis.hotspots.benjamini_hochberg`); the same
-    values as ``statsmodels.stats.multitest.multipletests(method="fdr_bh")``.
-
-    Parameters
-    ----------
-    p_values
-        One family. NaN is not a test: it stays NaN and does not count in m.
-
-    References
-    ----------
-    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate: a practical and
-    powerful approach to multiple testing. *JRSS B*, 57(1), 289–300.
-    """
-    p = np.asarray(p_values, dtype=np.float64)
-    out = np.full(p.shape, np.nan)
-    tested = np.flatnonzero(~np.isnan(p))
-    m = tested.size
-    if m:
-        order = tested[np.argsort(p[tested], kind="stable")]
-        scaled = p[order] * m / np.arange(1, m + 1)
-        out[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
-    return out

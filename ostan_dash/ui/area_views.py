@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from ostan_dash.analysis.area_texts import bh_family_text
 from ostan_dash.analysis.areas import LEVELS
 from ostan_dash.ui import export, fmt
 from ostan_dash.ui.charts import FONT, PALETTE
@@ -543,22 +544,6 @@ def survey_overview(rows: pl.DataFrame, *, names: dict, questions: dict[str, str
     return MatrixView(styler=styler, data=data, export=pl.DataFrame(export_cols, strict=False))
 
 
-def bh_family_text(n_tests: Sequence[int], *, alpha: float = 0.05) -> str:
-    """How the year-on-year tests were corrected, in Swedish: ``"Benjamini–Hochberg över de 20
-    områdena, FDR 5 %"`` (a range when the number of areas tested differs between years)."""
-    ns = sorted({int(n) for n in n_tests if n})
-    fdr = fmt.percent(alpha * 100)
-    if not ns:
-        return f"Benjamini–Hochberg över områdena, FDR {fdr}"
-    if len(ns) == 1:
-        many = "området" if ns[0] == 1 else f"de {fmt.number(ns[0])} områdena"
-        return f"Benjamini–Hochberg över {many}, FDR {fdr}"
-    return (
-        f"Benjamini–Hochberg över de {fmt.number(ns[0])}–{fmt.number(ns[-1])} områdena med svar "
-        f"båda åren, FDR {fdr}"
-    )
-
-
 def ring_label(n_tests: Sequence[int], *, alpha: float = 0.05) -> str:
     """The ring's legend entry: what "signifikant" means on the survey trend chart."""
     return f"Signifikant förändring mot året före ({bh_family_text(n_tests, alpha=alpha)})"
@@ -661,3 +646,64 @@ def show_table(
         key=f"{key}_xlsx",
     )
     return out
+
+
+# The tables of the protective and focus-area views ------------------------------------------------
+
+
+def _names(names: dict) -> pl.Expr:
+    return pl.col("area_id").replace_strict(names, default="?", return_dtype=pl.Utf8)
+
+
+def protective_table(protective: pl.DataFrame, *, names: dict[int, str]) -> pl.DataFrame:
+    """:func:`ostan_dash.analysis.areas.protective_areas` with Swedish headers."""
+    return protective.select(
+        _names(names).alias("Område"),
+        pl.col("crime_per_1000").alias("Händelser per 1 000 inv."),
+        pl.col("pct_unsafe").alias("Otrygga, %"),
+        pl.col("index").alias("Index (1 = som kommunen)"),
+    )
+
+
+def protective_comparison_table(
+    comparison: pl.DataFrame, *, titles: dict[str, str]
+) -> pl.DataFrame:
+    """:func:`ostan_dash.analysis.areas.protective_comparison` with Swedish headers."""
+    return comparison.select(
+        pl.col("indicator").replace_strict(titles, default=pl.col("indicator")).alias("Mått"),
+        pl.col("protective").alias("Skyddande områden"),
+        pl.col("others").alias("Övriga områden"),
+        pl.col("municipal").alias("Hela kommunen"),
+        pl.col("difference").alias("Skillnad"),
+    )
+
+
+def focus_table(scores: pl.DataFrame, *, names: dict[int, str]) -> pl.DataFrame:
+    """:func:`ostan_dash.analysis.areas.focus_scores` with Swedish headers."""
+    return scores.select(
+        pl.col("rank").alias("Rang"),
+        _names(names).alias("Område"),
+        pl.col("score").alias("Poäng"),
+        pl.col("criteria_met").alias("Kriterier uppfyllda"),
+        pl.col("n_worsened").alias("Försämrade"),
+        pl.col("recent").cast(pl.Int64).alias("Händelser senaste 91 d"),
+        pl.col("earlier").cast(pl.Int64).alias("Samma period i fjol"),
+        pl.col("trend_points").alias("Trendpoäng"),
+        (pl.col("unsafe_share") * 100).alias("Otrygga, %"),
+        pl.col("unsafety_points").alias("Otrygghetspoäng"),
+    )
+
+
+def focus_history_table(history: pl.DataFrame) -> pl.DataFrame:
+    """The recorded focus areas (:func:`ostan_dash.store.areas.focus_areas`), Swedish headers."""
+    from ostan_dash.analysis.areas import quarter_label
+
+    return history.select(
+        pl.col("quarter_start").map_elements(quarter_label, return_dtype=pl.Utf8).alias("Kvartal"),
+        pl.col("rank").alias("Rang"),
+        pl.col("area").alias("Område"),
+        pl.col("score").alias("Poäng"),
+        pl.col("rationale").alias("Motivering"),
+        pl.col("chosen_by").alias("Vald av"),
+        pl.col("chosen_at").dt.strftime("%Y-%m-%d").alias("Datum"),
+    )

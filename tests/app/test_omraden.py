@@ -42,9 +42,9 @@ def test_matrix_flags_the_known_worsened_criterion(as_role, db, role):
     warning = next(w.value for w in at.warning if "Försämrat sedan" in w.value)
     assert KNOWN.worsened_area in warning
     assert label.lower() in warning
-    year, change = db.execute(
+    year, before, after = db.execute(
         sa.text(
-            "SELECT cur.year, (to_jsonb(cur) ->> :c)::float8 - (to_jsonb(prev) ->> :c)::float8 "
+            "SELECT cur.year, (to_jsonb(prev) ->> :c)::float8, (to_jsonb(cur) ->> :c)::float8 "
             "FROM area_indicators cur "
             "JOIN area_indicators prev ON prev.area_id = cur.area_id AND prev.year = cur.year - 1 "
             "JOIN areas a ON a.id = cur.area_id WHERE a.name = :n "
@@ -52,7 +52,11 @@ def test_matrix_flags_the_known_worsened_criterion(as_role, db, role):
         ),
         {"n": KNOWN.worsened_area, "c": KNOWN.worsened_indicator},
     ).one()
-    assert f"ökade {fmt.number(change, 1)} procentenheter" in warning
+    # A register figure: the threshold rule, with the figures it rests on.
+    assert (
+        f"{fmt.percent(before, 1)} → {fmt.percent(after, 1)} "
+        f"(+{fmt.number(after - before, 1)} p.e., gräns +2 p.e.)"
+    ) in warning
     assert f"Försämrat sedan {year - 1}" in warning
     # ... and in the matrix row of that area.
     m = matrix(at)
@@ -63,6 +67,36 @@ def test_matrix_flags_the_known_worsened_criterion(as_role, db, role):
     assert len(m) == KNOWN.n_areas
     # Most criteria met first.
     assert list(m["Kriterier uppfyllda"]) == sorted(m["Kriterier uppfyllda"], reverse=True)
+
+
+def test_unsafety_rises_within_the_sampling_error_are_named_but_not_flagged(as_role, db):
+    """The demo's "andel otrygga" is its survey's estimate (with n and n_eff): every rise of
+    2 points or more that the z-test with Benjamini–Hochberg does not confirm is listed under
+    the banner as within the sampling error, and none of them is in the banner."""
+    at = open_page(as_role, "lasare")
+    year = db.execute(sa.text("SELECT max(year) FROM area_indicators")).scalar_one()
+    rises = (
+        db.execute(
+            sa.text(
+                "SELECT a.name FROM area_indicators cur "
+                "JOIN area_indicators prev ON prev.area_id = cur.area_id AND prev.year = cur.year - 1 "
+                "JOIN areas a ON a.id = cur.area_id "
+                "WHERE cur.year = :y AND cur.pct_unsafe - prev.pct_unsafe >= 2"
+            ),
+            {"y": year},
+        )
+        .scalars()
+        .all()
+    )
+    assert rises, "the demo should have some noisy rises in unsafety"
+    quiet = next(c.value for c in at.caption if "ryms inom urvalsfelet" in c.value)
+    warning = next(w.value for w in at.warning if "Försämrat sedan" in w.value)
+    for name in rises:
+        assert f"{name} (otrygga +" in quiet
+        assert f"**{name}**: otrygga" not in warning
+    # The rule is spelled out where the thresholds are.
+    rule = next(e for e in at.expander if e.label.startswith("Trösklar"))
+    assert any("Benjamini–Hochberg" in m.value for m in rule.markdown)
 
 
 def test_matrix_sorts_by_a_chosen_indicator(as_role, db):

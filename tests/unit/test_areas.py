@@ -324,6 +324,25 @@ def test_survey_changes_adjust_within_each_question_and_year_pair_like_statsmode
     assert ((got["p_value"] < 0.05) & ~got["significant"]).any()
 
 
+@pytest.mark.parametrize("seed", [21, 22])
+def test_bh_within_families_equals_statsmodels_per_family_with_ties_and_gaps(seed):
+    rng = np.random.default_rng(seed)
+    p = rng.random(60) ** 3
+    p[[5, 9, 33]] = p[2]  # ties, across and within families
+    p[[7, 40]] = np.nan  # not tests
+    fam = np.repeat([0, 1, 2], 20)
+    df = pl.DataFrame({"f": fam, "p": p}).with_columns(pl.col("p").fill_nan(None))
+    got = A.bh_within(df, p="p", family=["f"], out="q")
+    assert got["p"].to_list() == df["p"].to_list()  # the frame keeps its order
+    for f in range(3):
+        part, mine = p[fam == f], got.filter(pl.col("f") == f)
+        ok = ~np.isnan(part)
+        _, adjusted, _, _ = multipletests(part[ok], method="fdr_bh")
+        assert mine["q"].to_numpy()[ok] == pytest.approx(adjusted, rel=1e-12)
+        assert mine["q"].is_null().sum() == (~ok).sum()
+        assert set(mine["n_tests"].to_list()) == {int(ok.sum())}
+
+
 SURVEY_QUESTIONS = ["unsafe_evening", "worried_crime", "avoids_going_out", "victim"]
 SURVEY_TODAY = dt.date(2026, 3, 1)  # five complete survey years: four year-pairs per draw
 
@@ -541,6 +560,63 @@ def test_a_small_sample_rise_beyond_the_limit_is_not_worsened_but_a_register_ris
     with_n = A.criteria_long(ind.drop("n_eff").with_columns(n=pl.lit(5000)))
     assert cell(with_n, 2, 2025, "pct_unsafe")["n_eff"] == 5000.0
     assert cell(with_n, 2, 2025, "pct_unsafe")["worsened"]
+
+
+def test_the_ring_legend_names_the_correction():
+    df = pl.concat(
+        [respondents(2024, a, 300, 0.2, a) for a in (1, 2)]
+        + [respondents(2025, 1, 300, 0.45, 3), respondents(2025, 2, 300, 0.2, 4)]
+    )
+    shares = weighted_shares(df, by=["area_id", "year"], answer_cols=["unsafe_evening"])
+    changes = A.survey_changes(shares, by="area_id")
+    assert changes.filter(pl.col("year") == 2025)["significant"].to_list() == [True, False]
+    fig = area_views.survey_trend(
+        changes,
+        group="area_id",
+        names={1: "Ett", 2: "Två"},
+        question_label="Otrygg",
+        ring_label=area_views.ring_label(changes["n_tests"].to_list()),
+    )
+    rings = [t for t in fig.data if t.name.startswith("Signifikant")]
+    assert len(rings) == 1 and list(rings[0].x) == [2025]
+    assert rings[0].name == (
+        "Signifikant förändring mot året före (Benjamini–Hochberg över de 2 områdena, FDR 5\u00a0%)"
+    )
+
+
+def test_worsening_sentences_show_the_figures_they_rest_on():
+    from ostan_dash.analysis import area_texts
+
+    ind = indicators({(2, 2025): (26.0, 13.0, 10.0, 10.0, 20.0, 20.0, False)})
+    plain = A.criteria_long(ind)
+    register = cell(plain, 2, 2025, "pct_not_working")
+    assert area_texts.worsening_text(register, label="Ej i arbete", worsening_pp=2.0) == (
+        "ej i arbete: 10,0\u00a0% → 13,0\u00a0% (+3,0 p.e., gräns +2 p.e.)"
+    )
+    unknown = cell(plain, 2, 2025, "pct_unsafe")
+    assert area_texts.worsening_text(unknown, label="Otrygga", worsening_pp=2.0).endswith(
+        "(+6,0 p.e., gräns +2 p.e.; urvalets storlek saknas, så urvalsfelet kunde inte prövas)"
+    )
+    sampled = A.criteria_long(ind.with_columns(n_eff=pl.lit(2000.0)))
+    tested = cell(sampled, 2, 2025, "pct_unsafe")
+    assert tested["worsened"]
+    assert area_texts.worsening_text(tested, label="Otrygga", worsening_pp=2.5) == (
+        "otrygga: 20,0\u00a0% → 26,0\u00a0% (+6,0 p.e., gräns +2,5 p.e.; större än urvalsfelet: "
+        "effektivt urval 2\u00a0000 och 2\u00a0000 svar, justerat p < 0,001, "
+        "Benjamini–Hochberg över de 3 områdena, FDR 5\u00a0%)"
+    )
+    organised = cell(plain, 1, 2025, "organised_crime")
+    assert area_texts.worsening_text(organised, label="x", worsening_pp=2.0) == (
+        "organiserad brottslighet har tillkommit"
+    )
+    # A rise beyond the limit but within the sampling error is named, not flagged.
+    small = A.criteria_long(ind.with_columns(n_eff=pl.lit(80.0)))
+    assert not cell(small, 2, 2025, "pct_unsafe")["worsened"]
+    note = area_texts.within_sampling_error(
+        small, year=2025, names={1: "Ett", 2: "Två"}, labels=A.INDICATORS, worsening_pp=2.0
+    )
+    assert note.startswith("Denna ökning om minst 2 procentenheter ryms inom urvalsfelet")
+    assert "Två (otrygga +6,0 p.e., justerat p = " in note
 
 
 def test_survey_unsafety_and_scatter_points():

@@ -7,12 +7,10 @@ import math
 import numpy as np
 import polars as pl
 import pytest
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from ostan_dash.analysis.survey import (
     WeightedShare,
-    bh_adjusted,
     share_difference,
     share_difference_significant,
     share_differences,
@@ -197,17 +195,3 @@ def test_share_differences_on_arrays_equal_the_single_test():
         assert (z[i], p[i]) == pytest.approx((zs, ps))
     assert (z[2], p[2]) == (0.0, 1.0)  # both shares 0: nothing to test, no change
     assert np.isnan(p[3]) and np.isnan(p[4])  # an empty sample or a suppressed share
-
-
-@pytest.mark.parametrize("seed", [11, 12, 13])
-def test_bh_adjusted_equals_statsmodels_fdr_bh(seed):
-    rng = np.random.default_rng(seed)
-    p = rng.random(25) ** 3
-    p[[4, 9]] = p[2]  # ties
-    p[7] = np.nan  # not a test
-    got = bh_adjusted(p)
-    ok = ~np.isnan(p)
-    reject, adjusted, _, _ = multipletests(p[ok], alpha=0.05, method="fdr_bh")
-    assert got[ok] == pytest.approx(adjusted, rel=1e-12)
-    assert np.isnan(got[7])
-    assert ((got[ok] <= 0.05) == reject).all()
