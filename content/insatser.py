@@ -38,19 +38,8 @@ def load_followup(row: dict, baseline: str, buffer_m: int, today_: dt.date) -> a
     """SMART progress, evaluation, savings and warnings (the same functions as the CLI)."""
     plan = ai.followup_plan(row["start_date"], row["end_date"], today_, baseline)
     daily = si.zone_daily_counts(row["intervention_id"], plan.first, plan.last, buffer_m=buffer_m)
-    return ai.follow_up(
-        daily,
-        plan=plan,
-        goal_pct=row["goal_reduction_pct"],
-        status=row["status"],
-        has_control=bool(row["has_control"]),
-        buffer_m=buffer_m,
-        today=today_,
-        control_name=row["control_areas"],
-        unit_costs=unit_costs,
-        selection=ai.selection_window(
-            row["problem_created"] or row["created_date"], data_until=row["problem_period_to"]
-        ),
+    return ai.follow_up_row(
+        daily, row, plan=plan, buffer_m=buffer_m, today=today_, unit_costs=unit_costs
     )
 
 

@@ -189,6 +189,42 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Follow up one intervention with the Insatser page's functions (verdict, SMART, warnings)."""
+    import polars as pl
+
+    from ostan_dash.analysis import interventions as ai
+    from ostan_dash.store import interventions as si
+    from ostan_dash.store import problems as sp
+
+    rows = si.interventions().filter(pl.col("intervention_id") == args.id)
+    if rows.is_empty():
+        print(f"Ingen insats med id {args.id}", file=sys.stderr)
+        return 2
+    row = rows.row(0, named=True)
+    today = config.today()
+    baseline = args.baseline or row["baseline"]
+    buffer_m = args.buffer or int(row["buffer_m"])
+    plan = ai.followup_plan(row["start_date"], row["end_date"], today, baseline)
+    daily = si.zone_daily_counts(row["intervention_id"], plan.first, plan.last, buffer_m=buffer_m)
+    unit_costs = dict(sp.setting("unit_costs", {}))
+    fu = ai.follow_up_row(
+        daily, row, plan=plan, buffer_m=buffer_m, today=today, unit_costs=unit_costs
+    )
+    out = ai.followup_json(fu, intervention={**row, "buffer_m": buffer_m})
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{row['title']} ({ai.STATUS_LABELS.get(row['status'], row['status'])})")
+    print(f"Utvärdering: {out['verdict_text'] or '–'}")
+    if fu.evaluation is not None:
+        print(fu.evaluation.conclusion)
+    print(f"SMART: {out['smart']['status_text']} – {fu.progress.reason}")
+    for warning in fu.warnings:
+        print(f"Varning: {warning}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ostan-dash", description="Östan-dash: drift och data")
     sub = p.add_subparsers(dest="command", required=True)
@@ -251,6 +287,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--import-rows", type=int, default=100_000, help="rader i importmätningen (0 = hoppa över)"
     )
     bench.set_defaults(func=cmd_bench)
+
+    ev = sub.add_parser("evaluate", help="utvärdera en insats som sidan Insatser gör")
+    ev.add_argument("id", type=int, help="insatsens id")
+    ev.add_argument(
+        "--json", action="store_true", help="skriv utfall, skattningar och varningar som JSON"
+    )
+    ev.add_argument(
+        "--baseline",
+        choices=["samma_period_forra_aret", "foregaende_period"],
+        help="jämförelseperiod (standard: insatsens egen)",
+    )
+    ev.add_argument("--buffer", type=int, help="omgivningens bredd i meter (standard: insatsens)")
+    ev.set_defaults(func=cmd_evaluate)
     return p
 
 

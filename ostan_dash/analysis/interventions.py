@@ -731,6 +731,11 @@ def _dispersion_sentence(d: ZoneDispersion) -> str:
     phis = [("insatsområdet", d.target.phi), ("omgivningen", d.buffer.phi)]
     if d.control is not None:
         phis.append(("kontrollområdet", d.control.phi))
+    if max(phi for _, phi in phis) <= 1:
+        return (
+            f"Veckoantalen de {DISPERSION_WEEKS} veckorna före start varierar inte mer än ren "
+            "slump (spridningsfaktor φ = 1), så testen är vanliga Poissontest."
+        )
     listed = ", ".join(f"{name} {fmt.number(phi, 1)}" for name, phi in phis)
     return (
         f"Veckoantalen varierar mer än ren slump (spridningsfaktor φ: {listed}; skattad från "
@@ -1079,12 +1084,41 @@ def follow_up(
     )
 
 
+def follow_up_row(
+    daily: pl.DataFrame,
+    row: Mapping[str, object],
+    *,
+    plan: FollowUpPlan,
+    buffer_m: int,
+    today: dt.date,
+    unit_costs: Mapping[str, float] | None = None,
+) -> FollowUp:
+    """:func:`follow_up` for one row of :func:`ostan_dash.store.interventions.interventions`.
+
+    The page and ``ostan-dash evaluate`` both call this after
+    ``plan = followup_plan(...)`` and ``daily = store.interventions.zone_daily_counts(...)``.
+    """
+    chosen = row.get("problem_created") or row.get("created_date")
+    return follow_up(
+        daily,
+        plan=plan,
+        goal_pct=row.get("goal_reduction_pct"),  # type: ignore[arg-type]
+        status=str(row["status"]),
+        has_control=bool(row.get("has_control")),
+        buffer_m=buffer_m,
+        today=today,
+        control_name=row.get("control_areas"),  # type: ignore[arg-type]
+        unit_costs=unit_costs,
+        selection=selection_window(chosen, data_until=row.get("problem_period_to")),  # type: ignore[arg-type]
+    )
+
+
 def _ci(r: RateRatio | RatioOfRateRatios | None) -> dict[str, float] | None:
     if r is None:
         return None
 
     def num(x: float) -> float | None:
-        return None if math.isnan(x) or math.isinf(x) else round(float(x), 4)
+        return None if math.isnan(x) or math.isinf(x) else float(f"{x:.4g}")
 
     return {
         "ratio": num(r.ratio),

@@ -8,11 +8,16 @@ lies there), so the expected counts are exactly the points inserted here.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
+import polars as pl
 import pytest
 import sqlalchemy as sa
 
+from ostan_dash import cli
+from ostan_dash.analysis import interventions as ai
+from ostan_dash.demo import KNOWN
 from ostan_dash.store import interventions as si
 from ostan_dash.store import problems as sp
 
@@ -249,3 +254,108 @@ def test_problem_picture_around_a_place_and_its_criteria(db):
         {"i": str(pid)},
     ).scalar_one()
     assert n_audit == 2
+
+
+# --- issue 9: the follow-up's one read, the problem's selection dates and the CLI ----------------
+
+
+def test_daily_zone_counts_add_up_to_the_zone_counts(db, scene):
+    daily = si.zone_daily_counts(scene, BEFORE[0], AFTER[1], buffer_m=50, conn=db)
+    assert set(daily.columns) == {"zone", "day", "category", "n"}
+
+    def period(p):
+        return {
+            z: int(daily.filter(pl.col("zone") == z, pl.col("day").is_between(*p))["n"].sum())
+            for z in ("target", "buffer", "control")
+        }
+
+    counts = si.counts_summary(si.zone_counts(scene, before=BEFORE, after=AFTER, conn=db))
+    assert {z: {"before": period(BEFORE)[z], "after": period(AFTER)[z]} for z in counts} == counts
+    # The local (Stockholm) date: an incident at 23:30 UTC on 31 Dec is on 1 January locally.
+    late = dt.datetime(2024, 12, 31, 23, 30, tzinfo=dt.UTC)
+    db.execute(
+        sa.text(
+            "INSERT INTO incidents (category, subtype, occurred_from, occurred_to, geom, "
+            "organisation_id) VALUES ('skadegorelse', 'klotter', :t, :t, "
+            "ST_SetSRID(ST_MakePoint(:x, :y), 3006), (SELECT min(id) FROM organisations))"
+        ),
+        {"t": late, "x": X0 + 50, "y": Y0 + 50},
+    )
+    first_day = si.zone_daily_counts(scene, BEFORE[0], BEFORE[0], buffer_m=50, conn=db)
+    assert first_day.filter(pl.col("zone") == "target")["n"].sum() == 1
+
+
+def test_interventions_carry_the_dates_the_problem_was_picked(db):
+    org = db.execute(sa.text("SELECT min(id) FROM organisations")).scalar_one()
+    uid = db.execute(sa.text("SELECT min(id) FROM users")).scalar_one()
+    pid = sp.create_problem(
+        title="Testproblem",
+        description=None,
+        categories=["skadegorelse"],
+        period_from=dt.date(2024, 7, 1),
+        period_to=dt.date(2025, 5, 31),
+        owner_org_id=org,
+        user_id=uid,
+        username="test",
+        conn=db,
+    )
+    iid = si.create_intervention(
+        title="Testinsats med problembild",
+        description=None,
+        kind="situationell",
+        intervention_type_id=None,
+        problem_id=pid,
+        cause_hypothesis=None,
+        categories=["skadegorelse"],
+        target_wkt=_square(X0, Y0, 100),
+        start_date=dt.date(2025, 7, 1),
+        end_date=dt.date(2025, 12, 31),
+        responsible_org_id=org,
+        responsible_role=None,
+        cost_sek=None,
+        cost_of_inaction_sek=None,
+        expected_effect=None,
+        goal_reduction_pct=30,
+        user_id=uid,
+        username="test",
+        conn=db,
+    )
+    row = si.interventions(conn=db).filter(pl.col("intervention_id") == iid).row(0, named=True)
+    assert row["baseline"] == ai.DEFAULT_BASELINE  # the new default
+    assert row["problem_period_to"] == dt.date(2025, 5, 31)
+    created = db.execute(
+        sa.text("SELECT (now() AT TIME ZONE 'Europe/Stockholm')::date")
+    ).scalar_one()
+    assert row["problem_created"] == row["created_date"] == created
+    # Without an explicit baseline the column default applies too (migration 006).
+    raw = db.execute(
+        sa.text(
+            "INSERT INTO interventions (title, kind, categories, target_geom, start_date, end_date) "
+            "VALUES ('x', 'social', ARRAY['skadegorelse'], ST_GeomFromText(:t, 3006), "
+            "'2025-01-01', '2025-02-01') RETURNING baseline"
+        ),
+        {"t": _square(X0, Y0, 100)},
+    ).scalar_one()
+    assert raw == "samma_period_forra_aret"
+
+
+def test_cli_evaluate_tells_the_same_story_as_the_page(capsys):
+    assert cli.main(["evaluate", str(KNOWN.displaced_intervention_id), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["verdict"] == "displacement"
+    assert out["smart"]["status"] == "omfordelat"  # never "uppnått" with displacement
+    rr = out["estimates"]["rate_ratio"]
+    assert rr["ci_low"] < rr["ratio"] < rr["ci_high"] < 1
+    assert out["estimates"]["min_detectable_reduction_pct"] > 0
+    assert out["dispersion"]["target"] >= 1
+
+    assert cli.main(["evaluate", str(KNOWN.successful_intervention_id), "--json"]) == 0
+    ok = json.loads(capsys.readouterr().out)
+    assert ok["smart"]["status"] == "uppnatt" and ok["verdict"] in ("success", "diffusion")
+    assert ok["smart"]["rate_ratio"]["ci_high"] < 1
+
+    args = [str(KNOWN.successful_intervention_id), "--json", "--baseline", "foregaende_period"]
+    assert cli.main(["evaluate", *args]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert any("regression mot medelvärdet" in w for w in before["warnings"])
+    assert cli.main(["evaluate", "999999"]) == 2
