@@ -8,17 +8,21 @@ their own reports for :data:`EDIT_WINDOW` after filing.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass
 
 from ostan_dash import vocab
+from ostan_dash.ingest import freetext
 
 EDIT_WINDOW = dt.timedelta(hours=48)
 MAX_WINDOW = dt.timedelta(days=31)
 FUTURE_SLACK = dt.timedelta(minutes=10)
 MAX_DESCRIPTION = 2000
-_PERSONNUMMER = re.compile(r"\b(?:19|20)?\d{6}[-+]?\d{4}\b")
+# No EST report is older than this: earlier dates are typing errors (1900, 0206 for 2026).
+EARLIEST_DATE = dt.date(2000, 1, 1)
+# Imports may run a day ahead of the server's clock (a file from another time zone or a
+# machine whose clock is slightly off); the form allows FUTURE_SLACK against the clock.
+IMPORT_FUTURE_DAYS = 1
 
 OUTSIDE_MESSAGE = (
     "Platsen ligger utanför Östans kommun. Välj en plats i kommunen eller flytta punkten."
@@ -53,7 +57,9 @@ def new_token() -> uuid.UUID:
 def problems(draft: ReportDraft, *, now: dt.datetime) -> list[str]:
     """Everything wrong with a draft, in Swedish (an empty list when it can be filed).
 
-    Pure: the vocabulary of DOMAIN.md, the time window, and no personal data in the free text.
+    Pure: the vocabulary of DOMAIN.md, the time window, plausible dates (not before
+    :data:`EARLIEST_DATE`, not after ``now`` + :data:`FUTURE_SLACK`), and the free-text guard
+    (:func:`ostan_dash.ingest.freetext.problems`: no control characters, no personal data).
     Whether the point lies in the municipality needs the database
     (:func:`ostan_dash.store.reports.inside_municipality`).
     """
@@ -78,16 +84,21 @@ def problems(draft: ReportDraft, *, now: dt.datetime) -> list[str]:
         out.append("Till-tiden ligger före från-tiden.")
     if draft.occurred_to - draft.occurred_from > MAX_WINDOW:
         out.append("Tidsfönstret får vara högst 31 dagar.")
-    if draft.occurred_from > now + FUTURE_SLACK:
-        out.append("Tiden ligger i framtiden.")
+    times = [("Från-tiden", draft.occurred_from)]
+    if draft.occurred_to != draft.occurred_from:  # a window: both ends are checked
+        times.append(("Till-tiden", draft.occurred_to))
+    for label, t in times:
+        shown = f"{t:%Y-%m-%d %H:%M}"
+        if t.date() < EARLIEST_DATE:
+            out.append(
+                f"{label} ({shown}) ligger före {EARLIEST_DATE.isoformat()}. Kontrollera datumet."
+            )
+        elif t > now + FUTURE_SLACK:
+            out.append(f"{label} ({shown}) ligger i framtiden. Kontrollera datum och klockslag.")
     text = draft.description or ""
     if len(text) > MAX_DESCRIPTION:
         out.append(f"Beskrivningen får vara högst {MAX_DESCRIPTION} tecken.")
-    if _PERSONNUMMER.search(text):
-        out.append(
-            "Beskrivningen ser ut att innehålla ett personnummer. Skriv inga namn eller "
-            "personuppgifter."
-        )
+    out += freetext.problems(text, subject="Beskrivningen", multiline=True, today=now.date())
     return out
 
 

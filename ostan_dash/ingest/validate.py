@@ -41,20 +41,26 @@ RT 90 (easting 1.2–1.9 million m) is recognised and refused with a clear messa
 (``2026-03-02``, also ``20260302`` and Excel date-times); times ``08:15``, ``8.15`` or ``0815``;
 numbers may carry a decimal comma, spaces as thousands separators and a ``%`` sign.
 
+Every text cell is refused when it holds NUL or another control character (newline and tab only
+in free text); a report's Beskrivning when it holds personal data (:mod:`ostan_dash.ingest.privacy`,
+the kind and span named); a report's dates before 2000 or after tomorrow.
+
 Problems have the columns ``rad`` (the line in the file, header = 1), ``falt`` (the column as
 named in the file), ``orsak`` (Swedish) and ``varde`` (the offending cell).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from ostan_dash import vocab
+from ostan_dash import config, vocab
 from ostan_dash.config import TZ_NAME
+from ostan_dash.ingest import freetext, privacy, reports
 from ostan_dash.ingest.read import GEOMETRY, ROW
 
 KINDS: dict[str, str] = {
@@ -82,7 +88,8 @@ RT90_E = (1_200_000.0, 1_900_000.0)
 WGS_LAT = (54.5, 69.5)
 WGS_LON = (10.0, 25.0)
 
-PERSONNUMMER = r"\b(?:19|20)?\d{6}[-+]?\d{4}\b"
+# Free-text columns: checked for personal data (ingest.privacy); newline and tab allowed.
+MULTILINE_KEYS = frozenset({"description"})
 
 
 @dataclass(frozen=True)
@@ -894,6 +901,87 @@ def _places(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     ).select(ROW, "name", "kind", "critical", "x", "y", "srid", geom.alias("geom"))
 
 
+def _control_characters(df: pl.DataFrame, ck: _Checks) -> None:
+    """NUL and other control characters are refused in every text cell, at the edge.
+
+    PostgreSQL cannot store NUL; see :mod:`ostan_dash.ingest.freetext` for the classes. Newline
+    and tab are allowed only in :data:`MULTILINE_KEYS`. The cell is shown with the refused
+    characters replaced by ``�``.
+    """
+    for key, dtype in df.schema.items():
+        if key in (ROW, GEOMETRY) or dtype != pl.Utf8:
+            continue
+        multiline = key in MULTILINE_KEYS
+        rx = freetext.POLARS_CONTROL_MULTILINE if multiline else freetext.POLARS_CONTROL_SINGLE_LINE
+        shown = freetext.CONTROL_MULTILINE if multiline else freetext.CONTROL_SINGLE_LINE
+        bad = df.filter(pl.col(key).str.contains(rx)).select(ROW, key)
+        if bad.height:
+            cells = bad[key].to_list()
+            ck.parts.append(
+                pl.DataFrame(
+                    {
+                        "rad": bad[ROW],
+                        "falt": [ck.name(key)] * bad.height,
+                        "orsak": [
+                            freetext.control_message(c, subject="cellen", multiline=multiline)
+                            for c in cells
+                        ],
+                        "varde": [shown.sub("\ufffd", c) for c in cells],
+                    },
+                    schema=PROBLEM_SCHEMA,
+                )
+            )
+
+
+def _personal_data(df: pl.DataFrame, ck: _Checks, key: str) -> None:
+    """Flag free-text cells holding personal data (:mod:`ostan_dash.ingest.privacy`).
+
+    The reason names the kind and the offending span; the cell itself is not repeated. Only
+    cells with a digit or an ``@`` can hold a finding, so the Python guard runs on those alone.
+    """
+    if key not in df.columns:
+        return
+    today = config.today()
+    rows, reasons = [], []
+    cand = df.filter(pl.col(key).str.contains(r"[@\d]")).select(ROW, key)
+    for rad, text in cand.iter_rows():
+        found = privacy.messages(
+            privacy.find_personal_data(text, today=today), subject="texten", advice=False
+        )
+        if found:
+            rows.append(rad)
+            reasons.append("; ".join(m.rstrip(".") for m in found) + ": inga personuppgifter")
+    if rows:
+        ck.parts.append(
+            pl.DataFrame(
+                {"rad": rows, "falt": [ck.name(key)] * len(rows), "orsak": reasons},
+                schema={k: v for k, v in PROBLEM_SCHEMA.items() if k != "varde"},
+            ).with_columns(varde=pl.lit(None, dtype=pl.Utf8))
+        )
+
+
+def _plausible_report_dates(df: pl.DataFrame, ck: _Checks) -> None:
+    """A report's times lie between :data:`ostan_dash.ingest.reports.EARLIEST_DATE` and
+    ``IMPORT_FUTURE_DAYS`` after today (``config.today()``): 1900 and 9999 are typing errors."""
+    tz = config.TZ
+    floor = int(dt.datetime.combine(reports.EARLIEST_DATE, dt.time(), tz).timestamp())
+    last_day = config.today() + dt.timedelta(days=reports.IMPORT_FUTURE_DAYS)
+    ceiling = int(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tz).timestamp())
+    # Till: only a date written in the file (else the end follows from Från and is flagged there)
+    ends = [("t_from", "date_from", pl.lit(True)), ("t_to", "date_to", pl.col("_d1").is_not_null())]
+    for t, key, written in ends:
+        ck.flag(
+            written & (pl.col(t) < floor),
+            key,
+            f"datumet ligger före {reports.EARLIEST_DATE.isoformat()}: kontrollera året",
+        )
+        ck.flag(
+            written & (pl.col(t) >= ceiling),
+            key,
+            f"datumet ligger i framtiden (senast {last_day.isoformat()}): kontrollera året",
+        )
+
+
 def _reports(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     _required_text(df, ck, "external_id")
     _unique(df, ck, pl.col("external_id"), "external_id", "samma ärende-id")
@@ -937,15 +1025,11 @@ def _reports(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
         "texten är längre än 2 000 tecken",
         value="_none",
     )
-    ck.flag(
-        desc.str.contains(PERSONNUMMER),
-        "description",
-        "texten ser ut att innehålla ett personnummer: inga personuppgifter i rapporter",
-        value="_none",
-    )
+    _personal_data(df, ck, "description")
     df = df.with_columns(subtype=sub, object_type=obj, persons_count=persons, description=desc)
     ck.df = df
     df = _times(df, ck)
+    _plausible_report_dates(df, ck)
     ck.flag(
         (pl.col("t_to") - pl.col("t_from")) > MAX_WINDOW_DAYS_INCIDENT * 86400,
         "date_to" if "date_to" in df.columns else "date_from",
@@ -1140,6 +1224,7 @@ def validate(kind: str, raw: pl.DataFrame, *, crs: str = "auto") -> Validated:
     df = raw.select(ROW, *[pl.col(h).alias(k) for h, k in found.items()])
     names = {k: (h if h != GEOMETRY else "geometri") for h, k in found.items()}
     ck = _Checks(df, names)
+    _control_characters(df, ck)
     out = _KIND_FN[kind](df, ck, crs)
     problems = ck.problems()
     bad = set(problems["rad"].to_list())

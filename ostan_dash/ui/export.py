@@ -7,10 +7,34 @@ import io
 import polars as pl
 import streamlit as st
 
+# Cells that a spreadsheet would read as a formula (OWASP, "CSV Injection"): = + - @ tab CR.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralise_formulas(df: pl.DataFrame) -> pl.DataFrame:
+    """Prefix ``'`` to text cells that begin like a formula, so a spreadsheet shows them as text.
+
+    Only text columns (and categoricals) are touched: a negative number in a numeric column
+    stays a number. ``=cmd|' /C calc'!A0`` becomes ``'=cmd|' /C calc'!A0``. See OWASP,
+    "CSV Injection" (https://owasp.org/www-community/attacks/CSV_Injection).
+    """
+    text = [c for c, t in df.schema.items() if t in (pl.Utf8, pl.Categorical) or t == pl.Enum]
+    return df.with_columns(
+        pl.when(pl.col(c).cast(pl.Utf8).str.contains(FORMULA_START))
+        .then(pl.lit("'") + pl.col(c).cast(pl.Utf8))
+        .otherwise(pl.col(c).cast(pl.Utf8))
+        .alias(c)
+        for c in text
+    )
+
 
 def to_csv_bytes(df: pl.DataFrame) -> bytes:
-    """CSV as Swedish Excel opens it: ``;`` separator, decimal comma, UTF-8 with BOM."""
-    out = df.with_columns(
+    """CSV as Swedish Excel opens it: ``;`` separator, decimal comma, UTF-8 with BOM.
+
+    Text cells that begin like a formula are neutralised (:func:`neutralise_formulas`) before
+    the numbers are written as text with a decimal comma.
+    """
+    out = neutralise_formulas(df).with_columns(
         pl.col(c).round(2).cast(pl.Utf8).str.replace(r"\.", ",")
         for c, t in df.schema.items()
         if t.is_float()

@@ -197,13 +197,13 @@ def test_reports_from_another_system_map_swedish_labels_and_refuse_personal_data
     assert v.rows.filter(pl.col("category") == "otrygg_samling")["persons_count"].to_list() == [12]
     bad = (
         "Ärende-id;Kategori;Undertyp;Från datum;Nord;Öst;Beskrivning\n"
-        "T1;Otrygg plats;Klotter;2026-03-02;6632000;602000;Sågs av 19850312-1234\n"
+        "T1;Otrygg plats;Klotter;2026-03-02;6632000;602000;Sågs av 19850312-1231\n"
         "T2;Otrygg plats;Bilbrand;2026-03-02;6632000;602000;\n"
     )
     v = _validate("rapporter", bad)
     assert v.problems.select("rad", "falt").rows() == [(2, "Beskrivning"), (3, "Undertyp")]
-    assert v.problems["varde"][0] is None  # the personal data is not echoed back
-    assert "personnummer" in v.problems["orsak"][0]
+    assert v.problems["varde"][0] is None  # the whole cell is not echoed back, only the span
+    assert "ett personnummer (”19850312-1231”)" in v.problems["orsak"][0]
 
 
 def test_area_kinds_accept_swedish_labels():
@@ -223,3 +223,100 @@ def test_the_benchmark_extract_is_a_valid_police_file():
     assert v.ok, v.problems
     assert v.rows["external_id"].n_unique() == 500
     assert (v.rows["srid"] == 3006).all()
+
+
+REPORT_HEADER = "Ärende-id;Kategori;Undertyp;Från datum;Till datum;Nord;Öst;Beskrivning\n"
+
+
+def _report_rows(*rows: tuple[str, str, str]) -> str:
+    """Report lines with (from date, to date, description); everything else valid."""
+    return REPORT_HEADER + "".join(
+        f"T{i};Otrygg plats;Bristfällig belysning;{d0};{d1};6632000;602000;{text}\n"
+        for i, (d0, d1, text) in enumerate(rows)
+    )
+
+
+def test_imported_descriptions_name_the_kind_and_span_of_personal_data():
+    v = _validate(
+        "rapporter",
+        _report_rows(
+            ("2026-03-02", "", "Ring 070-123 45 67 om lampan"),
+            ("2026-03-02", "", "Anmält av anna.svensson@exempel.se"),
+            ("2026-03-02", "", "Boende Anna Svensson, Storgatan 12, klagar"),
+            ("2026-03-02", "", "Ärende 8503121234 (fel kontrollsiffra) och 3 lampor"),
+            ("2026-03-02", "", "Lampan vid Storgatan 12 släckt kl 22-23"),
+        ),
+    )
+    by_row = dict(zip(v.problems["rad"], v.problems["orsak"], strict=True))
+    assert set(by_row) == {2, 3, 4}, by_row  # 8503121234 fails the Luhn check; no name at 6
+    assert "ett telefonnummer (”070-123 45 67”)" in by_row[2]
+    assert "personnummer" not in by_row[2]  # a phone number is not called a personnummer
+    assert "en e-postadress (”anna.svensson@exempel.se”)" in by_row[3]
+    assert "ett namn med adress (”Anna Svensson, Storgatan 12”)" in by_row[4]
+    assert set(v.problems["falt"]) == {"Beskrivning"}
+    assert v.rows["rad"].to_list() == [5, 6]
+
+
+def test_report_dates_before_2000_or_after_tomorrow_are_refused(monkeypatch):
+    monkeypatch.setenv("OSTAN_TODAY", "2026-03-04")
+    v = _validate(
+        "rapporter",
+        _report_rows(
+            ("1900-01-01", "", "a"),
+            ("9999-12-31", "", "b"),
+            ("2026-03-02", "9999-12-31", "c"),
+            ("2026-03-05", "", "d"),  # tomorrow: within the clock-skew margin
+            ("2000-01-01", "", "e"),
+            ("2026-03-06", "", "f"),
+        ),
+    )
+    got = v.problems.filter(pl.col("orsak").str.contains("datumet ligger")).select(
+        "rad", "falt", "varde"
+    )
+    assert got.rows() == [
+        (2, "Från datum", "1900-01-01"),
+        (3, "Från datum", "9999-12-31"),
+        (4, "Till datum", "9999-12-31"),
+        (7, "Från datum", "2026-03-06"),
+    ]
+    assert "före 2000-01-01" in v.problems.filter(pl.col("rad") == 2)["orsak"][0]
+    assert "framtiden (senast 2026-03-05)" in v.problems.filter(pl.col("rad") == 7)["orsak"][0]
+    assert sorted(v.rows["rad"].to_list()) == [5, 6]
+
+
+def test_control_characters_are_refused_in_every_cell_with_line_and_field():
+    raw = pl.DataFrame(
+        {
+            "rad": [2, 3, 4, 5],
+            "Ärende-id": ["T1", "T2\x00", "T3", "T4"],
+            "Kategori": ["Otrygg plats"] * 4,
+            "Undertyp": ["Bristfällig belysning"] * 4,
+            "Från datum": ["2026-03-02"] * 4,
+            "Nord": ["6632000"] * 4,
+            "Öst": ["602000"] * 4,
+            "Beskrivning": ["rad ett\nrad två\tmed tabb", "ok", "escape \x1b[31m", "nul\x00"],
+        }
+    )
+    v = validate.validate("rapporter", raw)
+    assert v.problems.select("rad", "falt", "varde").rows() == [
+        (3, "Ärende-id", "T2\ufffd"),
+        (4, "Beskrivning", "escape \ufffd[31m"),
+        (5, "Beskrivning", "nul\ufffd"),
+    ]
+    assert "NUL (U+0000) vid tecken 3" in v.problems["orsak"][0]
+    assert v.rows["rad"].to_list() == [2]  # newline and tab are fine in the free text
+
+
+def test_a_line_break_in_a_one_line_field_is_refused():
+    raw = pl.DataFrame(
+        {
+            "rad": [2],
+            "Namn": ["Skolan\nNorr"],
+            "Typ": ["Skola"],
+            "X-koordinat": ["6632000"],
+            "Y-koordinat": ["602000"],
+        }
+    )
+    v = validate.validate("platser", raw)
+    assert v.problems.select("rad", "falt").rows() == [(2, "Namn")]
+    assert "radbrytning (U+000A)" in v.problems["orsak"][0]
