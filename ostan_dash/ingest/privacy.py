@@ -55,6 +55,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import polars as pl
+
 PERSONNUMMER = "personnummer"
 SAMORDNINGSNUMMER = "samordningsnummer"
 PHONE = "telefonnummer"
@@ -249,6 +251,20 @@ def _names_with_addresses(text: str) -> list[Finding]:
 
 
 # All together ------------------------------------------------------------------------------------
+def may_contain(e: pl.Expr) -> pl.Expr:
+    """A cheap Polars pre-filter: False only where :func:`find_personal_data` surely finds nothing.
+
+    Every kind needs an ``@`` (e-mail), at least seven digits (a personnummer has 10, a phone
+    number 8 or more, ``+46`` and 7) or a street name followed by a house number. An import of
+    a million descriptions runs the Python guard only on the rows that pass.
+    """
+    return (
+        e.str.contains("@", literal=True)
+        | (e.str.count_matches(r"\d") >= 7)
+        | e.str.contains(rf"(?:{_STREET_ENDINGS})\s+\d")
+    )
+
+
 def _pnr_spelled_as_such(f: Finding) -> bool:
     """A personnummer with its separator or century cannot be a phone number."""
     return len(_digits(f.text)) == 12 or not f.text.isdigit()

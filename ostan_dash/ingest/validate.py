@@ -936,14 +936,14 @@ def _control_characters(df: pl.DataFrame, ck: _Checks) -> None:
 def _personal_data(df: pl.DataFrame, ck: _Checks, key: str) -> None:
     """Flag free-text cells holding personal data (:mod:`ostan_dash.ingest.privacy`).
 
-    The reason names the kind and the offending span; the cell itself is not repeated. Only
-    cells with a digit or an ``@`` can hold a finding, so the Python guard runs on those alone.
+    The reason names the kind and the offending span; the cell itself is not repeated. The
+    Python guard runs only on the cells that pass the Polars pre-filter (``privacy.may_contain``).
     """
     if key not in df.columns:
         return
     today = config.today()
     rows, reasons = [], []
-    cand = df.filter(pl.col(key).str.contains(r"[@\d]")).select(ROW, key)
+    cand = df.filter(privacy.may_contain(pl.col(key))).select(ROW, key)
     for rad, text in cand.iter_rows():
         found = privacy.messages(
             privacy.find_personal_data(text, today=today), subject="texten", advice=False
