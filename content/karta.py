@@ -11,17 +11,39 @@ from ostan_dash.ui import data, export, filters, fmt, karta_charts, login, maps,
 
 login.page_user("karta")
 
-DENSITY_BANDWIDTH_CELLS = 3  # kernel radius = 3 cells (300 / 750 / 1 500 m)
-
 
 @st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
 def critical_places() -> pl.DataFrame:
     return places_store.places(critical_only=True)
 
 
+def population_version(cells: pl.DataFrame) -> tuple[int, int, int]:
+    """Cache key of the population grid: cells, residents, day-time cells."""
+    if cells.is_empty():
+        return 0, 0, 0
+    return cells.height, int(cells["population"].sum()), int(cells["daytime"].sum())
+
+
 @st.cache_resource(ttl=data.TTL_SECONDS, show_spinner=False)
-def study(codes: tuple[str, ...], cell_size: int) -> ac.StudyArea:
-    return ac.study_area(data.areas(), cell_size=cell_size, codes=codes)
+def study(
+    codes: tuple[str, ...], cell_size: int, region: str, pop_version: tuple[int, int, int]
+) -> tuple[ac.StudyArea, object]:
+    """The study grid and region with the outline of the region (None for the whole
+    municipality), per area choice, cell size, region and population grid."""
+    grid = ac.study_area(
+        data.areas(),
+        cell_size=cell_size,
+        codes=codes,
+        population=data.population_cells(),
+        region=region,
+    )
+    return grid, (ac.region_outline(grid) if region == "befolkade" else None)
+
+
+@st.cache_resource(ttl=data.TTL_SECONDS, show_spinner=False)
+def density_raster(codes: tuple[str, ...]) -> ac.StudyArea:
+    """The fine raster of the density surface (the chosen areas, whatever the region)."""
+    return ac.study_area(data.areas(), cell_size=ac.DENSITY_CELL_M, codes=codes)
 
 
 @st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False, max_entries=32)
@@ -58,8 +80,10 @@ area_names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=T
 
 # View settings, in the URL as well -------------------------------------------------------------
 qp = st.query_params
+population = data.population_cells()
+has_population = not population.is_empty()
 url_cell = int(qp.get("ruta", "250")) if qp.get("ruta", "250").isdigit() else 250
-c1, c2, c3 = st.columns([2, 1, 1])
+c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 1, 1])
 cell_size = (
     c1.segmented_control(
         "Rutstorlek",
@@ -70,10 +94,44 @@ cell_size = (
     )
     or 250
 )
-show_density = c2.toggle("Visa täthetsyta", value=qp.get("tathet") == "1", key="karta_tathet")
-large = c3.toggle("Presentationsläge", value=qp.get("visning") == "stor", key="karta_visning")
+url_region = qp.get("region", "befolkade")
+region = (
+    c2.segmented_control(
+        "Studerat område",
+        list(ac.REGIONS),
+        default=url_region if url_region in ac.REGIONS else "befolkade",
+        format_func=ac.REGIONS.get,
+        disabled=not has_population,
+        help="Befolkade rutor: rutor där någon bor eller som har dagbefolkning (centrum, "
+        "resecentrum, köpcentrum), enligt befolkningsrutnätet. Hela kommunen: alla rutor, "
+        "även skog och åker.",
+        key="karta_region",
+    )
+    or "befolkade"
+)
+url_expectation = qp.get("vantat", "befolkning")
+expectation = (
+    c3.segmented_control(
+        "Jämför med",
+        list(ac.EXPECTATIONS),
+        default=url_expectation if url_expectation in ac.EXPECTATIONS else "befolkning",
+        format_func=ac.EXPECTATIONS.get,
+        disabled=not has_population,
+        help="Befolkning: en ruta är het när den har fler händelser än väntat utifrån hur "
+        "många som bor (eller vistas) där. Bara antal: Getis-Ord Gi* på antalen, som visar "
+        "var folk finns lika mycket som var problemen är.",
+        key="karta_vantat",
+    )
+    or "befolkning"
+)
+if not has_population:
+    region, expectation = "hela", "antal"
+show_density = c4.toggle("Visa täthetsyta", value=qp.get("tathet") == "1", key="karta_tathet")
+large = c5.toggle("Presentationsläge", value=qp.get("visning") == "stor", key="karta_visning")
 for key, value, default in (
     ("ruta", str(cell_size), "250"),
+    ("region", region if has_population else "befolkade", "befolkade"),
+    ("vantat", expectation if has_population else "befolkning", "befolkning"),
     ("tathet", "1" if show_density else "0", "0"),
     ("visning", "stor" if large else "", ""),
 ):
@@ -87,17 +145,14 @@ if large:
 
 bounds = f.bounds(today)
 comparison = f.comparison_bounds(today)
-earlier = ac.previous_quarter(bounds)
+comparison_label = filters.COMPARISONS[f.comparison].lower()
 st.caption(filters.describe(f, today=today, area_names=area_names))
 
 now = filters.apply(incidents, f, bounds=bounds, area_ids=area_ids)
 before = filters.apply(incidents, f, bounds=comparison, area_ids=area_ids)
-prev_q = filters.apply(incidents, f, bounds=earlier, area_ids=area_ids)
-grid_study = study(f.areas, int(cell_size))
+grid_study, outline = study(f.areas, int(cell_size), region, population_version(population))
 days_now, days_before = filters.days_in(bounds), filters.days_in(comparison)
-grid, new_hotspots = ac.grid_results(
-    now, prev_q, grid_study, days_now=days_now, days_earlier=filters.days_in(earlier)
-)
+grid, changes = ac.grid_results(now, before, grid_study, expectation=expectation)
 hot_times, compare = period_tables(
     f"{sorted(f.to_query_params().items())}|{bounds}|{comparison}",
     data.version(incidents),
@@ -108,7 +163,7 @@ hot_times, compare = period_tables(
     days_before,
     f.areas,
 )
-result = ac.KartaResult(grid=grid, hot_times=hot_times, compare=compare, new_hotspots=new_hotspots)
+result = ac.KartaResult(grid=grid, hot_times=hot_times, compare=compare, new_hotspots=changes)
 if now.is_empty():
     st.info(
         "Inga händelser matchar urvalet under perioden. Välj en längre period, fler kategorier "
@@ -116,12 +171,12 @@ if now.is_empty():
     )
 
 n_hot = result.grid.filter(pl.col("class") == "hot").height
-n_cold = result.grid.filter(pl.col("class") == "cold").height
+n_new = result.new_hotspots.filter(pl.col("status").is_in(["ny", "växande"])).height
 k1, k2, k3, k4 = st.columns(4)
 k1.metric("Händelser under perioden", fmt.number(now.height))
 k2.metric("Under jämförelseperioden", fmt.number(before.height))
 k3.metric("Heta rutor", fmt.number(n_hot))
-k4.metric("Nya eller växande heta rutor", fmt.number(result.new_hotspots.height))
+k4.metric("Nya eller växande heta rutor", fmt.number(n_new))
 
 tab_map, tab_times, tab_trend, tab_compare = st.tabs(
     ["Karta", "Tider", "Säsong och trend", "Jämför områden"]
@@ -130,7 +185,7 @@ tab_map, tab_times, tab_trend, tab_compare = st.tabs(
 # Map -------------------------------------------------------------------------------------------
 with tab_map:
     density = (
-        ac.density_grid(now, grid_study, bandwidth=DENSITY_BANDWIDTH_CELLS * cell_size)
+        ac.density_grid(now, density_raster(f.areas), bandwidth=ac.DENSITY_BANDWIDTH_M)
         if show_density and now.height
         else None
     )
@@ -142,15 +197,26 @@ with tab_map:
         points=now,
         places=critical_places(),
         density=density,
+        density_cell_size=ac.DENSITY_CELL_M,
         codes=f.areas,
         point_labels={k: v.rsplit(" (", 1)[0] for k, v in labels.items()},
+        region=outline,
     )
     left, right = st.columns([4, 1])
     with left:
         st.pydeck_chart(deck, height=720 if large else 560, key="karta_map")
     with right:
         st.markdown("**Teckenförklaring**")
-        st.html(maps.legend_html(cell_size=cell_size, density=density is not None))
+        st.html(
+            maps.legend_html(
+                cell_size=cell_size,
+                density=density is not None,
+                alpha=ac.ALPHA,
+                expectation=expectation,
+                region=region,
+                bandwidth=ac.DENSITY_BANDWIDTH_M,
+            )
+        )
         if now.height > maps.MAX_POINTS:
             st.caption(
                 f"Enskilda händelser visas när urvalet har högst {fmt.number(maps.MAX_POINTS)}; "
@@ -168,22 +234,89 @@ with tab_map:
                 "finns inte i rutorna men räknas i tabellerna."
             )
 
-    st.subheader("Nya eller växande heta rutor")
-    st.caption(
-        "Heta rutor under perioden som inte var heta de 13 veckorna före perioden "
-        f"({fmt.date(earlier[0])} – {fmt.date(earlier[1])}), eller som var heta då också men "
-        "där antalet ökat mer än slumpen förklarar (exakt Poissontest, FDR 5 %)."
+    inside, outside = ac.region_counts(now, grid_study)
+    area_km2 = (
+        float(grid_study.area_mask.sum()) * (cell_size / 1000) ** 2
+        if grid_study.area_mask is not None
+        else grid_study.km2
     )
-    new_hot = ac.nearest_place(result.new_hotspots, critical_places(), cell_size=cell_size)
-    if new_hot.is_empty():
-        st.info("Inga nya eller växande heta rutor under perioden.")
+    if expectation == "befolkning":
+        method = (
+            "Heta rutor: fler händelser än väntat utifrån befolkningen (periodens händelser "
+            "fördelade efter de boende i rutan enligt befolkningsrutnätet; rutor med "
+            "dagbefolkning räknas som minst en av de tätast befolkade tiondelarna; exakt "
+            f"binomialtest per ruta); Benjamini–Yekutieli, FDR {fmt.number(ac.ALPHA * 100)} %."
+        )
+    else:
+        method = (
+            "Heta rutor: bara antal – Getis-Ord Gi* med rutan och dess åtta grannar, utan hänsyn "
+            "till var folk bor; Benjamini–Yekutieli, FDR "
+            f"{fmt.number(ac.ALPHA * 100)} %."
+        )
+    if region == "befolkade":
+        where = (
+            "Studerat område: befolkade rutor och rutor med dagbefolkning (lila kontur), "
+            f"{fmt.number(grid_study.km2, 1)} km² av {fmt.number(area_km2, 1)} km²"
+        )
+        if outside:
+            where += f"; {fmt.number(outside)} händelser utanför dem ingår inte i kartans test"
+        where += "."
+    else:
+        where = f"Studerat område: hela kommunen ({fmt.number(grid_study.km2, 1)} km²)."
+    if not has_population:
+        where += (
+            " Inget befolkningsrutnät är inläst (Import → befolkningsrutor), så kartan kan "
+            "bara räkna antal."
+        )
+    st.caption(f"{method} {where}")
+
+    after = ac.after_period(bounds, today=today)
+    if after is None:
+        st.caption(
+            "Träffsäkerhet (PAI och PEI, Chainey m.fl. 2008): räknas när veckorna efter "
+            f"perioden finns (perioden slutar {fmt.date(bounds[1])})."
+        )
+    elif n_hot == 0:
+        st.caption("Träffsäkerhet (PAI och PEI): inga heta rutor att pröva.")
+    else:
+        later = filters.apply(incidents, f, bounds=after, area_ids=area_ids)
+        acc = ac.accuracy(result.grid, later, grid_study)
+        share_n = acc.n / acc.N * 100 if acc.N else float("nan")
+        share_a = acc.a_km2 / acc.A_km2 * 100 if acc.A_km2 else float("nan")
+        st.caption(
+            f"Träffsäkerhet {fmt.date(after[0])} – {fmt.date(after[1])} (dagarna efter "
+            f"perioden): de heta rutorna ({fmt.number(acc.a_km2, 2)} km², "
+            f"{fmt.percent(share_a, 1)} av studerat område A = {fmt.number(acc.A_km2, 1)} km²) "
+            f"fick {fmt.number(acc.n)} av {fmt.number(acc.N)} händelser "
+            f"({fmt.percent(share_n, 0)}). PAI = {fmt.number(acc.pai, 1)} (andel händelser "
+            "delat med andel yta; 1 = som slumpen, Chainey, Tompson & Uhlig 2008). "
+            f"PEI = {fmt.number(acc.pei, 2)} (de bästa {fmt.number(n_hot)} rutorna i efterhand "
+            f"hade fått {fmt.number(acc.n_best)}; Hunt 2016)."
+        )
+
+    st.subheader("Nya, växande och minskande rutor")
+    st.caption(
+        f"Varje ruta jämförs med {comparison_label} ({fmt.date(comparison[0])} – "
+        f"{fmt.date(comparison[1])}): exakt binomialtest av rutans fördelning mellan "
+        "perioderna mot hela det studerade områdets fördelning, så att en ökning överallt "
+        "inte gör alla rutor nya; Benjamini–Hochberg, FDR "
+        f"{fmt.number(ac.ALPHA * 100)} %, över de rutor som kan bli signifikanta. Ny = het nu, "
+        "inte het under jämförelseperioden och signifikant ökning; växande = signifikant "
+        "ökning i övrigt; minskande = signifikant minskning. En ruta utan händelser nu är "
+        "aldrig ny."
+    )
+    changed = ac.nearest_place(result.new_hotspots, critical_places(), cell_size=cell_size)
+    if changed.is_empty():
+        st.info("Inga nya, växande eller minskande rutor under perioden.")
     else:
         export.table(
-            new_hot.select(
+            changed.select(
                 pl.col("status").alias("Status"),
                 pl.col("count").alias("Antal nu"),
-                pl.col("count_before").alias("Antal kvartalet före"),
-                pl.col("z").round(2).alias("Gi* z"),
+                pl.col("expected").round(1).alias("Väntat nu"),
+                pl.col("count_before").alias("Antal jämförelseperiod"),
+                pl.col("ratio").round(2).alias("Kvot mot området"),
+                pl.col("change_p").alias("p (förändring)"),
                 pl.col("place").alias("Närmaste kritiska objekt"),
                 pl.col("place_m").round(0).alias("Avstånd (m)"),
                 pl.col("x0").cast(pl.Int64).alias("Ruta, öst (SWEREF)"),
@@ -191,7 +324,10 @@ with tab_map:
             ),
             name=f"nya-heta-rutor-{bounds[0].isoformat()}",
             key="new_hot",
-            height=export.table_height(new_hot.height, max_rows=15),
+            height=export.table_height(changed.height, max_rows=15),
+            column_config={
+                "p (förändring)": st.column_config.NumberColumn(format="%.4f"),
+            },
         )
 
 # Hot times -------------------------------------------------------------------------------------
@@ -289,7 +425,10 @@ with tab_compare:
         f"{fmt.date(comparison[0])} – {fmt.date(comparison[1])}. Förändringen avser antal per "
         "dag (lika med antalet när perioderna är lika långa). Kvoten med 95 % "
         "konfidensintervall och p-värde kommer från ett exakt betingat Poissontest; "
-        "händelser utan område räknas inte."
+        f"bedömningen är korrigerad för att {fmt.number(result.compare.height)} områden prövas "
+        "samtidigt (Benjamini–Hochberg över områdena i tabellen, FDR 5 %; q-värdet är det "
+        "korrigerade p-värdet, intervallen är varje områdes eget). Händelser utan område "
+        "räknas inte."
     )
     table = result.compare.with_columns(
         verdict=pl.when(pl.col("significant") & (pl.col("ratio") > 1))
@@ -309,6 +448,7 @@ with tab_compare:
             pl.col("ci_low").round(2).alias("95 % KI, nedre"),
             pl.col("ci_high").round(2).alias("95 % KI, övre"),
             pl.col("p_value").round(3).alias("p-värde"),
+            pl.col("q_value").round(3).alias("q-värde (BH)"),
             pl.col("verdict").alias("Bedömning"),
         ),
         name=f"jamfor-omraden-{bounds[0].isoformat()}",

@@ -288,6 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.set_defaults(func=cmd_bench)
 
+    from ostan_dash import cli_hotspots
+
+    cli_hotspots.add_parser(sub)
+
     ev = sub.add_parser("evaluate", help="utvärdera en insats som sidan Insatser gör")
     ev.add_argument("id", type=int, help="insatsens id")
     ev.add_argument(

@@ -1,9 +1,11 @@
-"""Karta och tider: the study-area grid, the hot-spot grid, the compare-areas table and
-"new or growing hot spots". Pure functions, Polars and NumPy in, Polars out.
+"""Karta och tider: the study region, the hot-spot grid, the compare-areas table and the
+new, growing and shrinking hot spots. Pure functions, Polars and NumPy in, Polars out.
 
-The statistics themselves live in :mod:`ostan_dash.analysis.hotspots` (Gi*, Benjamini–Hochberg)
-and :mod:`ostan_dash.analysis.evaluation` (the exact conditional Poisson rate-ratio test); this
-module only wires them to the page's questions.
+The statistics themselves live in :mod:`ostan_dash.analysis.hotspots` (Gi*, Benjamini–Hochberg
+and –Yekutieli), :mod:`ostan_dash.analysis.exposure` (population exposure, the local excess test,
+the change test, PAI/PEI) and :mod:`ostan_dash.analysis.evaluation` (the exact conditional
+Poisson rate-ratio test); this module only wires them to the page's questions. The page
+(``content/karta.py``) and ``ostan-dash hotspots`` call the same functions.
 
 References
 ----------
@@ -30,10 +32,10 @@ import polars as pl
 from pyproj import Transformer
 from scipy import stats
 
+from ostan_dash.analysis import exposure as ex
 from ostan_dash.analysis.evaluation import rate_ratio_test
 from ostan_dash.analysis.hotspots import (
-    benjamini_hochberg,
-    classify_hotspots,
+    adjusted_p_values,
     count_grid,
     gi_star_grid,
     grid_layout,
@@ -42,6 +44,20 @@ from ostan_dash.analysis.hotspots import (
 
 CELL_SIZES = (100, 250, 500)
 """Cell sides offered on the map, metres."""
+REGIONS = {"befolkade": "Befolkade rutor", "hela": "Hela kommunen"}
+"""Study regions: settled (and day-time) cells of the population grid, or every cell."""
+EXPECTATIONS = {"befolkning": "Befolkning", "antal": "Bara antal"}
+"""What a hot cell is measured against: the exposure-based expectation, or the counts alone
+(Getis-Ord Gi*, the map as it used to be)."""
+ALPHA = 0.05
+"""False discovery rate of the map and of the change test."""
+DENSITY_BANDWIDTH_M = 300.0
+"""Search radius of the kernel density, metres: fixed, whatever the cell size."""
+DENSITY_CELL_M = 100
+"""The density surface is evaluated on this raster (a 500 m raster would miss most of a
+300 m kernel)."""
+STATUSES = ("ny", "växande", "minskande", "het", "kall")
+"""Cell statuses, most newsworthy first."""
 
 
 @cache
@@ -129,22 +145,44 @@ class StudyArea:
     cell_size
         Cell side, metres.
     mask
-        (nrows, ncols) boolean: cells whose centre lies in a chosen area. Only these are
-        locations of the Gi* statistic (other cells are not study area).
+        (nrows, ncols) boolean: the study region, the cells that are locations of the
+        statistics (others are neither tested nor counted).
+    area_mask
+        Cells whose centre lies in a chosen area ("hela kommunen" when all areas).
+    exposure
+        (nrows, ncols) residents with day-time cells raised to the ambient level
+        (:func:`exposure.ambient_exposure`), or ``None`` when no population grid is loaded.
+    region
+        ``"befolkade"`` (settled and day-time cells) or ``"hela"`` (the whole area mask).
     """
 
     extent: tuple[float, float, float, float]
     cell_size: float
     mask: np.ndarray
+    area_mask: np.ndarray | None = None
+    exposure: np.ndarray | None = None
+    region: str = "hela"
 
     @property
     def layout(self) -> tuple[float, float, int, int]:
         """x0, y0, ncols, nrows of the grid (as :func:`hotspots.grid_layout`)."""
         return grid_layout(self.extent, cell_size=self.cell_size)
 
+    @property
+    def km2(self) -> float:
+        """Area of the study region, km²."""
+        return float(self.mask.sum()) * (self.cell_size / 1000) ** 2
 
-def study_area(areas: pl.DataFrame, *, cell_size: float, codes: Sequence[str] = ()) -> StudyArea:
-    """The grid over the chosen areas (all areas when `codes` is empty).
+
+def study_area(
+    areas: pl.DataFrame,
+    *,
+    cell_size: float,
+    codes: Sequence[str] = (),
+    population: pl.DataFrame | None = None,
+    region: str = "befolkade",
+) -> StudyArea:
+    """The grid over the chosen areas (all areas when `codes` is empty) and its region.
 
     Parameters
     ----------
@@ -154,7 +192,16 @@ def study_area(areas: pl.DataFrame, *, cell_size: float, codes: Sequence[str] = 
         Cell side, metres (100, 250 or 500).
     codes
         Area codes of the selection.
+    population
+        ``store.population.cells()``. With it, every cell gets an exposure
+        (:func:`exposure.population_on_grid`, :func:`exposure.ambient_exposure`); without it
+        (or when empty) the region is the whole area mask.
+    region
+        ``"befolkade"``: the cells with residents or a day-time population inside the chosen
+        areas; ``"hela"``: every cell inside them.
     """
+    if region not in REGIONS:
+        raise ValueError(f"unknown region {region!r}")
     chosen = areas.filter(pl.col("code").is_in(list(codes))) if codes else areas
     polygons = [
         poly
@@ -173,29 +220,55 @@ def study_area(areas: pl.DataFrame, *, cell_size: float, codes: Sequence[str] = 
     )
     x0, y0, ncols, nrows = grid_layout(extent, cell_size=cell_size)
     mask = polygon_mask(polygons, x0=x0, y0=y0, ncols=ncols, nrows=nrows, cell_size=cell_size)
-    return StudyArea(extent=extent, cell_size=float(cell_size), mask=mask)
+    if population is None or population.is_empty():
+        return StudyArea(extent=extent, cell_size=float(cell_size), mask=mask, area_mask=mask)
+    pop, day = ex.population_on_grid(
+        population, x0=x0, y0=y0, ncols=ncols, nrows=nrows, cell_size=cell_size
+    )
+    exposure = ex.ambient_exposure(pop, day, within=mask)
+    region_mask = mask & (exposure > 0) if region == "befolkade" else mask
+    return StudyArea(
+        extent=extent,
+        cell_size=float(cell_size),
+        mask=region_mask,
+        area_mask=mask,
+        exposure=exposure,
+        region=region,
+    )
 
 
-def hotspot_grid(frame: pl.DataFrame, study: StudyArea, *, alpha: float = 0.05) -> pl.DataFrame:
-    """Counts per cell with Getis-Ord Gi* z-scores and hot/cold classes.
+def hotspot_grid(
+    frame: pl.DataFrame,
+    study: StudyArea,
+    *,
+    expectation: str = "befolkning",
+    alpha: float = ALPHA,
+) -> pl.DataFrame:
+    """Counts per cell of the study region, their expectation, test and class.
 
-    Counts in aligned square cells (:func:`hotspots.count_grid`), Gi* with queen binary
-    weights, each cell its own neighbour (Ord & Getis 1995; :func:`hotspots.gi_star_grid`,
-    restricted to the study-area cells), and significance decided by the Benjamini–Hochberg
-    false discovery rate `alpha` over all study-area cells (:func:`hotspots.classify_hotspots`).
+    Counts in aligned square cells (:func:`hotspots.count_grid`); only incidents in the
+    region count. With ``expectation="befolkning"`` (and a population grid) the expected
+    count is the region's total spread in proportion to exposure
+    (:func:`exposure.expected_counts`) and a cell is hot when its 3 × 3 neighbourhood holds
+    significantly more than expected (:func:`exposure.local_excess_test`: exact conditional
+    binomial tails, Benjamini–Yekutieli FDR `alpha` over the region's cells). With
+    ``"antal"`` the counts alone are tested by Getis-Ord Gi* with queen weights
+    (Ord & Getis 1995; :func:`hotspots.gi_star_grid`), normal p-values and the same
+    Benjamini–Yekutieli correction; its expectation is the region's mean count.
 
     Parameters
     ----------
     frame
         Incidents with x, y in SWEREF 99 TM (rows without coordinates are not on the map).
     study
-        The grid (:func:`study_area`).
+        The grid and region (:func:`study_area`).
 
     Returns
     -------
     polars.DataFrame
-        Only cells of the study area: ``col``, ``row``, ``x0``, ``y0`` (lower-left corner,
-        metres), ``count`` (Int64), ``z`` (Float64, NaN when undefined) and ``class``
+        Only cells of the region: ``col``, ``row``, ``x0``, ``y0`` (lower-left corner,
+        metres), ``count`` (Int64), ``expected`` (Float64), ``z`` (Float64, NaN when
+        undefined), ``p_value`` (two-sided, before the correction) and ``class``
         (``"hot"``, ``"cold"`` or ``"ns"``).
     """
     x = frame["x"].to_numpy() if frame.height else np.empty(0)
@@ -206,15 +279,28 @@ def hotspot_grid(frame: pl.DataFrame, study: StudyArea, *, alpha: float = 0.05) 
         cell_size=study.cell_size,
         extent=study.extent,
     )
-    z = gi_star_grid(grid.values, mask=study.mask)
-    cls = classify_hotspots(z, alpha=alpha)
-    # Build the frame from the study-area cells only, with the class as a small integer
-    # code: turning ~10⁵ NumPy strings into a Polars column costs more than Gi* itself.
-    inside = study.mask.ravel()
-    idx = np.flatnonzero(inside)
-    nrows, ncols = grid.shape
+    inside = study.mask
+    counts = np.where(inside, grid.values, 0)
+    total = float(counts.sum())
+    if expectation == "befolkning" and study.exposure is not None:
+        expected = ex.expected_counts(total, study.exposure, inside)
+        res = ex.local_excess_test(counts, expected, inside, alpha=alpha, correction="by")
+        z, p, hot, cold = res.z, res.p_value, res.hot, res.cold
+    elif expectation in EXPECTATIONS:
+        n_cells = max(int(inside.sum()), 1)
+        expected = np.where(inside, total / n_cells, np.nan)
+        z = gi_star_grid(grid.values, mask=inside)
+        p = 2 * stats.norm.sf(np.abs(z))
+        significant = ex.CORRECTIONS["by"](p, alpha=alpha)
+        hot, cold = significant & (z > 0), significant & (z < 0)
+    else:
+        raise ValueError(f"unknown expectation {expectation!r}")
+    # Build the frame from the region's cells only, with the class as a small integer
+    # code: turning ~10⁵ NumPy strings into a Polars column costs more than the test itself.
+    idx = np.flatnonzero(inside.ravel())
+    _, ncols = grid.shape
     row, col = np.divmod(idx, ncols)
-    code = np.where(cls.ravel()[idx] == "hot", 1, np.where(cls.ravel()[idx] == "cold", 2, 0))
+    code = np.where(hot.ravel()[idx], 1, np.where(cold.ravel()[idx], 2, 0))
     return pl.DataFrame(
         {
             "col": col.astype(np.int32),
@@ -222,7 +308,9 @@ def hotspot_grid(frame: pl.DataFrame, study: StudyArea, *, alpha: float = 0.05) 
             "x0": grid.x0 + col * grid.cell_size,
             "y0": grid.y0 + row * grid.cell_size,
             "count": grid.values.ravel()[idx].astype(np.int64),
-            "z": z.ravel()[idx].astype(np.float64),
+            "expected": np.asarray(expected, dtype=np.float64).ravel()[idx],
+            "z": np.asarray(z, dtype=np.float64).ravel()[idx],
+            "p_value": np.asarray(p, dtype=np.float64).ravel()[idx],
             "class": pl.Series(code.astype(np.int8)).replace_strict(
                 {0: "ns", 1: "hot", 2: "cold"}, return_dtype=pl.Utf8
             ),
@@ -230,16 +318,37 @@ def hotspot_grid(frame: pl.DataFrame, study: StudyArea, *, alpha: float = 0.05) 
     )
 
 
-def density_grid(frame: pl.DataFrame, study: StudyArea, *, bandwidth: float) -> pl.DataFrame:
-    """Quartic kernel density (Silverman 1986) at the study-area cell centres, per km².
+def region_counts(frame: pl.DataFrame, study: StudyArea) -> tuple[int, int]:
+    """Incidents with a point inside the study region, and with a point outside it."""
+    pts = frame.filter(pl.col("x").is_not_null() & pl.col("y").is_not_null())
+    if pts.is_empty():
+        return 0, 0
+    x0, y0, ncols, nrows = study.layout
+    col = np.floor((pts["x"].to_numpy() - x0) / study.cell_size).astype(np.int64)
+    row = np.floor((pts["y"].to_numpy() - y0) / study.cell_size).astype(np.int64)
+    ok = (col >= 0) & (col < ncols) & (row >= 0) & (row < nrows)
+    inside = np.zeros(col.shape, dtype=bool)
+    inside[ok] = study.mask[row[ok], col[ok]]
+    return int(inside.sum()), int((~inside).sum())
 
-    Returns ``col``, ``row``, ``x0``, ``y0``, ``density`` for the study-area cells.
+
+def density_grid(
+    frame: pl.DataFrame, study: StudyArea, *, bandwidth: float = DENSITY_BANDWIDTH_M
+) -> pl.DataFrame:
+    """Quartic kernel density (Silverman 1986) at the cell centres of the chosen areas, per km².
+
+    The bandwidth is a fixed search radius (:data:`DENSITY_BANDWIDTH_M`), not a number of
+    cells, so the surface does not change with the map's cell size; the page evaluates it on
+    a :data:`DENSITY_CELL_M` raster.
+
+    Returns ``col``, ``row``, ``x0``, ``y0``, ``density`` for the cells of the chosen areas.
     """
     x = np.asarray(frame["x"].to_numpy() if frame.height else np.empty(0), dtype=np.float64)
     y = np.asarray(frame["y"].to_numpy() if frame.height else np.empty(0), dtype=np.float64)
     kde = kernel_density(x, y, cell_size=study.cell_size, bandwidth=bandwidth, extent=study.extent)
+    inside = study.area_mask if study.area_mask is not None else study.mask
     return (
-        kde.to_frame(inside=study.mask)
+        kde.to_frame(inside=inside)
         .filter(pl.col("inside"))
         .select("col", "row", "x0", "y0", pl.col("value").alias("density"))
     )
@@ -276,7 +385,10 @@ def compare_areas(
     fairly; with equal lengths it is the change of the counts. Whether it is more than
     chance is the exact conditional Poisson rate-ratio test with the period lengths as
     exposures (Breslow & Day 1987 §3.3; :func:`evaluation.rate_ratio_test`), with a
-    `confidence` interval for the rate ratio.
+    `confidence` interval for the rate ratio. The areas in view are one family of tests:
+    ``significant`` is decided by Benjamini–Hochberg at false discovery rate
+    ``1 − confidence`` over them (``q_value`` is the BH-adjusted p-value); the intervals are
+    each area's own, unadjusted.
 
     Parameters
     ----------
@@ -295,8 +407,8 @@ def compare_areas(
         One row per area, sorted by count descending then name: ``area_id``, ``code``,
         ``name``, ``population``, ``count``, ``count_before``, ``per_1000`` (count per 1,000
         inhabitants in the period), ``change_pct`` (null when there was nothing before),
-        ``ratio``, ``ci_low``, ``ci_high``, ``p_value`` and ``significant`` (p < 1 −
-        `confidence`).
+        ``ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``q_value`` (Benjamini–Hochberg
+        over the areas in the table) and ``significant`` (q ≤ 1 − `confidence`).
     """
     chosen = areas.filter(pl.col("code").is_in(list(codes))) if codes else areas
 
@@ -335,102 +447,177 @@ def compare_areas(
             ci_low=pl.Series([t.ci_low for t in tests], dtype=pl.Float64),
             ci_high=pl.Series([t.ci_high for t in tests], dtype=pl.Float64),
             p_value=pl.Series([t.p_value for t in tests], dtype=pl.Float64),
+            q_value=pl.Series(
+                adjusted_p_values(np.array([t.p_value for t in tests], dtype=float), method="bh"),
+                dtype=pl.Float64,
+            ),
         )
-        .with_columns(significant=pl.col("p_value") < (1 - confidence))
+        .with_columns(significant=pl.col("q_value") <= (1 - confidence))
         .sort(["count", "name"], descending=[True, False])
     )
 
 
-def previous_quarter(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
-    """The 13 weeks (91 days) just before a period: "the previous quarter" of the
-    new-hot-spot check."""
-    start = bounds[0]
-    return start - dt.timedelta(days=91), start - dt.timedelta(days=1)
+def cell_changes(now: pl.DataFrame, before: pl.DataFrame, *, alpha: float = ALPHA) -> pl.DataFrame:
+    """Each cell's status: new, growing or shrinking against the comparison period, else hot
+    or cold now.
 
+    The change is the exact conditional binomial test of the cell's split between the two
+    periods against the region's own split, with Benjamini–Hochberg over the cells that can
+    reach significance (:func:`exposure.change_test`), so a rise everywhere is no cell's
+    news. Statuses:
 
-def new_or_growing_hotspots(
-    now: pl.DataFrame,
-    before: pl.DataFrame,
-    *,
-    days_now: int,
-    days_before: int,
-    alpha: float = 0.05,
-) -> pl.DataFrame:
-    """Hot spots now that are new, or hot before too but significantly growing.
+    - ``"ny"``: hot now, not hot in the comparison period, and a significant rise;
+    - ``"växande"``: a significant rise otherwise (hot before too, or not hot now);
+    - ``"minskande"``: a significant fall;
+    - ``"het"`` / ``"kall"``: hot / cold now without a significant change;
+    - ``""``: nothing to say.
 
-    A cell is **new** when it is a significant hot spot now (Gi* with FDR, see
-    :func:`hotspot_grid`) and was not one in the earlier period. It is **growing** when it
-    was a hot spot then too and its own count rose more than chance allows: the exact
-    conditional test of two Poisson counts with the period lengths as exposures (Breslow &
-    Day 1987 §3.3: given the total n, the count now is Binomial(n, π₀) with
-    π₀ = E_now / (E_now + E_before) if nothing changed), one-sided because the question is
-    growth, with the p-values of all such cells corrected by Benjamini–Hochberg (1995) at
-    `alpha`. The one-sided upper tail is computed for all cells at once (hundreds of hot
-    cells on a 100 m grid); :func:`evaluation.rate_ratio_test` is its two-sided sibling.
+    A cell with no incident now is never "ny" nor "växande".
 
     Parameters
     ----------
     now, before
-        Outputs of :func:`hotspot_grid` on the same :class:`StudyArea`.
-    days_now, days_before
-        Lengths of the two periods in days.
+        Outputs of :func:`hotspot_grid` on the same :class:`StudyArea` (same cells, same
+        order) for the period and for the comparison period (the user's choice: the period
+        before or the same period last year).
 
     Returns
     -------
     polars.DataFrame
-        ``col``, ``row``, ``x0``, ``y0``, ``count``, ``count_before``, ``z``, ``z_before``,
-        ``status`` (``"ny"`` | ``"växande"``), ``ratio`` (rate now over rate before; inf
-        when nothing before) and ``p_value`` (one-sided, of growth; null for new cells);
-        sorted by status (new first) and z descending.
+        `now` with ``count_before``, ``class_before``, ``ratio`` (the cell's now/before split
+        over the region's; inf when nothing before), ``change_p`` (two-sided, null where not
+        tested) and ``status``.
     """
-    joined = (
-        now.filter(pl.col("class") == "hot")
-        .join(
-            before.select(
-                "col",
-                "row",
-                pl.col("count").alias("count_before"),
-                pl.col("z").alias("z_before"),
-                pl.col("class").alias("class_before"),
-            ),
-            on=["col", "row"],
-            how="left",
-        )
-        .with_columns(pl.col("count_before").fill_null(0), pl.col("class_before").fill_null("ns"))
+    a = now["count"].to_numpy().astype(np.int64)
+    b = before["count"].to_numpy().astype(np.int64)
+    if a.shape != b.shape:
+        raise ValueError("now and before must be grids of the same study area")
+    test = ex.change_test(a, b, alpha=alpha, correction="bh")
+    hot_now = (now["class"] == "hot").to_numpy()
+    cold_now = (now["class"] == "cold").to_numpy()
+    hot_before = (before["class"] == "hot").to_numpy()
+    new = test.rise & hot_now & ~hot_before & (a > 0)
+    status = np.select(
+        [new, test.rise, test.fall, hot_now, cold_now],
+        ["ny", "växande", "minskande", "het", "kall"],
+        default="",
     )
-    a = joined["count"].to_numpy().astype(np.int64)
-    b = joined["count_before"].to_numpy().astype(np.int64)
-    pi0 = days_now / (days_now + days_before)
-    p_up = stats.binom.sf(a - 1, a + b, pi0) if a.size else np.empty(0)
-    was_hot = (joined["class_before"] == "hot").to_numpy()
-    p = np.where(was_hot, p_up, np.nan)
-    growing = benjamini_hochberg(p, alpha=alpha) & was_hot
+    odds0 = test.pi0 / (1 - test.pi0) if 0 < test.pi0 < 1 else np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(b > 0, (a / days_now) / np.where(b > 0, b, 1) * days_before, np.inf)
-    status = np.where(~was_hot, "ny", np.where(growing, "växande", ""))
-    return (
-        joined.with_columns(
-            ratio=pl.Series(ratio, dtype=pl.Float64),
-            p_value=pl.Series(p, dtype=pl.Float64).fill_nan(None),
-            status=pl.Series(status, dtype=pl.Utf8),
-        )
-        .filter(pl.col("status") != "")
-        .with_columns(rank=pl.when(pl.col("status") == "ny").then(0).otherwise(1))
-        .sort(["rank", "z"], descending=[False, True])
-        .select(
-            "col",
-            "row",
-            "x0",
-            "y0",
-            "count",
-            "count_before",
-            "z",
-            "z_before",
-            "status",
-            "ratio",
-            "p_value",
-        )
+        ratio = np.where(b > 0, a / np.where(b > 0, b, 1) / odds0, np.where(a > 0, np.inf, np.nan))
+    return now.with_columns(
+        count_before=pl.Series(b, dtype=pl.Int64),
+        class_before=before["class"],
+        ratio=pl.Series(ratio, dtype=pl.Float64),
+        change_p=pl.Series(test.p_value, dtype=pl.Float64).fill_nan(None),
+        status=pl.Series(status.astype(str), dtype=pl.Utf8),
     )
+
+
+def changed_cells(grid: pl.DataFrame) -> pl.DataFrame:
+    """The cells of :func:`cell_changes` that are new, growing or shrinking, most newsworthy
+    first (new, growing, shrinking; then by count now)."""
+    rank = {s: i for i, s in enumerate(STATUSES)}
+    return (
+        grid.filter(pl.col("status").is_in(["ny", "växande", "minskande"]))
+        .with_columns(_rank=pl.col("status").replace_strict(rank, return_dtype=pl.Int8))
+        .sort(["_rank", "count"], descending=[False, True])
+        .drop("_rank")
+    )
+
+
+def hotspot_cells(
+    grid: pl.DataFrame, *, cell_size: float, only_notable: bool = True
+) -> pl.DataFrame:
+    """One row per cell for export (``ostan-dash hotspots --json``): SWEREF 99 TM centre,
+    counts, expectation, test statistics and status.
+
+    Parameters
+    ----------
+    grid
+        :func:`grid_results`' grid (:func:`cell_changes` output).
+    only_notable
+        Keep only cells with an incident now or before, or a status.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``x``, ``y`` (cell centre, metres), ``count``, ``expected``, ``z``, ``p_value``
+        (two-sided, before the FDR correction), ``count_before``, ``change_p`` and ``status``
+        (``"het"``, ``"kall"``, ``"ny"``, ``"växande"``, ``"minskande"`` or null).
+    """
+    out = grid
+    if only_notable:
+        out = out.filter(
+            (pl.col("count") > 0) | (pl.col("count_before") > 0) | (pl.col("status") != "")
+        )
+    return out.select(
+        (pl.col("x0") + cell_size / 2).alias("x"),
+        (pl.col("y0") + cell_size / 2).alias("y"),
+        "count",
+        pl.col("expected").round(4),
+        pl.col("z").fill_nan(None).round(4),
+        pl.col("p_value").fill_nan(None),
+        "count_before",
+        "change_p",
+        pl.when(pl.col("status") != "").then(pl.col("status")).alias("status"),
+    )
+
+
+def after_period(
+    bounds: tuple[dt.date, dt.date], *, today: dt.date, min_days: int = 7
+) -> tuple[dt.date, dt.date] | None:
+    """The days after a period, as many as the period has but not past yesterday, on which
+    its hot cells can be checked (PAI/PEI); ``None`` when fewer than `min_days` exist."""
+    days = (bounds[1] - bounds[0]).days + 1
+    first = bounds[1] + dt.timedelta(days=1)
+    last = min(bounds[1] + dt.timedelta(days=days), today - dt.timedelta(days=1))
+    if (last - first).days + 1 < min_days:
+        return None
+    return first, last
+
+
+def accuracy(grid: pl.DataFrame, later: pl.DataFrame, study: StudyArea) -> ex.Accuracy:
+    """PAI and PEI (:func:`exposure.pai_pei`) of the hot cells of `grid` on the incidents of
+    a later period (`later`, filtered like the period), over the study region."""
+    later_grid = hotspot_grid(later, study, expectation="antal") if later.height else None
+    counts = (
+        later_grid["count"].to_numpy()
+        if later_grid is not None
+        else np.zeros(grid.height, dtype=np.int64)
+    )
+    return ex.pai_pei((grid["class"] == "hot").to_numpy(), counts, cell_size=study.cell_size)
+
+
+def region_outline(study: StudyArea) -> np.ndarray:
+    """The boundary of the study region as straight segments, SWEREF 99 TM metres.
+
+    Every edge between a region cell and a non-region cell (or the grid's edge), with runs of
+    edges along a row or column merged into one segment.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (k, 4): x1, y1, x2, y2 per segment.
+    """
+    m = np.pad(study.mask, 1, constant_values=False)
+    x0, y0, _, _ = study.layout
+    cs = study.cell_size
+    segs = []
+    # Horizontal edges: between padded rows r-1 and r, i.e. at y = y0 + (r-1)·cs.
+    diff = m[1:, 1:-1] != m[:-1, 1:-1]  # (nrows+1, ncols)
+    for r in np.flatnonzero(diff.any(axis=1)):
+        run = np.diff(np.concatenate([[0], diff[r].astype(np.int8), [0]]))
+        starts, ends = np.flatnonzero(run == 1), np.flatnonzero(run == -1)
+        y = y0 + r * cs
+        segs.extend([(x0 + a * cs, y, x0 + b * cs, y) for a, b in zip(starts, ends, strict=True)])
+    diff = m[1:-1, 1:] != m[1:-1, :-1]  # (nrows, ncols+1)
+    for c in np.flatnonzero(diff.any(axis=0)):
+        run = np.diff(np.concatenate([[0], diff[:, c].astype(np.int8), [0]]))
+        starts, ends = np.flatnonzero(run == 1), np.flatnonzero(run == -1)
+        x = x0 + c * cs
+        segs.extend([(x, y0 + a * cs, x, y0 + b * cs) for a, b in zip(starts, ends, strict=True)])
+    return np.asarray(segs, dtype=np.float64).reshape(-1, 4)
 
 
 def weekly_comparison(
@@ -537,20 +724,21 @@ class KartaResult:
 
 def grid_results(
     now: pl.DataFrame,
-    earlier: pl.DataFrame,
+    before: pl.DataFrame,
     study: StudyArea,
     *,
-    days_now: int,
-    days_earlier: int,
+    expectation: str = "befolkning",
+    alpha: float = ALPHA,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The part that depends on the cell size: the map grid with Gi* (:func:`hotspot_grid`) and
-    the new or growing hot spots against `earlier`, the quarter before the period
-    (:func:`new_or_growing_hotspots`)."""
-    grid = hotspot_grid(now, study)
-    new = new_or_growing_hotspots(
-        grid, hotspot_grid(earlier, study), days_now=days_now, days_before=days_earlier
+    """The part that depends on the cell size: the map grid (:func:`hotspot_grid`) with each
+    cell's change against the comparison period and its status (:func:`cell_changes`), and
+    the new, growing and shrinking cells (:func:`changed_cells`)."""
+    grid = cell_changes(
+        hotspot_grid(now, study, expectation=expectation, alpha=alpha),
+        hotspot_grid(before, study, expectation=expectation, alpha=alpha),
+        alpha=alpha,
     )
-    return grid, new
+    return grid, changed_cells(grid)
 
 
 def period_results(
@@ -575,21 +763,19 @@ def period_results(
 def karta_results(
     now: pl.DataFrame,
     before: pl.DataFrame,
-    earlier: pl.DataFrame,
     areas: pl.DataFrame,
     study: StudyArea,
     *,
     days_now: int,
     days_before: int,
-    days_earlier: int,
     codes: Sequence[str] = (),
+    expectation: str = "befolkning",
 ) -> KartaResult:
     """Everything the page shows for one filter: :func:`grid_results` and :func:`period_results`.
 
-    `now`, `before` and `earlier` are the filtered incidents of the period, the comparison
-    period and the previous quarter.
+    `now` and `before` are the filtered incidents of the period and of the comparison period.
     """
-    grid, new = grid_results(now, earlier, study, days_now=days_now, days_earlier=days_earlier)
+    grid, new = grid_results(now, before, study, expectation=expectation)
     hot_times, compare = period_results(
         now, before, areas, days_now=days_now, days_before=days_before, codes=codes
     )

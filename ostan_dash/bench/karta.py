@@ -1,12 +1,13 @@
 """Karta och tider in ``ostan-dash bench``: each interaction's server-side time against its floor.
 
 An interaction (change of period, of category, of cell size) recomputes, from the cached
-incident frame: the three filtered slices (period, comparison period, previous quarter), the
-hot-spot grid with Gi* and the FDR classes for now and for the previous quarter, the aoristic
-weekday × hour matrix and the compare-areas table with its exact tests
-(:func:`analysis.areas_compare.karta_results`). A change of cell size only recomputes the
-grid part (:func:`analysis.areas_compare.grid_results`): the page keeps the hot times and the
-compare table of an unchanged filter in its cache. Its floor is the same filtering and the same
+incident frame: the two filtered slices (period and comparison period), the hot-spot grid with
+its expected counts, exact tests and FDR classes for both, each cell's change test and status,
+the aoristic weekday × hour matrix and the compare-areas table with its exact tests
+(:func:`analysis.areas_compare.karta_results`), on the page's default study region (settled
+cells, population expectation). A change of cell size only recomputes the grid part
+(:func:`analysis.areas_compare.grid_results`): the page keeps the hot times and the compare
+table of an unchanged filter in its cache. Its floor is the same filtering and the same
 aggregations done minimally on an in-memory Polars frame: counts per cell, per weekday and
 start hour and per area, no statistics (shared/notes/performance.md). Building the pydeck map
 and its JSON is timed separately, with the payload size in bytes.
@@ -46,22 +47,17 @@ def server_side(
     area_ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
     bounds = f.bounds(today)
     comparison = f.comparison_bounds(today)
-    earlier = ac.previous_quarter(bounds)
     now = flt.apply(frame, f, bounds=bounds, area_ids=area_ids)
-    prev = flt.apply(frame, f, bounds=earlier, area_ids=area_ids)
+    before = flt.apply(frame, f, bounds=comparison, area_ids=area_ids)
     if grid_only:
-        return ac.grid_results(
-            now, prev, study, days_now=flt.days_in(bounds), days_earlier=flt.days_in(earlier)
-        )
+        return ac.grid_results(now, before, study)
     return ac.karta_results(
         now,
-        flt.apply(frame, f, bounds=comparison, area_ids=area_ids),
-        prev,
+        before,
         areas,
         study,
         days_now=flt.days_in(bounds),
         days_before=flt.days_in(comparison),
-        days_earlier=flt.days_in(earlier),
         codes=f.areas,
     )
 
@@ -75,10 +71,9 @@ def floor(
     bounds = f.bounds(today)
     now = frame.lazy().filter(flt.period_expr(bounds) & cond)
     before = frame.lazy().filter(flt.period_expr(f.comparison_bounds(today)) & cond)
-    earlier = frame.lazy().filter(flt.period_expr(ac.previous_quarter(bounds)) & cond)
     cell = [(pl.col("x") // cell_size).alias("cx"), (pl.col("y") // cell_size).alias("cy")]
     t = pl.col("occurred_from")
-    queries = [now.group_by(cell).len(), earlier.group_by(cell).len()]
+    queries = [now.group_by(cell).len(), before.group_by(cell).len()]
     if not grid_only:
         queries += [
             now.group_by(t.dt.weekday().alias("d"), t.dt.hour().alias("h")).len(),
@@ -92,6 +87,7 @@ def interactions(
     frame: pl.DataFrame,
     areas: pl.DataFrame | None = None,
     places: pl.DataFrame | None = None,
+    population: pl.DataFrame | None = None,
     *,
     today: dt.date | None = None,
     repeat: int = 5,
@@ -102,8 +98,9 @@ def interactions(
     ----------
     frame
         The incident frame (``queries.incidents()``), as the page holds it in its cache.
-    areas, places
-        ``queries.areas()`` and the critical places; read from the database when omitted.
+    areas, places, population
+        ``queries.areas()``, the critical places and the population grid; read from the
+        database when omitted.
     today
         Defaults to ``config.today()``.
 
@@ -123,9 +120,13 @@ def interactions(
         from ostan_dash.store.places import places as read_places
 
         places = read_places(critical_only=True)
+    if population is None:
+        from ostan_dash.store.population import cells
+
+        population = cells()
     today = today or config.today()
     frame = frame.rechunk()
-    studies = {s: ac.study_area(areas, cell_size=s) for s in ac.CELL_SIZES}
+    studies = {s: ac.study_area(areas, cell_size=s, population=population) for s in ac.CELL_SIZES}
     out: dict[str, object] = {"rows": frame.height, "interactions": {}}
     for name, (f, cell) in INTERACTIONS.items():
         server = timed(
@@ -146,7 +147,9 @@ def interactions(
             "ratio": round(server["median_ms"] / max(base["median_ms"], 1e-6), 2),
         }
     out["study_area_ms"] = {
-        str(s): timed(lambda s=s: ac.study_area(areas, cell_size=s), repeat=3)
+        str(s): timed(
+            lambda s=s: ac.study_area(areas, cell_size=s, population=population), repeat=3
+        )
         for s in ac.CELL_SIZES
     }
     maps_out = {}
@@ -154,12 +157,16 @@ def interactions(
         res = server_side(frame, areas, BASE, studies[cell], today=today)
         now = flt.apply(frame, BASE, today=today)
 
-        def build(res=res, now=now, cell=cell):
-            deck, _ = maps.hotspot_deck(areas, res.grid, cell_size=cell, points=now, places=places)
+        outline = ac.region_outline(studies[cell])
+
+        def build(res=res, now=now, cell=cell, outline=outline):
+            deck, _ = maps.hotspot_deck(
+                areas, res.grid, cell_size=cell, points=now, places=places, region=outline
+            )
             return deck.to_json()
 
         deck, omitted = maps.hotspot_deck(
-            areas, res.grid, cell_size=cell, points=now, places=places
+            areas, res.grid, cell_size=cell, points=now, places=places, region=outline
         )
         maps_out[str(cell)] = {
             "build_and_json": timed(build, repeat=3),

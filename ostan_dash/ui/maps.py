@@ -38,10 +38,23 @@ GROUND = (244, 243, 238)
 POINT = (20, 20, 20)
 VIRIDIS = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
 
+REGION_LINE = (120, 60, 150)  # the study region's outline: purple, apart from the area lines
+
 CLASS_LABELS = {
-    "hot": "Het punkt",
-    "cold": "Kall punkt",
+    "hot": "Het ruta",
+    "cold": "Kall ruta",
     "ns": "Ej signifikant",
+}
+STATUS_LABELS = {
+    "ny": "Ny het ruta",
+    "växande": "Växande",
+    "minskande": "Minskande",
+}
+"""Change statuses (analysis.areas_compare.cell_changes) drawn as an outline on the cell."""
+STATUS_OUTLINE = {
+    "ny": ((0, 0, 0), 4.0),
+    "växande": ((0, 0, 0), 2.5),
+    "minskande": ((255, 255, 255), 2.5),
 }
 
 
@@ -100,7 +113,10 @@ def cells_for_browser(grid: pl.DataFrame, *, budget: int) -> tuple[pl.DataFrame,
     -------
     (frame, omitted)
     """
-    drawn = grid.filter((pl.col("count") > 0) | (pl.col("class") != "ns"))
+    keep = (pl.col("count") > 0) | (pl.col("class") != "ns")
+    if "status" in grid.columns:
+        keep = keep | (pl.col("status") != "")
+    drawn = grid.filter(keep)
     if drawn.height <= budget:
         return drawn, 0
     ranked = drawn.with_columns(_sig=(pl.col("class") != "ns").cast(pl.Int8)).sort(
@@ -149,9 +165,11 @@ def area_layer(areas: pl.DataFrame, *, highlight: tuple[str, ...] = ()) -> pdk.L
 
 
 def hotspot_layer(grid: pl.DataFrame, *, cell_size: float) -> pdk.Layer:
-    """Grid cells coloured by their Gi* class: hot red, cold blue, not significant grey.
+    """Grid cells coloured by their class: hot red, cold blue, not significant grey; new,
+    growing and shrinking cells outlined (:data:`STATUS_OUTLINE`).
 
-    `grid` is (a subset of) :func:`analysis.areas_compare.hotspot_grid`'s output.
+    `grid` is (a subset of) :func:`analysis.areas_compare.hotspot_grid`'s output, optionally
+    with ``status`` and ``count_before`` (:func:`analysis.areas_compare.cell_changes`).
     """
     if grid.is_empty():
         data: list[dict] = []
@@ -162,35 +180,79 @@ def hotspot_layer(grid: pl.DataFrame, *, cell_size: float) -> pdk.Layer:
             "cold": [*COLD, 200],
             "ns": [*NOT_SIGNIFICANT, 70],
         }
-        data = [
-            {
-                "polygon": poly,
-                "color": colours.get(cls, colours["ns"]),
-                "tooltip": (
-                    f"<b>{html.escape(CLASS_LABELS.get(cls, cls))}</b><br/>"
-                    f"{_num(count)} händelser i rutan ({_num(cell_size)} × {_num(cell_size)} m)"
-                    f"<br/>Gi* z = {_num(z, 2) if z is not None and math.isfinite(z) else '–'}"
-                ),
-            }
-            for poly, cls, count, z in zip(
-                polys,
-                grid["class"].to_list(),
-                grid["count"].to_list(),
-                grid["z"].to_list(),
-                strict=True,
+        n = grid.height
+        expected = grid["expected"].to_list() if "expected" in grid.columns else [None] * n
+        status = grid["status"].to_list() if "status" in grid.columns else [""] * n
+        before = grid["count_before"].to_list() if "count_before" in grid.columns else [None] * n
+        data = []
+        for poly, cls, count, exp, z, st, b in zip(
+            polys,
+            grid["class"].to_list(),
+            grid["count"].to_list(),
+            expected,
+            grid["z"].to_list(),
+            status,
+            before,
+            strict=True,
+        ):
+            line, width = STATUS_OUTLINE.get(st, ((255, 255, 255), 0.5))
+            tip = f"<b>{html.escape(CLASS_LABELS.get(cls, cls))}</b>"
+            if st in STATUS_LABELS:
+                tip += f" · <b>{html.escape(STATUS_LABELS[st])}</b>"
+            tip += f"<br/>{_num(count)} händelser i rutan ({_num(cell_size)} × {_num(cell_size)} m)"
+            if exp is not None and math.isfinite(exp):
+                tip += f"<br/>Väntat: {_num(exp, 1)}"
+            if b is not None:
+                tip += f"<br/>Jämförelseperioden: {_num(b)}"
+            tip += f"<br/>z = {_num(z, 2) if z is not None and math.isfinite(z) else '–'}"
+            data.append(
+                {
+                    "polygon": poly,
+                    "color": colours.get(cls, colours["ns"]),
+                    "line": [*line, 230],
+                    "width": width,
+                    "tooltip": tip,
+                }
             )
-        ]
     return pdk.Layer(
         "PolygonLayer",
         id="hotspots",
         data=data,
         get_polygon="polygon",
         get_fill_color="color",
-        get_line_color=[255, 255, 255, 120],
-        line_width_min_pixels=0.5,
+        get_line_color="line",
+        get_line_width="width",
+        line_width_units=pdk.types.String("pixels"),
         stroked=True,
         filled=True,
         pickable=True,
+    )
+
+
+def region_layer(segments: np.ndarray) -> pdk.Layer:
+    """The study region's outline (:func:`analysis.areas_compare.region_outline`): straight
+    segments in SWEREF 99 TM drawn as thin purple lines."""
+    data: list[dict] = []
+    seg = np.asarray(segments, dtype=np.float64).reshape(-1, 4)
+    if seg.size:
+        lon1, lat1 = to_lonlat(seg[:, 0], seg[:, 1])
+        lon2, lat2 = to_lonlat(seg[:, 2], seg[:, 3])
+        data = [
+            {"s": [round(a, 6), round(b, 6)], "t": [round(c, 6), round(d, 6)]}
+            for a, b, c, d in zip(
+                lon1.tolist(), lat1.tolist(), lon2.tolist(), lat2.tolist(), strict=True
+            )
+        ]
+    return pdk.Layer(
+        "LineLayer",
+        id="region",
+        data=data,
+        get_source_position="s",
+        get_target_position="t",
+        get_color=[*REGION_LINE, 220],
+        get_width=1.5,
+        width_units=pdk.types.String("pixels"),
+        pickable=False,
     )
 
 
@@ -340,6 +402,8 @@ def hotspot_deck(
     codes: tuple[str, ...] = (),
     point_labels: dict[str, str] | None = None,
     max_features: int = MAX_FEATURES,
+    region: np.ndarray | None = None,
+    density_cell_size: float | None = None,
 ) -> tuple[pdk.Deck, int]:
     """The map of Karta och tider: areas, optional density, hot-spot grid, points, places.
 
@@ -356,11 +420,14 @@ def hotspot_deck(
     places
         Critical objects with name, kind, lon, lat.
     density
-        :func:`analysis.areas_compare.density_grid` output, drawn under the grid.
+        :func:`analysis.areas_compare.density_grid` output, drawn under the grid, on cells of
+        `density_cell_size` (default `cell_size`).
     codes
         Chosen area codes (the view frames them).
     max_features
         Total feature budget; grid cells are cut to fit (:func:`cells_for_browser`).
+    region
+        Outline segments of the study region (:func:`analysis.areas_compare.region_outline`).
 
     Returns
     -------
@@ -368,6 +435,7 @@ def hotspot_deck(
     """
     layers = []
     fixed = areas.height + (places.height if places is not None else 0)
+    fixed += len(region) if region is not None else 0
     show_points = points is not None and 0 < points.height <= MAX_POINTS
     if show_points:
         fixed += points.height
@@ -376,8 +444,12 @@ def hotspot_deck(
     cells, omitted = cells_for_browser(grid, budget=budget - density_budget)
     layers.append(area_layer(areas, highlight=codes))
     if density is not None:
-        layers.append(density_layer(density, cell_size=cell_size, budget=density_budget))
+        layers.append(
+            density_layer(density, cell_size=density_cell_size or cell_size, budget=density_budget)
+        )
     layers.append(hotspot_layer(cells, cell_size=cell_size))
+    if region is not None:
+        layers.append(region_layer(region))
     if show_points:
         layers.append(points_layer(points, labels=point_labels))
     if places is not None:
@@ -412,24 +484,52 @@ def deck_payload_bytes(deck: pdk.Deck) -> int:
     return len(deck.to_json().encode("utf-8"))
 
 
-def legend_html(*, cell_size: float, density: bool = False, alpha: float = 0.05) -> str:
-    """The map's legend as HTML (static text only): what the colours mean."""
+def legend_html(
+    *,
+    cell_size: float,
+    density: bool = False,
+    alpha: float = 0.05,
+    expectation: str = "antal",
+    region: str = "hela",
+    bandwidth: float | None = None,
+) -> str:
+    """The map's legend as HTML (static text only): what the colours mean and the method.
 
-    def swatch(rgb, label, *, ring: bool = False) -> str:
+    `expectation` is ``"befolkning"`` (the local excess test against the population) or
+    ``"antal"`` (Getis-Ord Gi* on the counts); `region` ``"befolkade"`` or ``"hela"``.
+    """
+
+    def swatch(rgb, label, *, ring: bool = False, outline=None) -> str:
+        border = (
+            f"border:3px solid rgb{tuple(outline)};"
+            if outline is not None
+            else ("border:2px solid black;border-radius:50%;" if ring else "border:1px solid #555;")
+        )
         style = (
             "display:inline-block;width:14px;height:14px;margin-right:6px;vertical-align:middle;"
-            f"background:rgb{tuple(rgb)};"
-            + ("border:2px solid black;border-radius:50%;" if ring else "border:1px solid #555;")
+            f"background:rgb{tuple(rgb)};" + border
         )
         return f'<span style="{style}"></span>{html.escape(label)}'
 
+    by_population = expectation == "befolkning"
     items = [
-        swatch(HOT, "Het punkt: signifikant fler händelser i rutan och grannrutorna"),
-        swatch(COLD, "Kall punkt: signifikant färre"),
+        swatch(
+            HOT,
+            "Het ruta: signifikant fler händelser än väntat utifrån befolkningen"
+            if by_population
+            else "Het ruta: signifikant fler händelser i rutan och grannrutorna",
+        ),
+        swatch(COLD, "Kall ruta: signifikant färre" + (" än väntat" if by_population else "")),
         swatch((205, 205, 205), "Ej signifikant (ruta med händelser)"),
+        swatch((205, 205, 205), "Ny het ruta (tjock svart kant)", outline=(0, 0, 0)),
+        swatch(
+            (205, 205, 205), "Växande (svart kant) / minskande (vit kant)", outline=(90, 90, 90)
+        ),
         swatch((255, 255, 255), "Kritiskt objekt (skola, förskola, centrum …)", ring=True),
         swatch(AREA_LINE, "Områdesgräns"),
     ]
+    if region == "befolkade":
+        items.append(swatch(REGION_LINE, "Studerat område: befolkade rutor och dagbefolkning"))
     if density:
         items.append(
             "Täthet (kärnskattning): "
@@ -439,13 +539,25 @@ def legend_html(*, cell_size: float, density: bool = False, alpha: float = 0.05)
             )
             + " låg → hög"
         )
-    note = (
-        f"Rutor {int(cell_size)} × {int(cell_size)} m i SWEREF 99 TM. Getis-Ord Gi* med "
-        f"rutan och dess åtta grannar; signifikans efter Benjamini–Hochberg-korrektion "
-        f"(falsk upptäcktsandel {int(alpha * 100)} %)."
-    )
+    pct = f"{alpha * 100:.0f}".replace(".", ",")
+    if by_population:
+        method = (
+            f"Rutor {int(cell_size)} × {int(cell_size)} m i SWEREF 99 TM. Väntat antal: "
+            "periodens händelser fördelade efter befolkningen i rutan (SCB:s befolkning på "
+            "rutor; rutor med dagbefolkning räknas som minst en tättbefolkad ruta). Exakt "
+            "binomialtest per ruta; signifikans efter Benjamini–Yekutieli-korrektion "
+            f"(falsk upptäcktsandel {pct} %)."
+        )
+    else:
+        method = (
+            f"Rutor {int(cell_size)} × {int(cell_size)} m i SWEREF 99 TM. Bara antal: "
+            "Getis-Ord Gi* med rutan och dess åtta grannar, utan hänsyn till var folk bor; "
+            f"signifikans efter Benjamini–Yekutieli-korrektion (falsk upptäcktsandel {pct} %)."
+        )
+    if density and bandwidth:
+        method += f" Täthetsytan: kvartisk kärna med fast sökradie {int(bandwidth)} m."
     return (
         '<div style="line-height:1.9">'
         + "<br/>".join(items)
-        + f'<br/><span style="font-size:0.85em;color:#444">{html.escape(note)}</span></div>'
+        + f'<br/><span style="font-size:0.85em;color:#444">{html.escape(method)}</span></div>'
     )

@@ -153,3 +153,101 @@ def test_nothing_matches_gives_guidance_not_an_error(as_role):
     at = open_page(as_role, {"period": "eget", "fran": "2001-01-01", "till": "2001-01-07"})
     assert any("Inga händelser matchar urvalet" in i.value for i in at.info)
     assert all(int(n) == 0 for n in compare_table(at)["Antal"])
+
+
+# Hot spots against the population (issue 9) -----------------------------------------------------
+def _demo_map(preset: str = "4v", *, cell: int = 250, region="befolkade", expectation="befolkning"):
+    """The page's map computed straight from the store with the page's analysis functions."""
+    import polars as pl
+
+    from ostan_dash.analysis import areas_compare as ac
+    from ostan_dash.store import population, queries
+    from ostan_dash.ui import filters
+
+    incidents, areas, cells = queries.incidents(), queries.areas(), population.cells()
+    assert cells.height > 0, "the demo database has no population grid (ostan-dash setup)"
+    ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
+    f = Filters(preset=preset)
+    today = config.today()
+    now = filters.apply(incidents, f, bounds=f.bounds(today), area_ids=ids)
+    before = filters.apply(incidents, f, bounds=f.comparison_bounds(today), area_ids=ids)
+    study = ac.study_area(areas, cell_size=cell, population=cells, region=region)
+    grid, changes = ac.grid_results(now, before, study, expectation=expectation)
+    return grid, changes, study, areas, pl
+
+
+def _metric(at, label: str) -> int:
+    value = {m.label: m.value for m in at.metric}[label]
+    return int(value.replace("\u00a0", "").replace(" ", ""))
+
+
+def test_default_map_picks_out_the_planted_hot_spots_not_the_centre(as_role):
+    import numpy as np
+
+    from ostan_dash.analysis import areas_compare as ac
+    from ostan_dash.demo import geography as geo
+    from ostan_dash.demo.incidents import SPOTS
+
+    at = open_page(as_role)
+    grid, _, study, areas, pl = _demo_map()
+    hot = grid.filter(pl.col("class") == "hot")
+    assert _metric(at, "Heta rutor") == hot.height
+    cx, cy = hot["x0"].to_numpy() + 125, hot["y0"].to_numpy() + 125
+    near_any = np.zeros(hot.height, dtype=bool)
+    for spot in SPOTS:
+        x, y = geo.xy(spot.dx, spot.dy)
+        d = np.hypot(cx - x, cy - y)
+        # Every planted hot spot (a Gaussian of sd sigma) has a hot cell within reach.
+        assert (d <= max(2 * spot.sigma, 250) + 180).any(), spot.key
+        near_any |= d <= 2 * spot.sigma + 250
+    assert (~near_any).sum() <= 2, hot.filter(~pl.Series(near_any))
+    # Not the whole centre: few of the centre's settled cells are hot.
+    centre = ac.study_area(areas, cell_size=250, codes=("C01",))
+    x0, y0, _, _ = centre.layout
+    col = ((cx - 125 - x0) // 250).astype(int)
+    row = ((cy - 125 - y0) // 250).astype(int)
+    ok = (col >= 0) & (row >= 0) & (col < centre.mask.shape[1]) & (row < centre.mask.shape[0])
+    in_centre = int(centre.mask[row[ok], col[ok]].sum())
+    assert in_centre <= 6, in_centre
+    # The counts-only map of the whole municipality (the old default) paints far more.
+    old, *_ = _demo_map(region="hela", expectation="antal")
+    assert old.filter(pl.col("class") == "hot").height > 4 * hot.height
+    captions = " ".join(c.value for c in at.caption)
+    assert "fler händelser än väntat utifrån befolkningen" in captions
+    assert "Benjamini–Yekutieli, FDR 5 %" in captions
+    assert "befolkade rutor" in captions
+
+
+def test_region_and_expectation_come_from_the_url(as_role):
+    at = open_page(as_role, {"region": "hela", "vantat": "antal", "jfr": "forra_aret"})
+    grid, changes, *_ = _demo_map(region="hela", expectation="antal")
+    assert at.query_params["region"] in ("hela", ["hela"])
+    assert at.query_params["vantat"] in ("antal", ["antal"])
+    assert _metric(at, "Heta rutor") == int((grid["class"] == "hot").sum())
+    captions = " ".join(c.value for c in at.caption)
+    assert "Getis-Ord Gi*" in captions and "hela kommunen" in captions
+    assert "samma period förra året" in captions
+
+
+def test_accuracy_is_shown_when_the_weeks_after_exist(as_role):
+    import polars as pl
+
+    from ostan_dash.analysis import areas_compare as ac
+    from ostan_dash.store import queries
+    from ostan_dash.ui import filters
+
+    four = open_page(as_role)
+    assert any("räknas när veckorna efter perioden finns" in c.value for c in four.caption)
+    at = open_page(as_role, {"period": "kvartal"})
+    grid, _, study, areas, _ = _demo_map("kvartal")
+    f = Filters(preset="kvartal")
+    after = ac.after_period(f.bounds(config.today()), today=config.today())
+    assert after is not None
+    ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
+    later = filters.apply(queries.incidents(), f, bounds=after, area_ids=ids)
+    acc = ac.accuracy(grid, later, study)
+    text = next(c.value for c in at.caption if "PAI =" in c.value)
+    assert f"PAI = {acc.pai:.1f}".replace(".", ",") in text
+    assert f"fick {acc.n} av" in text.replace("\u00a0", "").replace(" av", " av")
+    assert acc.pai > 2  # the hot cells of a quarter still point somewhere the weeks after
+    assert pl.Series([acc.pei]).is_between(0, 1).all()

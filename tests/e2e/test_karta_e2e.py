@@ -44,3 +44,20 @@ def test_presentation_mode_hides_the_sidebar(server, page):
     _wait_for_map(page)
     assert not page.locator("[data-testid='stSidebar']").is_visible()
     shot(page, "karta-presentation")
+
+
+def test_default_map_states_its_method_and_region(server, page):
+    # Issue 9: the default map tests against the population in the settled cells and says so.
+    logged_in(page, server, "analytiker")
+    page.goto(server + "/karta")
+    _wait_for_map(page)
+    page.get_by_text("fler händelser än väntat utifrån befolkningen").first.wait_for()
+    page.get_by_text("Benjamini–Yekutieli, FDR 5 %").first.wait_for()
+    page.get_by_text("Studerat område: befolkade rutor").first.wait_for()
+    path = shot(page, "karta-befolkning-standard")
+    assert path.stat().st_size > 30_000
+    page.goto(server + "/karta?region=hela&vantat=antal")
+    _wait_for_map(page)
+    page.get_by_text("Getis-Ord Gi* med rutan och dess åtta grannar").first.wait_for()
+    assert "region=hela" in page.url and "vantat=antal" in page.url
+    shot(page, "karta-bara-antal-hela-kommunen")

@@ -8,12 +8,13 @@ import numpy as np
 import polars as pl
 import pytest
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 from ostan_dash.analysis import areas_compare as ac
 from ostan_dash.analysis.evaluation import rate_ratio_test
 from ostan_dash.analysis.hotspots import gi_star, grid_neighbors
 from ostan_dash.config import TZ
-from tests.unit.karta_fixtures import X0, Y0, two_areas
+from tests.unit.karta_fixtures import X0, Y0, town_areas, town_population, two_areas
 
 
 # Study area -----------------------------------------------------------------------------------
@@ -108,6 +109,29 @@ def test_compare_areas_counts_rates_and_test():
     assert table["code"].to_list() == ["W01", "E01"]  # most incidents first
 
 
+def test_compare_areas_corrects_for_the_areas_in_view():
+    # Six areas, one real rise: the other areas' small p-values are judged as a family.
+    areas = pl.concat([two_areas().with_columns(pl.col("area_id") + 2 * k) for k in range(3)])
+    areas = areas.with_columns(code=pl.Series([f"A{i}" for i in range(6)]))
+    now_n, before_n = [40, 20, 5, 5, 5, 5], [15, 8, 5, 5, 5, 5]
+    ids = areas["area_id"].to_list()
+
+    def frame(ns):
+        return pl.DataFrame(
+            {"area_id": [i for i, n in zip(ids, ns, strict=True) for _ in range(n)]},
+            schema={"area_id": pl.Int32},
+        )
+
+    table = ac.compare_areas(frame(now_n), frame(before_n), areas, days_now=28, days_before=28)
+    table = table.sort("code")
+    q = multipletests(table["p_value"].to_numpy(), alpha=0.05, method="fdr_bh")[1]
+    np.testing.assert_allclose(table["q_value"].to_numpy(), q, rtol=1e-12)
+    assert table["significant"].to_list() == (q <= 0.05).tolist()
+    # The second area is below 0.05 on its own but not after the correction.
+    assert table["p_value"][1] < 0.05 and not table["significant"][1]
+    assert table["significant"][0]
+
+
 def test_compare_areas_keeps_quiet_areas_and_respects_the_selection():
     areas = two_areas()
     now = pl.DataFrame({"area_id": [1, 1]}, schema={"area_id": pl.Int32})
@@ -130,33 +154,93 @@ def background(seed: int, n: int = 300) -> pl.DataFrame:
     return pl.DataFrame({"x": rng.uniform(X0, X0 + 4000, n), "y": rng.uniform(Y0, Y0 + 2000, n)})
 
 
-def test_new_and_growing_hot_spots():
+def test_new_growing_and_shrinking_cells():
     study = ac.study_area(two_areas(), cell_size=100)
-    west, east = (X0 + 650, Y0 + 650), (X0 + 3150, Y0 + 1350)
-    # Before: a cluster in the west. Now: the same cluster almost four times bigger, and a
-    # new one in the east.
-    before = ac.hotspot_grid(pl.concat([blob(1, 80, west), background(2)]), study)
-    now = ac.hotspot_grid(pl.concat([blob(3, 300, west), blob(4, 150, east), background(5)]), study)
-    out = ac.new_or_growing_hotspots(now, before, days_now=91, days_before=91)
-    new = out.filter(pl.col("status") == "ny")
-    growing = out.filter(pl.col("status") == "växande")
-    assert (X0 + 3100, Y0 + 1300) in list(zip(new["x0"], new["y0"], strict=True))
-    assert (X0 + 600, Y0 + 600) in list(zip(growing["x0"], growing["y0"], strict=True))
-    assert growing["x0"].max() < X0 + 2000  # nothing in the east is "growing"
-    assert (growing["ratio"] > 1).all()
-    # Independent check of the one-sided exact conditional test of one growing cell.
-    cell = growing.row(0, named=True)
+    west, east, south = (X0 + 650, Y0 + 650), (X0 + 3150, Y0 + 1350), (X0 + 1450, Y0 + 1650)
+    # Before: a cluster in the west and one in the south. Now: the west cluster four times
+    # bigger, a new one in the east, the south one gone.
+    before = ac.hotspot_grid(
+        pl.concat([blob(1, 80, west, 60), blob(6, 80, south, 40), background(2)]), study
+    )
+    now = ac.hotspot_grid(
+        pl.concat([blob(3, 320, west, 60), blob(4, 150, east, 60), background(5)]), study
+    )
+    out = ac.cell_changes(now, before)
+    at = {(x, y): s for x, y, s in out.select("x0", "y0", "status").iter_rows()}
+    assert at[(X0 + 3100, Y0 + 1300)] == "ny"
+    assert at[(X0 + 600, Y0 + 600)] == "växande"
+    assert at[(X0 + 1400, Y0 + 1600)] == "minskande"
+    # Independent check of one cell's exact conditional test against the region's split.
+    cell = out.filter(pl.col("status") == "växande").row(0, named=True)
+    a_tot, b_tot = int(now["count"].sum()), int(before["count"].sum())
+    pi0 = a_tot / (a_tot + b_tot)
     n = cell["count"] + cell["count_before"]
-    expected = stats.binomtest(cell["count"], n, 0.5, alternative="greater").pvalue
-    assert cell["p_value"] == pytest.approx(expected, rel=1e-9)
-    assert new["p_value"].is_null().all()
-    assert out["status"].to_list()[: new.height] == ["ny"] * new.height
+    up = stats.binomtest(cell["count"], n, pi0, alternative="greater").pvalue
+    assert cell["change_p"] == pytest.approx(min(1.0, 2 * up), rel=1e-9)
+    assert cell["ratio"] == pytest.approx(cell["count"] / cell["count_before"] / (pi0 / (1 - pi0)))
+    # Nothing new or growing has zero incidents now, nothing in the east is growing.
+    changes = ac.changed_cells(out)
+    assert changes.filter(pl.col("status").is_in(["ny", "växande"]))["count"].min() > 0
+    assert changes["status"].to_list()[0] == "ny"
+    assert changes.filter(pl.col("status") == "växande")["x0"].max() < X0 + 2000
 
 
-def test_a_stable_hot_spot_is_neither_new_nor_growing():
+def test_a_stable_hot_spot_is_hot_not_new():
     study = ac.study_area(two_areas(), cell_size=250)
     grid = ac.hotspot_grid(cluster_frame(1), study)
-    assert ac.new_or_growing_hotspots(grid, grid, days_now=91, days_before=91).is_empty()
+    out = ac.cell_changes(grid, grid)
+    assert ac.changed_cells(out).is_empty()
+    assert set(out.filter(pl.col("class") == "hot")["status"]) == {"het"}
+
+
+def test_study_region_is_the_settled_cells_unless_whole_municipality():
+    areas = town_areas()
+    pop = town_population(0)
+    settled = ac.study_area(areas, cell_size=250, population=pop)
+    whole = ac.study_area(areas, cell_size=250, population=pop, region="hela")
+    bare = ac.study_area(areas, cell_size=250)
+    assert bare.exposure is None and bare.mask.sum() == 32 * 32
+    assert whole.mask.sum() == 32 * 32
+    # The fixture lists exactly the settled and day-time cells, all inside the area.
+    assert settled.mask.sum() == pop.height
+    assert settled.km2 == pytest.approx(pop.height * 0.0625)
+    assert settled.exposure.sum() >= pop["population"].sum()
+
+
+def test_region_outline_is_the_boundary_of_the_region():
+    study = ac.study_area(two_areas(), cell_size=500)
+    mask = np.zeros_like(study.mask)
+    mask[1:3, 1:4] = True  # a 3 × 2 block
+    mask[0, 6] = True  # and a lone cell
+    segs = ac.region_outline(ac.StudyArea(study.extent, 500.0, mask))
+    length = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1]).sum()
+    assert length == pytest.approx(2 * (1500 + 1000) + 4 * 500)
+    assert len(segs) == 4 + 4  # runs merged: one segment per side
+
+
+def test_after_period_is_the_weeks_that_exist():
+    four = (dt.date(2026, 11, 2), dt.date(2026, 11, 29))
+    assert ac.after_period(four, today=dt.date(2026, 12, 5)) is None
+    assert ac.after_period(four, today=dt.date(2026, 12, 8)) == (
+        dt.date(2026, 11, 30),
+        dt.date(2026, 12, 7),
+    )
+    assert ac.after_period(four, today=dt.date(2027, 3, 1)) == (
+        dt.date(2026, 11, 30),
+        dt.date(2026, 12, 27),
+    )
+
+
+def test_accuracy_counts_later_incidents_in_the_hot_cells():
+    study = ac.study_area(two_areas(), cell_size=250)
+    grid = ac.hotspot_grid(cluster_frame(1), study)
+    later = cluster_frame(2)
+    acc = ac.accuracy(grid, later, study)
+    hot = grid["class"] == "hot"
+    later_counts = ac.hotspot_grid(later, study)["count"]
+    assert acc.n == int(later_counts.filter(hot).sum()) and acc.N == 300
+    assert acc.pai == pytest.approx((acc.n / 300) / (hot.sum() / grid.height))
+    assert acc.pai > 3 and 0 < acc.pei <= 1
 
 
 # Trend ----------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def test_cells_are_coloured_by_their_class(areas, grid):
     assert maps.HOT in colours
     hot = [c for c in cells if tuple(c["color"][:3]) == maps.HOT]
     assert len(hot) == grid.filter(pl.col("class") == "hot").height
-    assert all("Het punkt" in c["tooltip"] for c in hot)
+    assert all("Het ruta" in c["tooltip"] for c in hot)
     # Grey cells are drawn only where something happened.
     assert len(cells) == grid.filter((pl.col("count") > 0) | (pl.col("class") != "ns")).height
 
@@ -141,12 +141,38 @@ def test_payload_bytes_is_the_json_size(areas, grid):
     assert maps.deck_payload_bytes(small) < maps.deck_payload_bytes(deck)
 
 
-def test_legend_names_every_colour():
-    text = maps.legend_html(cell_size=250, density=True)
-    for label in ("Het punkt", "Kall punkt", "Ej signifikant", "Kritiskt objekt", "Täthet"):
+def test_legend_names_every_colour_and_the_method():
+    text = maps.legend_html(cell_size=250, density=True, bandwidth=300)
+    for label in ("Het ruta", "Kall ruta", "Ej signifikant", "Kritiskt objekt", "Täthet", "Ny het"):
         assert label in text
     assert "rgb(178, 24, 43)" in text and "rgb(33, 102, 172)" in text
     assert "250 × 250 m" in text
+    assert "Getis-Ord Gi*" in text and "Benjamini–Yekutieli" in text
+    assert "fast sökradie 300 m" in text
+    pop = maps.legend_html(cell_size=100, expectation="befolkning", region="befolkade")
+    assert "väntat utifrån befolkningen" in pop and "binomialtest" in pop
+    assert "Benjamini–Yekutieli" in pop and "Getis-Ord" not in pop
+    assert "befolkade rutor" in pop
+
+
+def test_statuses_are_outlined_and_the_region_drawn(areas):
+    study = study_area(areas, cell_size=500)
+    grid = hotspot_grid(pl.DataFrame({"x": [X0 + 100.0] * 3, "y": [Y0 + 100.0] * 3}), study)
+    grid = grid.with_columns(
+        status=pl.when(pl.col("count") > 0).then(pl.lit("ny")).otherwise(pl.lit("")),
+        count_before=pl.lit(0, dtype=pl.Int64),
+    )
+    segments = np.array([[X0, Y0, X0 + 500.0, Y0], [X0, Y0, X0, Y0 + 500.0]])
+    deck, _ = maps.hotspot_deck(areas, grid, cell_size=500, region=segments)
+    cells = layer(deck, "hotspots").data
+    new = [c for c in cells if "Ny het ruta" in c["tooltip"]]
+    assert len(new) == 1 and new[0]["width"] == 4.0 and new[0]["line"][:3] == [0, 0, 0]
+    assert "Väntat: 0,1" in new[0]["tooltip"]  # 3 incidents over 32 cells
+    lines = layer(deck, "region").data
+    assert len(lines) == 2
+    back = Transformer.from_crs(4326, 3006, always_xy=True)
+    x, y = back.transform(*lines[0]["t"])
+    assert (x, y) == pytest.approx((X0 + 500.0, Y0), abs=0.2)
 
 
 def test_only_accessors_are_expressions(areas, grid):
