@@ -82,6 +82,10 @@ def cmd_demo_population(_: argparse.Namespace) -> int:
 def cmd_setup(args: argparse.Namespace) -> int:
     """Everything ``make demo`` and ``make test`` need before serving or testing."""
     cmd_migrate(args)
+    if config.uses_local_cluster():
+        from ostan_dash.store import cluster
+
+        cluster.set_app_password(config.APP_LOGIN)
     args.if_empty = True
     args.scale = 1.0
     rc = cmd_demo(args)
@@ -106,8 +110,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--server.address",
         args.address,
     ]
+    if not config.uses_local_cluster() and not os.environ.get("OSTAN_APP_DATABASE_URL"):
+        print(
+            "Varning: OSTAN_APP_DATABASE_URL saknas, så appen använder DATABASE_URL:s inloggning. "
+            "Ge appen en egen inloggning utan superanvändar- och ägarrättigheter "
+            "(se sql/008_app_login.sql).",
+            file=sys.stderr,
+        )
     print(f"Östan-dash körs på http://localhost:{args.port}")
-    return subprocess.call(cmd, cwd=config.PROJECT_DIR)
+    env = {**os.environ, "OSTAN_DB_LOGIN": "app"}
+    return subprocess.call(cmd, cwd=config.PROJECT_DIR, env=env)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -28,12 +28,14 @@ class LocalCluster:
     log_file: Path = VAR_DIR / "postgres.log"
     port: int = int(os.environ.get("OSTAN_PG_PORT", "54329"))
     superuser: str = "postgres"
+    passfile: Path = VAR_DIR / "pgpass"
 
-    def url(self, database: str) -> str:
-        """SQLAlchemy URL of ``database`` in this cluster, over its Unix socket (no TCP at all)."""
+    def url(self, database: str, *, user: str | None = None) -> str:
+        """SQLAlchemy URL of ``database`` in this cluster, over its Unix socket (no TCP at all);
+        the password comes from the cluster's passfile (SCRAM, never trust)."""
         return (
-            f"postgresql+psycopg://{self.superuser}@/{database}"
-            f"?host={self.socket_dir}&port={self.port}"
+            f"postgresql+psycopg://{user or self.superuser}@/{database}"
+            f"?host={self.socket_dir}&port={self.port}&passfile={self.passfile}"
         )
 
 
@@ -46,13 +48,36 @@ def default_database() -> str:
 
 
 def database_url() -> str:
-    """The database this process uses: ``DATABASE_URL`` if set, else the local cluster's."""
+    """The database this process uses: the app login in the web server (:func:`runs_as_app`),
+    else ``DATABASE_URL`` if set, else the local cluster's owner login (operators, tests)."""
+    if runs_as_app():
+        return app_database_url()
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
         if url.startswith("postgresql://") or url.startswith("postgres://"):
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         return url
     return LOCAL.url(default_database())
+
+
+APP_LOGIN = "ostan_app"
+
+
+def app_database_url() -> str:
+    """The web app's own login: ``OSTAN_APP_DATABASE_URL``, else the local cluster's
+    ``ostan_app`` (not a superuser, not an owner: ``sql/008_app_login.sql``). With a
+    ``DATABASE_URL`` and no app URL the operator's login is used (``ostan-dash serve`` warns)."""
+    url = os.environ.get("OSTAN_APP_DATABASE_URL", "").strip()
+    if url:
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if not uses_local_cluster():
+        return database_url()
+    return LOCAL.url(default_database(), user=APP_LOGIN)
+
+
+def runs_as_app() -> bool:
+    """True in the web server's process (``OSTAN_DB_LOGIN=app``, set by ``ostan-dash serve``)."""
+    return os.environ.get("OSTAN_DB_LOGIN", "") == "app"
 
 
 def uses_local_cluster() -> bool:

@@ -18,9 +18,8 @@ from ostan_dash.store import audit, execute, read_frame, scalar, transaction
 
 def active_users() -> pl.DataFrame:
     """Every active user: username, display_name, password_hash and role, by username."""
-    return read_frame(
-        "SELECT username, display_name, password_hash, role FROM users WHERE active ORDER BY username"
-    )
+    # The hashes are readable only through this function (sql/008_app_login.sql).
+    return read_frame("SELECT * FROM ostan_login_credentials()")
 
 
 def active_user(username: str) -> dict[str, Any] | None:

@@ -1,12 +1,15 @@
 """Start, stop and inspect the project-local PostgreSQL + PostGIS cluster under ``var/``.
 
 PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`` system user
-(``runuser``); as any other user it runs as that user. It listens on a Unix socket only.
+(``runuser``); as any other user it runs as that user. It listens on a Unix socket only, in a
+directory only the server's user (and root) can enter, and every login needs its password
+(SCRAM); the passwords are generated here and kept in ``var/pgpass`` (0600), which libpq reads.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 import time
@@ -37,11 +40,92 @@ def _as_server_user(args: list[str]) -> list[str]:
 def _owner_fix(cluster: LocalCluster) -> None:
     for d in (cluster.data_dir.parent, cluster.socket_dir):
         d.mkdir(parents=True, exist_ok=True)
+    os.chmod(cluster.socket_dir, 0o700)
     if os.geteuid() == 0:
         shutil.chown(cluster.data_dir.parent, "postgres", "postgres")
         shutil.chown(cluster.socket_dir, "postgres", "postgres")
         if cluster.log_file.exists():
             shutil.chown(cluster.log_file, "postgres", "postgres")
+
+
+def _passwords(cluster: LocalCluster) -> dict[str, str]:
+    """The logins' passwords from the passfile (``*:port:*:user:password`` lines)."""
+    if not cluster.passfile.exists():
+        return {}
+    out = {}
+    for line in cluster.passfile.read_text().splitlines():
+        parts = line.split(":")
+        if len(parts) == 5:
+            out[parts[3]] = parts[4]
+    return out
+
+
+def password(user: str, cluster: LocalCluster = LOCAL) -> str:
+    """``user``'s password, generated and stored in the passfile the first time."""
+    known = _passwords(cluster)
+    if user not in known:
+        known[user] = secrets.token_urlsafe(32)
+        cluster.passfile.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cluster.passfile.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.writelines(f"*:{cluster.port}:*:{u}:{pw}\n" for u, pw in known.items())
+        tmp.replace(cluster.passfile)
+    return known[user]
+
+
+def _connect(cluster: LocalCluster, dbname: str = "postgres"):
+    import psycopg
+
+    return psycopg.connect(
+        host=str(cluster.socket_dir),
+        port=cluster.port,
+        user=cluster.superuser,
+        dbname=dbname,
+        passfile=str(cluster.passfile),
+        autocommit=True,
+    )
+
+
+_HBA = (
+    "# ostan-dash: Unix socket only, every login with its password (SCRAM)\n"
+    "local all all scram-sha-256\n"
+)
+
+
+def _require_passwords(cluster: LocalCluster) -> bool:
+    """A cluster made before passwords (``trust``): set the superuser's password, then switch
+    pg_hba.conf to SCRAM and reload. True when something changed."""
+    hba = cluster.data_dir / "pg_hba.conf"
+    if hba.read_text() == _HBA:
+        return False
+    from psycopg import sql
+
+    with _connect(cluster) as conn:
+        conn.execute(
+            sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                sql.Identifier(cluster.superuser), sql.Literal(password(cluster.superuser, cluster))
+            )
+        )
+    hba.write_text(_HBA)
+    subprocess.run(
+        _as_server_user([pg_bin("pg_ctl"), "-D", str(cluster.data_dir), "reload"]),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return True
+
+
+def set_app_password(login: str, cluster: LocalCluster = LOCAL) -> None:
+    """Give the web app's login (made by ``sql/008_app_login.sql``) its password."""
+    from psycopg import sql
+
+    with _connect(cluster) as conn:
+        conn.execute(
+            sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(
+                sql.Identifier(login), sql.Literal(password(login, cluster))
+            )
+        )
 
 
 def is_running(cluster: LocalCluster = LOCAL) -> bool:
@@ -60,6 +144,11 @@ def init(cluster: LocalCluster = LOCAL) -> bool:
     if (cluster.data_dir / "PG_VERSION").exists():
         return False
     _owner_fix(cluster)
+    pwfile = cluster.data_dir.parent / "initdb.pw"
+    pwfile.write_text(password(cluster.superuser, cluster) + "\n")
+    os.chmod(pwfile, 0o600)
+    if os.geteuid() == 0:
+        shutil.chown(pwfile, "postgres", "postgres")
     subprocess.run(
         _as_server_user(
             [
@@ -68,7 +157,8 @@ def init(cluster: LocalCluster = LOCAL) -> bool:
                 str(cluster.data_dir),
                 "-U",
                 cluster.superuser,
-                "--auth-local=trust",
+                f"--pwfile={pwfile}",
+                "--auth-local=scram-sha-256",
                 "--auth-host=reject",
                 "-E",
                 "UTF8",
@@ -79,6 +169,8 @@ def init(cluster: LocalCluster = LOCAL) -> bool:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    pwfile.unlink()
+    (cluster.data_dir / "pg_hba.conf").write_text(_HBA)
     conf = cluster.data_dir / "postgresql.conf"
     with conf.open("a") as f:
         f.write(
@@ -97,6 +189,7 @@ def start(cluster: LocalCluster = LOCAL) -> str:
     """Initialise when needed and start the cluster; idempotent. Returns what was done."""
     created = init(cluster)
     if is_running(cluster):
+        _require_passwords(cluster)
         return "körs redan"
     _owner_fix(cluster)
     subprocess.run(
@@ -120,6 +213,7 @@ def start(cluster: LocalCluster = LOCAL) -> str:
         if is_running(cluster):
             break
         time.sleep(0.1)
+    _require_passwords(cluster)
     return "skapad och startad" if created else "startad"
 
 
@@ -147,16 +241,9 @@ def status(cluster: LocalCluster = LOCAL) -> str:
 
 def ensure_database(name: str, cluster: LocalCluster = LOCAL) -> bool:
     """Create database ``name`` in the local cluster if missing; True when created."""
-    import psycopg
     from psycopg import sql
 
-    with psycopg.connect(
-        host=str(cluster.socket_dir),
-        port=cluster.port,
-        user=cluster.superuser,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
+    with _connect(cluster) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if exists:
             return False
@@ -166,16 +253,9 @@ def ensure_database(name: str, cluster: LocalCluster = LOCAL) -> bool:
 
 def drop_database(name: str, cluster: LocalCluster = LOCAL) -> None:
     """Drop database ``name`` in the local cluster (tests reset their database with it)."""
-    import psycopg
     from psycopg import sql
 
-    with psycopg.connect(
-        host=str(cluster.socket_dir),
-        port=cluster.port,
-        user=cluster.superuser,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
+    with _connect(cluster) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )

@@ -39,7 +39,8 @@ def serve(name: str = "streamlit") -> Iterator[str]:
     """Start ``streamlit run app.py`` against the test database on a free loopback port; yield
     its base URL once the health endpoint answers, stop it afterwards."""
     port = _free_port()
-    env = {**os.environ, "OSTAN_DEMO": "1"}
+    # As `ostan-dash serve` does: the server connects with the app's own login (ostan_app).
+    env = {**os.environ, "OSTAN_DEMO": "1", "OSTAN_DB_LOGIN": "app"}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = (ARTIFACTS / f"{name}.log").open("wb")
     proc = subprocess.Popen(
