@@ -189,6 +189,7 @@ def start(cluster: LocalCluster = LOCAL) -> str:
     """Initialise when needed and start the cluster; idempotent. Returns what was done."""
     created = init(cluster)
     if is_running(cluster):
+        os.chmod(cluster.socket_dir, 0o700)
         _require_passwords(cluster)
         return "körs redan"
     _owner_fix(cluster)
