@@ -3,6 +3,7 @@ cell with too few answers is never shown as a number."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -96,3 +97,27 @@ def test_a_cell_with_too_few_answers_is_suppressed(as_role, db, monkeypatch):
     finally:
         monkeypatch.undo()
         clear_cache()
+
+
+def test_significance_is_corrected_over_the_areas_and_says_so(as_role, db):
+    """The change table's adjusted p-values are statsmodels' fdr_bh of its own p-values over
+    the areas (the municipality apart), "Signifikant" follows them, and the captions and the
+    ring's legend name the correction with the number of areas."""
+    from statsmodels.stats.multitest import multipletests
+
+    at = open_page(as_role, "lasare")
+    n_areas = db.execute(sa.text("SELECT count(*) FROM areas")).scalar_one()
+    detail = at.dataframe[1].value
+    areas = detail[(detail["Område"] != "Hela kommunen") & detail["p"].notna()]
+    assert len(areas) == n_areas
+    reject, adjusted, _, _ = multipletests(areas["p"].to_numpy(), method="fdr_bh")
+    assert areas["p justerat (BH)"].to_numpy() == pytest.approx(adjusted, rel=1e-9)
+    assert list(areas["Signifikant (BH, FDR 5 %)"]) == ["Ja" if r else "Nej" for r in reject]
+    text = f"Benjamini–Hochberg över de {n_areas} områdena, FDR 5\u00a0%"
+    assert sum(text in c.value for c in at.caption) >= 2
+    rings = [
+        t["name"]
+        for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+        if t.get("name", "").startswith("Signifikant")
+    ]
+    assert all(text in name for name in rings)
