@@ -49,6 +49,15 @@ def test_overview_reports_known_outcomes(as_role):
         "Minskning men omfördelning till omgivningen"
     )
     assert rows[KNOWN.no_effect_intervention]["Utvärdering"] == "Ingen säkerställd effekt"
+    # One story: the list never calls a displaced or unestablished fall "uppnått".
+    assert rows[KNOWN.displaced_intervention]["SMART-status"] == "omfördelat"
+    assert rows[KNOWN.no_effect_intervention]["SMART-status"] != "uppnått"
+    for r in rows.values():
+        if r["SMART-status"] == "uppnått":
+            assert r["Utvärdering"] in REDUCTION, r
+    labels = {m.label for m in at.metric}
+    assert {"Uppnått", "Omfördelat"} <= labels
+    assert any("Uppnått kräver" in c.value for c in at.caption)
     assert rows[KNOWN.planned_intervention]["SMART-status"] == "ej startad"
     assert rows[KNOWN.cancelled_intervention]["SMART-status"] == "inställd"
     assert rows[KNOWN.running_intervention]["Status"] == "Pågående"
@@ -66,13 +75,27 @@ def test_intervention_pages_explain_the_verdict(as_role, db):
     at.selectbox(key="iv_pick").set_value(_id(db, KNOWN.no_effect_intervention)).run()
     text = _box(at, "**Ingen säkerställd effekt.**")
     assert "statistiskt säkerställd" not in text.replace("inte statistiskt säkerställd", "")
-    assert {m.label for m in at.metric} >= {"Kvot efter/före", "Mot kontrollområdet", "WDQ", "WDD"}
+    assert "Minsta påvisbara effekt" in text
+    metrics = {m.label: m.value for m in at.metric}
+    assert {"Kvot efter/före", "Mot kontrollområdet", "WDQ", "WDD"} <= set(metrics)
+    assert metrics["Minsta påvisbara effekt"].endswith("%")
+    assert metrics["Status"] != "uppnått"
 
     at.selectbox(key="iv_pick").set_value(_id(db, KNOWN.successful_intervention)).run()
     text = _box(at, "**Minskning.**")
     assert "Minskningen är statistiskt säkerställd" in text
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Status"] == "uppnått"
+    ratio = metrics["Kvot mot jämförelsen (95 % KI)"]  # e.g. "0,55 (0,46–0,67)"
+    low, high = (float(x.replace(",", ".")) for x in ratio.split("(")[1].rstrip(")").split("–"))
+    assert low < high < 1
+    assert not any("regression mot medelvärdet" in w.value for w in at.warning)
+
+    # The analyst switches to the period just before: the page says why that may mislead.
+    iid = _id(db, KNOWN.successful_intervention)
+    at.radio(key=f"iv_baseline_{iid}").set_value("foregaende_period").run()
+    assert not at.exception, at.exception
+    assert any("regression mot medelvärdet" in w.value for w in at.warning)
 
 
 def test_readers_read_and_analysts_write(as_role):
