@@ -83,7 +83,7 @@ qp = st.query_params
 population = data.population_cells()
 has_population = not population.is_empty()
 url_cell = int(qp.get("ruta", "250")) if qp.get("ruta", "250").isdigit() else 250
-c1, c2, c3, c4, c5 = st.columns([2, 2, 2, 1, 1])
+c1, c2, c3 = st.columns(3)
 cell_size = (
     c1.segmented_control(
         "Rutstorlek",
@@ -126,6 +126,7 @@ expectation = (
 )
 if not has_population:
     region, expectation = "hela", "antal"
+c4, c5, _ = st.columns(3)
 show_density = c4.toggle("Visa täthetsyta", value=qp.get("tathet") == "1", key="karta_tathet")
 large = c5.toggle("Presentationsläge", value=qp.get("visning") == "stor", key="karta_visning")
 for key, value, default in (

@@ -249,8 +249,8 @@ def region_layer(segments: np.ndarray) -> pdk.Layer:
         data=data,
         get_source_position="s",
         get_target_position="t",
-        get_color=[*REGION_LINE, 220],
-        get_width=1.5,
+        get_color=[*REGION_LINE, 150],
+        get_width=1,
         width_units=pdk.types.String("pixels"),
         pickable=False,
     )
