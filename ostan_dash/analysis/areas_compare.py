@@ -249,9 +249,9 @@ def hotspot_grid(
     Counts in aligned square cells (:func:`hotspots.count_grid`); only incidents in the
     region count. With ``expectation="befolkning"`` (and a population grid) the expected
     count is the region's total spread in proportion to exposure
-    (:func:`exposure.expected_counts`) and a cell is hot when its 3 × 3 neighbourhood holds
-    significantly more than expected (:func:`exposure.local_excess_test`: exact conditional
-    binomial tails, Benjamini–Yekutieli FDR `alpha` over the region's cells). With
+    (:func:`exposure.expected_counts`) and a cell is hot when it holds significantly more
+    than expected (:func:`exposure.local_excess_test` with a one-cell window: exact
+    conditional binomial tails, Benjamini–Yekutieli FDR `alpha` over the region's cells). With
     ``"antal"`` the counts alone are tested by Getis-Ord Gi* with queen weights
     (Ord & Getis 1995; :func:`hotspots.gi_star_grid`), normal p-values and the same
     Benjamini–Yekutieli correction; its expectation is the region's mean count.
