@@ -8,7 +8,7 @@ written from a file with a single bad row.
 import polars as pl
 import streamlit as st
 
-from ostan_dash.ingest import validate
+from ostan_dash.ingest import pipeline, validate
 from ostan_dash.store import imports
 from ostan_dash.ui import data, export, fmt, login
 
@@ -60,7 +60,7 @@ if upload is not None:
     key = (kind, upload.name, len(payload), crs)
     if st.session_state.get("imp_preview_key") != key:
         with st.spinner("Kontrollerar filen …"):
-            preview = imports.run_import(
+            preview = pipeline.run_import(
                 kind,
                 payload,
                 upload.name,
@@ -110,7 +110,7 @@ if upload is not None:
         if result is None:
             if st.button("Importera", type="primary", key="imp_go"):
                 bar = st.progress(0.0, text="Importerar …")
-                result = imports.run_import(
+                result = pipeline.run_import(
                     kind,
                     payload,
                     upload.name,

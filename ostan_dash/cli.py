@@ -140,7 +140,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import a file as ``ostan-dash import KIND FILE``: all or nothing, problems per line."""
     from pathlib import Path
 
-    from ostan_dash.store import imports, scalar
+    from ostan_dash.ingest import pipeline
+    from ostan_dash.store import scalar
 
     path = Path(args.file)
     user_id = None
@@ -154,7 +155,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         "(SELECT min(id) FROM organisations))",
         {"u": user_id},
     )
-    out = imports.run_import(
+    out = pipeline.run_import(
         args.kind,
         path.read_bytes(),
         path.name,

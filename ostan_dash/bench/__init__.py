@@ -116,7 +116,7 @@ def run(
         "scales": [bench_scale(s, progress) for s in scales],
     }
     if import_rows:
-        from ostan_dash.ingest.bench import police_extract_throughput
+        from ostan_dash.bench.imports import police_extract_throughput
 
         progress(f"Import av ett polisutdrag med {import_rows} rader …")
         result["import"] = police_extract_throughput(import_rows)

@@ -62,6 +62,7 @@ from ostan_dash import config, vocab
 from ostan_dash.config import TZ_NAME
 from ostan_dash.ingest import freetext, privacy, reports
 from ostan_dash.ingest.read import GEOMETRY, ROW
+from ostan_dash.store.imports import PROBLEM_SCHEMA
 
 KINDS: dict[str, str] = {
     "polisbrott": "Polisanmälda brott (veckoutdrag)",
@@ -73,7 +74,6 @@ KINDS: dict[str, str] = {
     "befolkningsrutor": "Befolkning på rutor (SCB)",
 }
 
-PROBLEM_SCHEMA = {"rad": pl.Int64, "falt": pl.Utf8, "orsak": pl.Utf8, "varde": pl.Utf8}
 MAX_WINDOW_DAYS_INCIDENT = 31
 
 CRITICAL_PLACE_KINDS = frozenset(

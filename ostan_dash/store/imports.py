@@ -25,7 +25,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from ostan_dash.ingest import read, validate
 from ostan_dash.store import assume, audit, read_frame, savepoint
 
 log = logging.getLogger(__name__)
@@ -54,6 +53,10 @@ TARGET_TABLE = {
 }
 
 
+PROBLEM_SCHEMA = {"rad": pl.Int64, "falt": pl.Utf8, "orsak": pl.Utf8, "varde": pl.Utf8}
+"""One problem of a file: line (None for the whole file), field, reason, value."""
+
+
 @dataclass
 class ImportOutcome:
     """What an import (or its preview) found and did."""
@@ -65,9 +68,7 @@ class ImportOutcome:
     rows_valid: int = 0
     rows_new: int = 0  # rows written (or that would be written, in a preview)
     rows_existing: int = 0  # rows already in the database (not written again)
-    problems: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(schema=validate.PROBLEM_SCHEMA)
-    )
+    problems: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROBLEM_SCHEMA))
     written: bool = False
     import_id: int | None = None
     file_format: str | None = None
@@ -86,10 +87,10 @@ class _Rollback(Exception):
     """Raised inside the transaction to undo it (a preview, or a file with problems)."""
 
 
-def _problem(rad: int | None, falt: str, orsak: str, varde: str | None = None) -> pl.DataFrame:
+def problem(rad: int | None, falt: str, orsak: str, varde: str | None = None) -> pl.DataFrame:
     return pl.DataFrame(
         {"rad": [rad], "falt": [falt], "orsak": [orsak], "varde": [varde]},
-        schema=validate.PROBLEM_SCHEMA,
+        schema=PROBLEM_SCHEMA,
     )
 
 
@@ -194,7 +195,7 @@ _STAGE_SQL: dict[str, str] = _fill(
         CREATE TEMP TABLE _ingest AS
         SELECT r.*, am.id AS area_id FROM _raw r LEFT JOIN @AREA_MAP@ am ON am.k = lower(r.area_ref)""",
         # The cell from its rutid / corner, else its polygon; the size from the file's column,
-        # else the polygon, else the corners (validate.GRID_SIZES).
+        # else the polygon, else the corners (ostan_dash.ingest.validate.GRID_SIZES).
         "befolkningsrutor": """
         CREATE TEMP TABLE _ingest AS
         SELECT c.*,
@@ -439,11 +440,11 @@ def _db_problems(conn: Connection, checks: list[str], params: dict | None = None
             f"FROM ({sql}) AS p(rad, falt, orsak, varde)",
             params,
             conn=conn,
-            schema=validate.PROBLEM_SCHEMA,
+            schema=PROBLEM_SCHEMA,
         )
         for sql in checks
     ]
-    return pl.concat(parts) if parts else pl.DataFrame(schema=validate.PROBLEM_SCHEMA)
+    return pl.concat(parts) if parts else pl.DataFrame(schema=PROBLEM_SCHEMA)
 
 
 def _record(
@@ -482,75 +483,34 @@ def _audit(conn: Connection, outcome: ImportOutcome, username: str | None) -> No
     )
 
 
-def run_import(
-    kind: str,
-    data: bytes,
-    file_name: str,
+def write_checked(
+    outcome: ImportOutcome,
+    rows: pl.DataFrame,
+    problems: pl.DataFrame,
     *,
+    field_name: Callable[[str], str],
+    geometry_format: str | None,
     user_id: int | None = None,
     username: str | None = None,
     role: str | None = None,
     organisation_id: int | None = None,
-    crs: str = "auto",
     dry_run: bool = False,
     conn: Connection | None = None,
     url: str | None = None,
-    progress: Progress | None = None,
+    step: Progress = lambda _f, _t: None,
 ) -> ImportOutcome:
-    """Read, validate and (unless ``dry_run`` or any row has a problem) write a file.
+    """Write validated ``rows`` of ``outcome.kind`` in one transaction, all or nothing.
 
-    Parameters
-    ----------
-    kind
-        One of :data:`ostan_dash.ingest.validate.KINDS` (the ``imports.kind`` keys).
-    data, file_name
-        The file's bytes and its name (recorded with its SHA-256).
-    user_id, username
-        Who imports (recorded in ``imports`` and ``audit_log``).
-    role
-        The importer's app role: the whole import then runs under that database role
-        (:func:`ostan_dash.store.as_user`). ``None`` only for operators on the command line.
-    organisation_id
-        The organisation of EST reports without an Organisation column (``rapporter``).
-    crs
-        ``auto``, ``3006`` (SWEREF 99 TM) or ``4326`` (WGS 84) for coordinates and geometries.
-    dry_run
-        Preview: do everything in a transaction and roll it back.
-    conn
-        Run inside this connection's transaction (as a savepoint), e.g. a test's.
-    url
-        Database URL (the benchmark's scratch database); default the process's database.
-    progress
-        Called with (fraction done, Swedish text) between the steps.
-
-    Returns
-    -------
-    ImportOutcome
-        ``written`` is True only when every row was valid and the transaction committed.
+    ``problems`` are the validator's; the database adds what only it can check (codes that
+    exist, geometries, the municipality). Nothing is written unless both are empty and
+    ``dry_run`` is False; a preview is the same run rolled back. ``role``: the importer's app
+    role, under which the whole write runs (:func:`ostan_dash.store.as_user`); ``None`` only for
+    operators on the command line. Files are read and validated by
+    :func:`ostan_dash.ingest.pipeline.run_import`, which calls this.
     """
-    t0 = time.perf_counter()
-    step = progress or (lambda _f, _t: None)
-    outcome = ImportOutcome(kind, file_name, read.sha256(data))
-    step(0.05, "Läser filen …")
-    try:
-        raw = read.read_file(data, file_name)
-    except read.ReadError as e:
-        outcome.problems = _problem(None, "fil", str(e))
-        return outcome
-    outcome.rows_read = raw.rows_read
-    outcome.file_format, outcome.encoding = raw.fmt, raw.encoding
-    effective_crs = crs if crs != "auto" or raw.srid is None else str(raw.srid)
-    step(0.2, f"Kontrollerar {raw.rows_read} rader …")
-    checked = validate.validate(kind, raw.frame, crs=effective_crs)
-    outcome.ignored_columns = checked.ignored_columns
-    if checked.rows.is_empty() and not checked.problems.is_empty():
-        outcome.problems = checked.problems
-        outcome.seconds = time.perf_counter() - t0
-        return outcome
-    if checked.rows_read == 0:
-        outcome.problems = _problem(None, "fil", "filen innehåller inga rader")
-        return outcome
-    outcome.rows_valid = checked.rows.height
+    t0 = time.perf_counter() - outcome.seconds
+    kind = outcome.kind
+    file_name = outcome.file_name
     try:
         with savepoint(conn, url=url) as c:
             if role is not None:
@@ -561,11 +521,9 @@ def run_import(
             # that makes JIT compile the staging SELECT, 0.5 s for a file of one row.
             c.execute(sa.text("SET LOCAL jit = off"))
             step(0.4, "Läser in i databasen …")
-            _stage(c, checked.rows)
+            _stage(c, rows)
             c.execute(sa.text(_SAFE_GEOM_FN))
-            c.execute(
-                sa.text(_STAGE_SQL[kind]), {"fmt": raw.geometry_format, "org": organisation_id}
-            )
+            c.execute(sa.text(_STAGE_SQL[kind]), {"fmt": geometry_format, "org": organisation_id})
             step(0.55, "Kontrollerar koder och geometrier …")
             pre = _db_problems(c, _CHECK_SQL[kind])
             if not pre.is_empty():
@@ -580,12 +538,12 @@ def run_import(
             step(0.9, "Kontrollerar att platserna ligger i kommunen …")
             post = _db_problems(c, _POST_CHECK_SQL.get(kind, []), {"imp": outcome.import_id})
             db_problems = pl.concat([pre, post])
-            names = {f: checked.field_name(f) for f in db_problems["falt"].unique().to_list()}
+            names = {f: field_name(f) for f in db_problems["falt"].unique().to_list()}
             db_problems = db_problems.with_columns(pl.col("falt").replace(names))
-            outcome.problems = pl.concat([checked.problems, db_problems]).sort(
+            outcome.problems = pl.concat([problems, db_problems]).sort(
                 "rad", nulls_last=True, maintain_order=True
             )
-            outcome.rows_valid = checked.rows.height - db_problems["rad"].n_unique()
+            outcome.rows_valid = rows.height - db_problems["rad"].n_unique()
             outcome.rows_new = int(written) - post.height
             outcome.rows_existing = outcome.rows_valid - outcome.rows_new
             if not outcome.problems.is_empty() or dry_run:
@@ -616,7 +574,7 @@ def run_import(
                 + (f" (villkoret {constraint})" if constraint else "")
                 + "; ingenting har sparats"
             )
-        outcome.problems = _problem(None, "fil", reason)
+        outcome.problems = problem(None, "fil", reason)
         outcome.written = False
         outcome.import_id = None
     step(1.0, "Klart")

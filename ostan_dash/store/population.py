@@ -91,7 +91,7 @@ def write_cells(
     Returns
     -------
     int
-        Cells written. Files are imported with :func:`ostan_dash.store.imports.run_import`
+        Cells written. Files are imported with :func:`ostan_dash.ingest.pipeline.run_import`
         (kind ``befolkningsrutor``), which validates them and records the import.
     """
     df = frame.with_columns(

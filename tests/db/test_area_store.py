@@ -308,14 +308,14 @@ def test_every_demo_indicator_row_carries_its_sample(db):
 
 
 def test_an_indicator_file_with_sample_sizes_is_imported_with_them(db):
-    from ostan_dash.store import imports
+    from ostan_dash.ingest import pipeline
 
     code = one(db, "SELECT code FROM areas ORDER BY id LIMIT 1")
     text = (
         "Områdeskod;År;Folkmängd;Folkmängd 0–17 år;Andel otrygga (%);Antal svar;"
         f"Effektivt antal svar\n{code};2099;4 210;612;24,5;312;241,7\n"
     )
-    out = imports.run_import("indikatorer", text.encode(), "f.csv", conn=db, username="test")
+    out = pipeline.run_import("indikatorer", text.encode(), "f.csv", conn=db, username="test")
     assert out.ok, out.problems
     got = db.execute(
         sa.text(
@@ -326,7 +326,7 @@ def test_an_indicator_file_with_sample_sizes_is_imported_with_them(db):
     ).one()
     assert tuple(got) == (24.5, 312, 241.7)
     # The same file with a corrected effective size updates the row.
-    again = imports.run_import(
+    again = pipeline.run_import(
         "indikatorer", text.replace("241,7", "250").encode(), "g.csv", conn=db, username="test"
     )
     assert again.ok, again.problems

@@ -11,8 +11,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from ostan_dash.ingest import read
-from ostan_dash.store import imports
+from ostan_dash.ingest import pipeline, read
 from ostan_dash.store import reports as report_store
 from tests.unit.test_ingest_read import make_gpkg
 
@@ -76,7 +75,7 @@ def _count(db, table: str) -> int:
 
 
 def _run(db, kind, data, name="f", **kw):
-    return imports.run_import(
+    return pipeline.run_import(
         kind, data, name, conn=db, organisation_id=_org(db), username="test", **kw
     )
 

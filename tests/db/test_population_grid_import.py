@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
+from ostan_dash.ingest import pipeline
 from ostan_dash.store import imports, population
 
 pytestmark = pytest.mark.db
@@ -23,7 +24,7 @@ KIND = "befolkningsrutor"
 
 
 def _run(db, data: bytes, name: str = "rutor.csv", **kw) -> imports.ImportOutcome:
-    return imports.run_import(KIND, data, name, conn=db, username="test", **kw)
+    return pipeline.run_import(KIND, data, name, conn=db, username="test", **kw)
 
 
 def _cells(db) -> pl.DataFrame:

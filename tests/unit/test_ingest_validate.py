@@ -214,7 +214,7 @@ def test_area_kinds_accept_swedish_labels():
 
 
 def test_the_benchmark_extract_is_a_valid_police_file():
-    from ostan_dash.ingest import bench
+    from ostan_dash.bench import imports as bench
 
     data = bench.police_extract_csv(500)
     raw = read.read_file(data, "bench.csv")

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from ostan_dash import config, vocab
-from ostan_dash.store import imports
+from ostan_dash.ingest import pipeline
 
 SCRATCH_DB = "ostan_bench_import"
 
@@ -120,13 +120,13 @@ def police_extract_throughput(rows: int = 100_000) -> dict[str, object]:
         migrate.apply(store.engine(url))
         _load_areas(url)
         t = time.perf_counter()
-        preview = imports.run_import("polisbrott", data, "bench.csv", dry_run=True, url=url)
+        preview = pipeline.run_import("polisbrott", data, "bench.csv", dry_run=True, url=url)
         preview_s = time.perf_counter() - t
         t = time.perf_counter()
-        first = imports.run_import("polisbrott", data, "bench.csv", url=url)
+        first = pipeline.run_import("polisbrott", data, "bench.csv", url=url)
         first_s = time.perf_counter() - t
         t = time.perf_counter()
-        again = imports.run_import("polisbrott", data, "bench.csv", url=url)
+        again = pipeline.run_import("polisbrott", data, "bench.csv", url=url)
         again_s = time.perf_counter() - t
         if not (first.written and first.rows_new == rows and again.rows_new == 0):
             raise RuntimeError(f"importen gav fel resultat: {first.problems.head(5)}")
