@@ -116,3 +116,47 @@ def test_a_point_outside_the_municipality_is_refused_on_the_page(as_role, cleanu
         )
         == 0
     )
+
+
+def _fill_valid_report(at):
+    at.radio(key="rap_cat").set_value("otrygg_plats").run()
+    at.radio(key="rap_sub").set_value("belysning").run()
+    place = next(o for o in at.selectbox(key="rap_place").options if o.startswith("Stora torget"))
+    at.selectbox(key="rap_place").set_value(place).run()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mannen, 19121212 1212, slog sönder lampan",
+            "Beskrivningen ser ut att innehålla ett personnummer (”19121212 1212”). "
+            "Skriv inga personuppgifter",
+        ),
+        (
+            "Lampan trasig\x00 igen",
+            "Beskrivningen innehåller ett tecken som inte kan sparas: NUL (U+0000) vid tecken 14.",
+        ),
+        (
+            "Ring Anna på 070-123 45 67",
+            "Beskrivningen ser ut att innehålla ett telefonnummer (”070-123 45 67”).",
+        ),
+    ],
+    ids=["personnummer-with-space", "nul-byte", "phone"],
+)
+def test_personal_data_and_control_characters_are_refused_in_swedish_and_nothing_is_stored(
+    as_role, cleanup, text, expected
+):
+    at = _open(as_role)
+    token = at.session_state["rap_token"]
+    cleanup.append(token)
+    _fill_valid_report(at)
+    at.text_area(key="rap_text").input(text).run()
+    at.button(key="rap_send").click().run()
+    assert not at.exception, at.exception  # no English error box (psycopg refuses NUL)
+    assert not at.success
+    errors = [e.value for e in at.error]
+    assert any(expected in e for e in errors), errors
+    assert "personnummer" not in expected or "telefonnummer" not in " ".join(errors)
+    assert at.text_area(key="rap_text").value == text  # the reporter's text is kept to correct
+    assert store.scalar("SELECT count(*) FROM incidents WHERE client_token = :t", {"t": token}) == 0
