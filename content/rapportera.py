@@ -322,7 +322,7 @@ def new_report(user) -> None:
                 description=description or None,
             )
             try:
-                filed = report_store.file_report(
+                filed = reports.file_report(
                     draft,
                     user_id=user.id,
                     username=user.username,
@@ -421,7 +421,7 @@ with tab_mine:
                             description=new_text or None,
                         )
                         try:
-                            report_store.update_report(
+                            reports.update_report(
                                 r["id"],
                                 draft,
                                 user_id=user.id,

@@ -1,8 +1,9 @@
 """Validate an EST report from the Rapportera page: the draft, its rules and the Swedish reasons.
 
-Pure (no database, no Streamlit). Filing, correcting and listing reports, and the check that a
-point lies in the municipality, are in :mod:`ostan_dash.store.reports`. Reporters may correct
-their own reports for :data:`EDIT_WINDOW` after filing.
+No Streamlit. :func:`file_report` and :func:`update_report` validate a draft and hand it to the
+writers of :mod:`ostan_dash.store.reports`, which also decide what only the database can (the
+point lies in the municipality, the form was not used before). Reporters may correct their own
+reports for :data:`EDIT_WINDOW` after filing.
 """
 
 from __future__ import annotations
@@ -11,10 +12,15 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from ostan_dash import vocab
-from ostan_dash.ingest import freetext
+from sqlalchemy.engine import Connection
 
-EDIT_WINDOW = dt.timedelta(hours=48)
+from ostan_dash import vocab
+from ostan_dash.config import TZ
+from ostan_dash.ingest import freetext
+from ostan_dash.store import reports as report_store
+from ostan_dash.store.reports import EDIT_WINDOW, OUTSIDE_MESSAGE, Filed
+
+__all__ = ["EDIT_WINDOW", "OUTSIDE_MESSAGE", "Filed", "ReportDraft", "ReportRefused"]
 MAX_WINDOW = dt.timedelta(days=31)
 FUTURE_SLACK = dt.timedelta(minutes=10)
 MAX_DESCRIPTION = 2000
@@ -24,12 +30,8 @@ EARLIEST_DATE = dt.date(2000, 1, 1)
 # machine whose clock is slightly off); the form allows FUTURE_SLACK against the clock.
 IMPORT_FUTURE_DAYS = 1
 
-OUTSIDE_MESSAGE = (
-    "Platsen ligger utanför Östans kommun. Välj en plats i kommunen eller flytta punkten."
-)
 
-
-class ReportRefused(ValueError):
+class ReportRefused(report_store.WriteRefused):
     """The report cannot be saved; the message is Swedish and meant for the reporter."""
 
 
@@ -105,3 +107,63 @@ def problems(draft: ReportDraft, *, now: dt.datetime) -> list[str]:
 def editable(created_at: dt.datetime, *, now: dt.datetime) -> bool:
     """True while a report may still be corrected by its reporter."""
     return now - created_at <= EDIT_WINDOW
+
+
+def file_report(
+    draft: ReportDraft,
+    *,
+    user_id: int,
+    username: str,
+    organisation_id: int,
+    role: str,
+    now: dt.datetime | None = None,
+    conn: Connection | None = None,
+) -> Filed:
+    """Validate ``draft`` and store it once, under the user's database role.
+
+    Raises :class:`ReportRefused` with every reason, in Swedish. The same ``client_token``
+    again (a double tap, a resent form) returns the stored report.
+    """
+    now = now or dt.datetime.now(TZ)
+    found = problems(draft, now=now)
+    if found:
+        raise ReportRefused(" ".join(found))
+    try:
+        return report_store.write_report(
+            draft,
+            user_id=user_id,
+            username=username,
+            organisation_id=organisation_id,
+            role=role,
+            now=now,
+            conn=conn,
+        )
+    except ReportRefused:
+        raise
+    except report_store.WriteRefused as e:
+        raise ReportRefused(str(e)) from e
+
+
+def update_report(
+    report_id: int,
+    draft: ReportDraft,
+    *,
+    user_id: int,
+    username: str,
+    role: str,
+    now: dt.datetime | None = None,
+    conn: Connection | None = None,
+) -> None:
+    """Validate ``draft`` and correct one's own report ``report_id`` within :data:`EDIT_WINDOW`."""
+    now = now or dt.datetime.now(TZ)
+    found = problems(draft, now=now)
+    if found:
+        raise ReportRefused(" ".join(found))
+    try:
+        report_store.rewrite_report(
+            report_id, draft, user_id=user_id, username=username, role=role, now=now, conn=conn
+        )
+    except ReportRefused:
+        raise
+    except report_store.WriteRefused as e:
+        raise ReportRefused(str(e)) from e

@@ -3,28 +3,32 @@
 A report is refused when its point lies outside the municipality (the union of the areas,
 decided by PostGIS), and filing is idempotent: the form carries a UUID generated once per form
 instance (``incidents.client_token`` is unique), so a double tap or a resubmitted form stores one
-row. The draft and its rules are in :mod:`ostan_dash.ingest.reports`; reporters may correct their
-own reports for :data:`~ostan_dash.ingest.reports.EDIT_WINDOW` after filing.
+row. Drafts are validated first by :mod:`ostan_dash.ingest.reports`, which calls the writers here;
+reporters may correct their own reports for :data:`EDIT_WINDOW` after filing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ostan_dash.config import TZ, TZ_NAME
-from ostan_dash.ingest.reports import (
-    EDIT_WINDOW,
-    OUTSIDE_MESSAGE,
-    ReportDraft,
-    ReportRefused,
-    problems,
-)
 from ostan_dash.store import as_user, audit, read_frame, savepoint, scalar
+
+# The row-level security of sql/003_roles.sql gives a reporter the same 48 hours.
+EDIT_WINDOW = dt.timedelta(hours=48)
+OUTSIDE_MESSAGE = (
+    "Platsen ligger utanför Östans kommun. Välj en plats i kommunen eller flytta punkten."
+)
+
+
+class WriteRefused(ValueError):
+    """The database cannot take the report; the message is Swedish and meant for the reporter."""
 
 
 def inside_municipality(x: float, y: float, *, conn: Connection | None = None) -> bool:
@@ -58,8 +62,8 @@ class Filed:
     created: bool
 
 
-def file_report(
-    draft: ReportDraft,
+def write_report(
+    draft: Any,
     *,
     user_id: int,
     username: str,
@@ -68,16 +72,14 @@ def file_report(
     now: dt.datetime | None = None,
     conn: Connection | None = None,
 ) -> Filed:
-    """Store a report once. Raises :class:`ReportRefused` with the reasons when it is invalid.
+    """Store a validated report (an ``ingest.reports.ReportDraft``) once; :class:`WriteRefused`
+    when only the database can tell it is wrong (outside the municipality, a used form).
 
     The same ``client_token`` again (a double tap, a resent form) returns the stored report.
     The insert runs under the user's database role (:func:`ostan_dash.store.as_user`), so the
     row-level security of ``sql/003_roles.sql`` applies to it.
     """
     now = now or dt.datetime.now(TZ)
-    found = problems(draft, now=now)
-    if found:
-        raise ReportRefused(" ".join(found))
 
     def run(c: Connection) -> Filed:
         existing = c.execute(
@@ -86,10 +88,10 @@ def file_report(
         ).first()
         if existing is not None:
             if existing.reported_by != user_id:
-                raise ReportRefused("Formuläret har redan använts. Ladda om sidan.")
+                raise WriteRefused("Formuläret har redan använts. Ladda om sidan.")
             return Filed(int(existing.id), False)
         if not inside_municipality(draft.x, draft.y, conn=c):
-            raise ReportRefused(OUTSIDE_MESSAGE)
+            raise WriteRefused(OUTSIDE_MESSAGE)
         row = c.execute(
             sa.text(
                 """
@@ -137,9 +139,9 @@ def file_report(
         return run(c)
 
 
-def update_report(
+def rewrite_report(
     report_id: int,
-    draft: ReportDraft,
+    draft: Any,
     *,
     user_id: int,
     username: str,
@@ -150,9 +152,6 @@ def update_report(
     """Correct one's own report within :data:`EDIT_WINDOW` of filing it, under the user's
     database role (the row-level security allows a reporter only their own, for 48 hours)."""
     now = now or dt.datetime.now(TZ)
-    found = problems(draft, now=now)
-    if found:
-        raise ReportRefused(" ".join(found))
 
     def run(c: Connection) -> None:
         row = c.execute(
@@ -160,14 +159,14 @@ def update_report(
             {"id": report_id},
         ).first()
         if row is None or row.reported_by != user_id:
-            raise ReportRefused("Du kan bara ändra dina egna rapporter.")
+            raise WriteRefused("Du kan bara ändra dina egna rapporter.")
         if now - row.created_at > EDIT_WINDOW:
-            raise ReportRefused(
+            raise WriteRefused(
                 f"Rapporten kan inte längre ändras (det går i {int(EDIT_WINDOW.total_seconds() // 3600)} "
                 "timmar efter att den skickats)."
             )
         if not inside_municipality(draft.x, draft.y, conn=c):
-            raise ReportRefused(OUTSIDE_MESSAGE)
+            raise WriteRefused(OUTSIDE_MESSAGE)
         c.execute(
             sa.text(
                 """

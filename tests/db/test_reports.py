@@ -66,7 +66,7 @@ def _count_token(db, token) -> int:
 
 def test_a_report_is_stored_with_its_area_and_reporter(db, reporter):
     d = _draft(db)
-    filed = report_store.file_report(d, now=NOW, conn=db, **reporter)
+    filed = reports.file_report(d, now=NOW, conn=db, **reporter)
     assert filed.created
     row = db.execute(
         sa.text(
@@ -86,8 +86,8 @@ def test_a_report_is_stored_with_its_area_and_reporter(db, reporter):
 
 def test_a_double_submit_stores_one_row(db, reporter):
     d = _draft(db)
-    first = report_store.file_report(d, now=NOW, conn=db, **reporter)
-    second = report_store.file_report(d, now=NOW, conn=db, **reporter)
+    first = reports.file_report(d, now=NOW, conn=db, **reporter)
+    second = reports.file_report(d, now=NOW, conn=db, **reporter)
     assert (first.created, second.created) == (True, False)
     assert first.id == second.id
     assert _count_token(db, d.client_token) == 1
@@ -96,7 +96,7 @@ def test_a_double_submit_stores_one_row(db, reporter):
 def test_a_point_outside_the_municipality_is_refused_and_nothing_is_stored(db, reporter):
     d = _draft(db, x=640_000.0, y=6_660_000.0)
     with pytest.raises(reports.ReportRefused, match="utanför Östans kommun"):
-        report_store.file_report(d, now=NOW, conn=db, **reporter)
+        reports.file_report(d, now=NOW, conn=db, **reporter)
     assert _count_token(db, d.client_token) == 0
 
 
@@ -132,18 +132,18 @@ def test_a_point_outside_the_municipality_is_refused_and_nothing_is_stored(db, r
 def test_invalid_reports_are_refused_in_swedish(db, reporter, over, message):
     d = _draft(db, **over)
     with pytest.raises(reports.ReportRefused, match=message):
-        report_store.file_report(d, now=NOW, conn=db, **reporter)
+        reports.file_report(d, now=NOW, conn=db, **reporter)
     assert _count_token(db, d.client_token) == 0
 
 
 def test_own_report_can_be_edited_within_48_hours_but_not_after(db, reporter):
     d = _draft(db)
-    filed = report_store.file_report(d, now=NOW, conn=db, **reporter)
+    filed = reports.file_report(d, now=NOW, conn=db, **reporter)
     created = db.execute(
         sa.text("SELECT created_at FROM incidents WHERE id = :i"), {"i": filed.id}
     ).scalar_one()
     fixed = dataclasses.replace(d, subtype="ovrig_skadegorelse", description="Krossad ruta")
-    report_store.update_report(
+    reports.update_report(
         filed.id,
         fixed,
         user_id=reporter["user_id"],
@@ -159,7 +159,7 @@ def test_own_report_can_be_edited_within_48_hours_but_not_after(db, reporter):
         == "ovrig_skadegorelse"
     )
     with pytest.raises(reports.ReportRefused, match="inte längre ändras"):
-        report_store.update_report(
+        reports.update_report(
             filed.id,
             d,
             user_id=reporter["user_id"],
@@ -171,19 +171,19 @@ def test_own_report_can_be_edited_within_48_hours_but_not_after(db, reporter):
 
 
 def test_someone_elses_report_cannot_be_edited(db, reporter):
-    filed = report_store.file_report(_draft(db), now=NOW, conn=db, **reporter)
+    filed = reports.file_report(_draft(db), now=NOW, conn=db, **reporter)
     other = db.execute(
         sa.text("SELECT id FROM users WHERE id <> :u ORDER BY id LIMIT 1"),
         {"u": reporter["user_id"]},
     ).scalar_one()
     with pytest.raises(reports.ReportRefused, match="egna"):
-        report_store.update_report(
+        reports.update_report(
             filed.id, _draft(db), user_id=other, username="x", role="rapportor", now=NOW, conn=db
         )
 
 
 def test_my_reports_show_which_problem_pictures_and_interventions_they_fed(db, reporter):
-    filed = report_store.file_report(_draft(db), now=NOW, conn=db, **reporter)
+    filed = reports.file_report(_draft(db), now=NOW, conn=db, **reporter)
     centrum = db.execute(sa.text("SELECT id FROM areas WHERE code = 'C01'")).scalar_one()
     db.execute(
         sa.text(
@@ -246,8 +246,8 @@ def test_a_report_is_written_under_the_reporters_database_role(db, reporter):
         )
     )
     d = _draft(db)
-    filed = report_store.file_report(d, now=NOW, conn=db, **reporter)
-    report_store.update_report(
+    filed = reports.file_report(d, now=NOW, conn=db, **reporter)
+    reports.update_report(
         filed.id,
         dataclasses.replace(d, description="Rättad"),
         user_id=reporter["user_id"],
