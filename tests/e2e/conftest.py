@@ -125,7 +125,7 @@ def logged_in(page, url: str, username: str) -> None:
 
     login(page, url, username)
     # Demo usernames are role names; each role lands on its home page.
-    page.get_by_role("heading", name=pages_for(username)[0].title).wait_for()
+    page.get_by_role("heading", name=pages_for(username)[0].title).first.wait_for()
     for _ in range(300):
         if any(c["name"] == "ostan_dash_auth" for c in page.context.cookies()):
             return
