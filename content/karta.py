@@ -1,5 +1,7 @@
 """Karta och tider: where and when the problems are right now, is it new or growing, against what."""
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
@@ -56,12 +58,21 @@ def period_tables(
     days_now: int,
     days_before: int,
     codes: tuple[str, ...],
+    _history: pl.DataFrame,
+    history_start: dt.date,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Hot times and the compare table, which a change of cell size does not touch. Keyed by
     the filter with its dates resolved, and the data version; the frames themselves are not
     hashed (leading underscore)."""
     return ac.period_results(
-        _now, _before, _areas, days_now=days_now, days_before=days_before, codes=codes
+        _now,
+        _before,
+        _areas,
+        days_now=days_now,
+        days_before=days_before,
+        codes=codes,
+        history=_history,
+        history_start=history_start,
     )
 
 
@@ -153,6 +164,7 @@ now = filters.apply(incidents, f, bounds=bounds, area_ids=area_ids)
 before = filters.apply(incidents, f, bounds=comparison, area_ids=area_ids)
 grid_study, outline = study(f.areas, int(cell_size), region, population_version(population))
 days_now, days_before = filters.days_in(bounds), filters.days_in(comparison)
+history = ac.history_bounds(bounds, comparison)
 grid, changes = ac.grid_results(now, before, grid_study, expectation=expectation)
 hot_times, compare = period_tables(
     f"{sorted(f.to_query_params().items())}|{bounds}|{comparison}",
@@ -163,6 +175,8 @@ hot_times, compare = period_tables(
     days_now,
     days_before,
     f.areas,
+    filters.apply(incidents, f, bounds=history, area_ids=area_ids),
+    history[0],
 )
 result = ac.KartaResult(grid=grid, hot_times=hot_times, compare=compare, new_hotspots=changes)
 if now.is_empty():
@@ -424,9 +438,14 @@ with tab_compare:
     st.caption(
         f"Perioden {fmt.date(bounds[0])} – {fmt.date(bounds[1])} mot "
         f"{fmt.date(comparison[0])} – {fmt.date(comparison[1])}. Förändringen avser antal per "
-        "dag (lika med antalet när perioderna är lika långa). Kvoten med 95 % "
-        "konfidensintervall och p-värde kommer från ett exakt betingat Poissontest; "
-        f"bedömningen är korrigerad för att {fmt.number(result.compare.height)} områden prövas "
+        "dag (lika med antalet när perioderna är lika långa). Ett område prövas mot hela "
+        "kommunens förändring (kommunen: "
+        f"{fmt.number(result.compare['region_change_pct'][0] if result.compare.height else 0, 0)} %"
+        "), så säsongen och en allmän trend inte räknas som områdets egen; kvoten är områdets "
+        "förändring i förhållande till kommunens, med 95 % konfidensintervall och p-värde. "
+        "Veckoantal varierar mer än slumpen: spridningen skattas ur de 52 veckorna före "
+        f"(kvasi-Poisson, φ = {fmt.number(result.compare['dispersion'][0] if result.compare.height else 1, 1)}). "
+        f"Bedömningen är korrigerad för att {fmt.number(result.compare.height)} områden prövas "
         "samtidigt (Benjamini–Hochberg över områdena i tabellen, FDR 5 %; q-värdet är det "
         "korrigerade p-värdet, intervallen är varje områdes eget). Händelser utan område "
         "räknas inte."
@@ -445,7 +464,7 @@ with tab_compare:
             pl.col("count_before").alias("Antal jämförelseperiod"),
             pl.col("per_1000").round(2).alias("Per 1 000 inv."),
             pl.col("change_pct").round(0).alias("Förändring %"),
-            pl.col("ratio").round(2).alias("Kvot"),
+            pl.col("ratio").round(2).alias("Kvot mot kommunen"),
             pl.col("ci_low").round(2).alias("95 % KI, nedre"),
             pl.col("ci_high").round(2).alias("95 % KI, övre"),
             pl.col("p_value").round(3).alias("p-värde"),

@@ -33,7 +33,7 @@ from pyproj import Transformer
 from scipy import stats
 
 from ostan_dash.analysis import exposure as ex
-from ostan_dash.analysis.evaluation import rate_ratio_test
+from ostan_dash.analysis.evaluation import quasi_poisson_dispersion, rate_ratio_test
 from ostan_dash.analysis.hotspots import (
     adjusted_p_values,
     count_grid,
@@ -369,6 +369,98 @@ def in_cell(study: StudyArea, col: int, row: int) -> pl.Expr:
     ).is_between(y0 + row * cs, y0 + (row + 1) * cs, closed="left")
 
 
+def pooled_dispersion(weekly: np.ndarray) -> float:
+    """Quasi-Poisson dispersion φ pooled over areas, floored at 1.
+
+    Each row of ``weekly`` (areas × consecutive weeks) gets its own seasonal Poisson fit
+    (:func:`evaluation.quasi_poisson_dispersion`: intercept and one annual sine/cosine pair);
+    the Pearson statistics and degrees of freedom are then summed over the areas,
+    :math:`\\hat\\varphi = \\sum_a X^2_a / \\sum_a (n - p)` (McCullagh & Nelder 1989, §4.5), so
+    that a small area's few incidents do not decide its own φ. Areas without incidents carry
+    no information and are left out; with no usable area φ = 1 (Poisson).
+    """
+    x2 = df = 0.0
+    for row in np.asarray(weekly, dtype=float):
+        if row.sum() <= 0 or row.size < 8:
+            continue
+        d = quasi_poisson_dispersion(row, harmonics=1 if row.size >= 26 else 0)
+        if np.isfinite(d.phi_raw) and d.df > 0:
+            x2 += d.phi_raw * d.df
+            df += d.df
+    return max(1.0, x2 / df) if df > 0 else 1.0
+
+
+def weekly_counts_by_area(
+    history: pl.DataFrame, area_ids: Sequence[int], *, first: dt.date, weeks: int
+) -> np.ndarray:
+    """Counts per area (rows, in ``area_ids`` order) and week (columns) of the ``weeks`` weeks
+    starting on ``first``, zeros included; ``history`` has ``area_id`` and ``occurred_from``."""
+    out = np.zeros((len(area_ids), weeks), dtype=float)
+    if history.is_empty() or weeks <= 0:
+        return out
+    index = {int(a): i for i, a in enumerate(area_ids)}
+    start = dt.datetime.combine(first, dt.time())
+    counts = (
+        history.lazy()
+        .filter(pl.col("area_id").is_not_null())
+        .select(
+            pl.col("area_id").cast(pl.Int64),
+            (
+                (pl.col("occurred_from").dt.replace_time_zone(None) - pl.lit(start)).dt.total_days()
+                // 7
+            ).alias("week"),
+        )
+        .filter(pl.col("week").is_between(0, weeks - 1))
+        .group_by("area_id", "week")
+        .len()
+        .collect()
+    )
+    for a, w, n in counts.iter_rows():
+        if a in index:
+            out[index[a], int(w)] = n
+    return out
+
+
+def compare_counts(
+    count: np.ndarray,
+    count_before: np.ndarray,
+    *,
+    days_now: float,
+    days_before: float,
+    region_ratio: float = 1.0,
+    dispersion: float = 1.0,
+    confidence: float = 0.95,
+) -> dict[str, np.ndarray]:
+    """Per area: the change of its rate against the region's change, and its test.
+
+    Under "no change of its own" an area's rate changes as much as the whole region's,
+    ``region_ratio`` (the season and the town-wide trend are then nobody's news). The test is
+    :func:`evaluation.rate_ratio_test` with the comparison period's exposure scaled by it —
+    exact and conditional for Poisson counts, the quasi-Poisson Wald test on the log scale when
+    ``dispersion`` φ > 1 — so the returned ``ratio`` is the area's rate ratio relative to the
+    region's; Benjamini–Hochberg over the areas gives ``q_value``.
+    """
+    tests = [
+        rate_ratio_test(
+            int(b),
+            int(a),
+            exposure_before=days_before,
+            exposure_after=days_now * region_ratio,
+            confidence=confidence,
+            dispersion=dispersion,
+        )
+        for a, b in zip(count, count_before, strict=True)
+    ]
+    p = np.array([t.p_value for t in tests], dtype=float)
+    return {
+        "ratio": np.array([t.ratio for t in tests], dtype=float),
+        "ci_low": np.array([t.ci_low for t in tests], dtype=float),
+        "ci_high": np.array([t.ci_high for t in tests], dtype=float),
+        "p_value": p,
+        "q_value": adjusted_p_values(p, method="bh"),
+    }
+
+
 def compare_areas(
     now: pl.DataFrame,
     before: pl.DataFrame,
@@ -378,17 +470,21 @@ def compare_areas(
     days_before: int,
     codes: Sequence[str] = (),
     confidence: float = 0.95,
+    history: pl.DataFrame | None = None,
+    history_start: dt.date | None = None,
+    history_weeks: int = 52,
+    relative: bool = True,
 ) -> pl.DataFrame:
     """Per area: counts now and before, rate per 1,000 inhabitants, change and its test.
 
-    The change is that of the rate per day, so periods of unequal length (quarters) compare
-    fairly; with equal lengths it is the change of the counts. Whether it is more than
-    chance is the exact conditional Poisson rate-ratio test with the period lengths as
-    exposures (Breslow & Day 1987 §3.3; :func:`evaluation.rate_ratio_test`), with a
-    `confidence` interval for the rate ratio. The areas in view are one family of tests:
-    ``significant`` is decided by Benjamini–Hochberg at false discovery rate
-    ``1 − confidence`` over them (``q_value`` is the BH-adjusted p-value); the intervals are
-    each area's own, unadjusted.
+    The change is that of the rate per day, so periods of unequal length compare fairly.
+    Whether an area changed is tested against the whole municipality's change (``relative``;
+    the season and the town-wide trend move every area) with the dispersion of weekly counts
+    estimated from ``history`` (the ``history_weeks`` weeks from ``history_start``, usually the
+    year before the periods; :func:`pooled_dispersion`) — :func:`compare_counts`. The areas in
+    view are one family: ``significant`` is decided by Benjamini–Hochberg at false discovery
+    rate ``1 − confidence``. Without ``history`` φ = 1 (exact Poisson); with
+    ``relative=False`` the test is of the area's own change (ratio against 1).
 
     Parameters
     ----------
@@ -400,17 +496,18 @@ def compare_areas(
         Lengths of the two periods in days (the exposures).
     codes
         Area codes to show (all when empty); areas with no incident get 0.
+    history, history_start, history_weeks
+        Filtered incidents before the periods, for the dispersion.
 
     Returns
     -------
     polars.DataFrame
         One row per area, sorted by count descending then name: ``area_id``, ``code``,
-        ``name``, ``population``, ``count``, ``count_before``, ``per_1000`` (count per 1,000
-        inhabitants in the period), ``change_pct`` (null when there was nothing before),
-        ``ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``q_value`` (Benjamini–Hochberg
-        over the areas in the table) and ``significant`` (q ≤ 1 − `confidence`).
+        ``name``, ``population``, ``count``, ``count_before``, ``per_1000``, ``change_pct``
+        (the area's own change, null when there was nothing before), ``region_change_pct``,
+        ``ratio`` (relative to the region when ``relative``), ``ci_low``, ``ci_high``,
+        ``p_value``, ``q_value``, ``significant`` and ``dispersion`` (φ used).
     """
-    chosen = areas.filter(pl.col("code").is_in(list(codes))) if codes else areas
 
     def counts(df: pl.DataFrame, name: str) -> pl.DataFrame:
         return (
@@ -421,20 +518,36 @@ def compare_areas(
             .collect()
         )
 
-    table = (
-        chosen.select(
+    everything = (
+        areas.select(
             pl.col("area_id").cast(pl.Int32), "code", "name", pl.col("population").cast(pl.Int64)
         )
         .join(counts(now, "count"), on="area_id", how="left")
         .join(counts(before, "count_before"), on="area_id", how="left")
         .with_columns(pl.col("count", "count_before").fill_null(0))
     )
-    tests = [
-        rate_ratio_test(
-            b, a, exposure_before=days_before, exposure_after=days_now, confidence=confidence
+    total_now, total_before = int(everything["count"].sum()), int(everything["count_before"].sum())
+    region_ratio = (
+        (total_now / days_now) / (total_before / days_before)
+        if relative and total_now > 0 and total_before > 0
+        else 1.0
+    )
+    table = everything.filter(pl.col("code").is_in(list(codes))) if codes else everything
+    phi = 1.0
+    if history is not None and history_start is not None:
+        ids = everything["area_id"].to_list()
+        phi = pooled_dispersion(
+            weekly_counts_by_area(history, ids, first=history_start, weeks=history_weeks)
         )
-        for a, b in zip(table["count"].to_list(), table["count_before"].to_list(), strict=True)
-    ]
+    tested = compare_counts(
+        table["count"].to_numpy(),
+        table["count_before"].to_numpy(),
+        days_now=days_now,
+        days_before=days_before,
+        region_ratio=region_ratio,
+        dispersion=phi,
+        confidence=confidence,
+    )
     rate_now = pl.col("count") / days_now
     rate_before = pl.col("count_before") / days_before
     return (
@@ -443,14 +556,9 @@ def compare_areas(
                 pl.col("count") / pl.col("population") * 1000
             ),
             change_pct=pl.when(pl.col("count_before") > 0).then((rate_now / rate_before - 1) * 100),
-            ratio=pl.Series([t.ratio for t in tests], dtype=pl.Float64),
-            ci_low=pl.Series([t.ci_low for t in tests], dtype=pl.Float64),
-            ci_high=pl.Series([t.ci_high for t in tests], dtype=pl.Float64),
-            p_value=pl.Series([t.p_value for t in tests], dtype=pl.Float64),
-            q_value=pl.Series(
-                adjusted_p_values(np.array([t.p_value for t in tests], dtype=float), method="bh"),
-                dtype=pl.Float64,
-            ),
+            region_change_pct=pl.lit((region_ratio - 1) * 100 if relative else None, pl.Float64),
+            **{k: pl.Series(v, dtype=pl.Float64) for k, v in tested.items()},
+            dispersion=pl.lit(phi, pl.Float64),
         )
         .with_columns(significant=pl.col("q_value") <= (1 - confidence))
         .sort(["count", "name"], descending=[True, False])
@@ -749,15 +857,31 @@ def period_results(
     days_now: int,
     days_before: int,
     codes: Sequence[str] = (),
+    history: pl.DataFrame | None = None,
+    history_start: dt.date | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The part that does not depend on the cell size: the aoristic weekday × hour matrix
     (Ratcliffe 2002; :func:`hottimes.hot_time_matrix`) and the compare-areas table
-    (:func:`compare_areas`)."""
+    (:func:`compare_areas`, with the dispersion from ``history``)."""
     from ostan_dash.analysis.hottimes import hot_time_matrix
 
     return hot_time_matrix(now), compare_areas(
-        now, before, areas, days_now=days_now, days_before=days_before, codes=codes
+        now,
+        before,
+        areas,
+        days_now=days_now,
+        days_before=days_before,
+        codes=codes,
+        history=history,
+        history_start=history_start,
     )
+
+
+def history_bounds(*periods: tuple[dt.date, dt.date], weeks: int = 52) -> tuple[dt.date, dt.date]:
+    """The ``weeks`` whole weeks before the earliest of ``periods``: where the compare table
+    estimates the week-to-week dispersion."""
+    first = min(p[0] for p in periods)
+    return first - dt.timedelta(weeks=weeks), first - dt.timedelta(days=1)
 
 
 def karta_results(
@@ -770,13 +894,23 @@ def karta_results(
     days_before: int,
     codes: Sequence[str] = (),
     expectation: str = "befolkning",
+    history: pl.DataFrame | None = None,
+    history_start: dt.date | None = None,
 ) -> KartaResult:
     """Everything the page shows for one filter: :func:`grid_results` and :func:`period_results`.
 
-    `now` and `before` are the filtered incidents of the period and of the comparison period.
+    `now` and `before` are the filtered incidents of the period and of the comparison period,
+    `history` those of the year before both (:func:`history_bounds`), from `history_start`.
     """
     grid, new = grid_results(now, before, study, expectation=expectation)
     hot_times, compare = period_results(
-        now, before, areas, days_now=days_now, days_before=days_before, codes=codes
+        now,
+        before,
+        areas,
+        days_now=days_now,
+        days_before=days_before,
+        codes=codes,
+        history=history,
+        history_start=history_start,
     )
     return KartaResult(grid=grid, hot_times=hot_times, compare=compare, new_hotspots=new)

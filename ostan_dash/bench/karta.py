@@ -51,6 +51,7 @@ def server_side(
     before = flt.apply(frame, f, bounds=comparison, area_ids=area_ids)
     if grid_only:
         return ac.grid_results(now, before, study)
+    history = ac.history_bounds(bounds, comparison)
     return ac.karta_results(
         now,
         before,
@@ -59,6 +60,8 @@ def server_side(
         days_now=flt.days_in(bounds),
         days_before=flt.days_in(comparison),
         codes=f.areas,
+        history=flt.apply(frame, f, bounds=history, area_ids=area_ids),
+        history_start=history[0],
     )
 
 
@@ -79,6 +82,11 @@ def floor(
             now.group_by(t.dt.weekday().alias("d"), t.dt.hour().alias("h")).len(),
             now.group_by("area_id").len(),
             before.group_by("area_id").len(),
+            # the year before, per area and week (the compare table's dispersion)
+            frame.lazy()
+            .filter(flt.period_expr(ac.history_bounds(bounds, f.comparison_bounds(today))) & cond)
+            .group_by("area_id", t.dt.truncate("1w").alias("w"))
+            .len(),
         ]
     return tuple(pl.collect_all(queries))
 

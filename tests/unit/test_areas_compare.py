@@ -90,7 +90,7 @@ def test_compare_areas_counts_rates_and_test():
     areas = two_areas(population=(2000, 500))
     now = pl.DataFrame({"area_id": [1] * 30 + [2] * 4 + [None]}, schema={"area_id": pl.Int32})
     before = pl.DataFrame({"area_id": [1] * 10 + [2] * 4}, schema={"area_id": pl.Int32})
-    table = ac.compare_areas(now, before, areas, days_now=91, days_before=92)
+    table = ac.compare_areas(now, before, areas, days_now=91, days_before=92, relative=False)
     west = table.filter(pl.col("code") == "W01").row(0, named=True)
     east = table.filter(pl.col("code") == "E01").row(0, named=True)
     assert (west["count"], west["count_before"]) == (30, 10)
@@ -122,7 +122,9 @@ def test_compare_areas_corrects_for_the_areas_in_view():
             schema={"area_id": pl.Int32},
         )
 
-    table = ac.compare_areas(frame(now_n), frame(before_n), areas, days_now=28, days_before=28)
+    table = ac.compare_areas(
+        frame(now_n), frame(before_n), areas, days_now=28, days_before=28, relative=False
+    )
     table = table.sort("code")
     q = multipletests(table["p_value"].to_numpy(), alpha=0.05, method="fdr_bh")[1]
     np.testing.assert_allclose(table["q_value"].to_numpy(), q, rtol=1e-12)
@@ -277,3 +279,82 @@ def test_nearest_place():
     out = ac.nearest_place(cells, places, cell_size=100)
     assert out["place"].to_list() == ["A", "B"]
     assert out["place_m"][0] == pytest.approx(np.hypot(0, 50))
+
+
+def test_compare_areas_tests_each_area_against_the_towns_own_change():
+    """Relative to the region: an area that rose as much as the town is no news; the p-value
+    is the exact binomial split with the comparison's exposure scaled by the town's ratio."""
+    areas = two_areas(population=(2000, 500))
+    now = pl.DataFrame({"area_id": [1] * 60 + [2] * 20}, schema={"area_id": pl.Int32})
+    before = pl.DataFrame({"area_id": [1] * 30 + [2] * 20}, schema={"area_id": pl.Int32})
+    table = ac.compare_areas(now, before, areas, days_now=28, days_before=28)
+    region = 80 / 50
+    west = table.filter(pl.col("code") == "W01").row(0, named=True)
+    assert west["region_change_pct"] == pytest.approx(60.0)
+    assert west["ratio"] == pytest.approx((60 / 30) / region)
+    p = stats.binomtest(60, 90, region / (1 + region)).pvalue
+    assert west["p_value"] == pytest.approx(p, rel=1e-6)
+    assert west["dispersion"] == 1.0
+
+
+def test_pooled_dispersion_equals_statsmodels_pooled_pearson():
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(5)
+    weeks = np.arange(52)
+    mu = np.outer([3.0, 8.0, 15.0], 1 + 0.4 * np.sin(2 * np.pi * weeks / 52))
+    y = rng.negative_binomial(mu / 1.5, 1 / 2.5)  # variance 2.5·μ
+    x2 = df = 0.0
+    design = np.column_stack(
+        [np.ones(52), np.cos(2 * np.pi * weeks / 52), np.sin(2 * np.pi * weeks / 52)]
+    )
+    for row in y:
+        fit = sm.GLM(row, design, family=sm.families.Poisson()).fit(scale="X2")
+        x2 += fit.pearson_chi2
+        df += fit.df_resid
+    assert ac.pooled_dispersion(y) == pytest.approx(max(1.0, x2 / df), rel=1e-6)
+
+
+def _seasonal_town(rng, n_areas=20, weeks=60, phi=2.5, boost=None):
+    """Weekly counts of a seasonal, overdispersed town with no change of any area's own
+    (``boost``: area index and factor on its last 4 weeks)."""
+    w = np.arange(weeks)
+    level = rng.uniform(2, 15, n_areas)
+    if boost is not None:
+        level[boost[0]] = 12.0
+    mu = np.outer(level, 1 + 0.5 * np.sin(2 * np.pi * (w - 10) / 52))
+    if boost is not None:
+        mu[boost[0], -4:] *= boost[1]
+    return rng.negative_binomial(mu / (phi - 1), 1 / phi)
+
+
+def _flags(y, *, use_history: bool, relative: bool) -> np.ndarray:
+    """compare_counts on the last 4 weeks against the 4 before, as the page runs it."""
+    now, before = y[:, -4:].sum(1), y[:, -8:-4].sum(1)
+    region = now.sum() / before.sum() if relative else 1.0
+    phi = ac.pooled_dispersion(y[:, :-8]) if use_history else 1.0
+    out = ac.compare_counts(
+        now, before, days_now=28, days_before=28, region_ratio=region, dispersion=phi
+    )
+    return out["q_value"] <= 0.05
+
+
+def test_null_seasonal_overdispersed_town_flags_at_most_five_percent_of_areas():
+    """No area changes on its own; the season rises between the periods and weekly counts
+    vary 2.5 times more than Poisson. The page's test flags ≤ 5 % of area-comparisons; the
+    plain exact test against 1 flags far more on the same data (so this test can fail)."""
+    rng = np.random.default_rng(11)
+    towns = [_seasonal_town(rng) for _ in range(150)]
+    new = np.mean([_flags(y, use_history=True, relative=True).mean() for y in towns])
+    old = np.mean([_flags(y, use_history=False, relative=False).mean() for y in towns])
+    assert new <= 0.05
+    assert old > 0.10
+
+
+def test_a_tripled_area_is_found():
+    """Positive control: an area of 12 incidents a week that triples in the last 4 weeks."""
+    rng = np.random.default_rng(12)
+    found = [
+        _flags(_seasonal_town(rng, boost=(0, 3.0)), use_history=True, relative=True)[0]
+        for _ in range(100)
+    ]
+    assert np.mean(found) >= 0.5
