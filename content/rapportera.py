@@ -341,7 +341,7 @@ with tab_new:
     new_report(user)
 
 with tab_mine:
-    mine = report_store.own_reports(user.id)
+    mine = report_store.own_reports(user.id, user.role)
     if mine.is_empty():
         st.info("Du har inte skickat några rapporter än.")
     else:

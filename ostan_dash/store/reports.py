@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ostan_dash.config import TZ, TZ_NAME
-from ostan_dash.store import as_user, audit, read_frame, savepoint, scalar
+from ostan_dash.store import as_user, audit, read_frame, savepoint, scalar, transaction
 
 # The row-level security of sql/003_roles.sql gives a reporter the same 48 hours.
 EDIT_WINDOW = dt.timedelta(hours=48)
@@ -215,8 +215,11 @@ OWN_REPORTS_SCHEMA = {
 }
 
 
-def own_reports(user_id: int, *, limit: int = 100, conn: Connection | None = None) -> pl.DataFrame:
-    """The reporter's latest reports with the feedback on what they fed.
+def own_reports(
+    user_id: int, role: str, *, limit: int = 100, conn: Connection | None = None
+) -> pl.DataFrame:
+    """The reporter's latest reports with the feedback on what they fed, read under the
+    user's role (the free text comes through ``ostan_incident_description``, sql/013).
 
     A report fed a **problem picture** when the picture covers its category (or names none),
     its place (the picture's areas or polygon) and its date (the picture's period, open ends
@@ -224,11 +227,17 @@ def own_reports(user_id: int, *, limit: int = 100, conn: Connection | None = Non
     none), targets its place (areas or polygon) and the report came before the intervention
     ended and at most a year before it started — the data its planning and follow-up used.
     """
+    with transaction(conn) as t, as_user(user_id, role, conn=t) as c:
+        return _own_reports(c, user_id, limit)
+
+
+def _own_reports(c: Connection, user_id: int, limit: int) -> pl.DataFrame:
     return read_frame(
         """
         SELECT i.id, i.created_at, i.category, i.subtype, i.object_type,
                i.persons_count::bigint AS persons_count, i.occurred_from, i.occurred_to,
-               ST_X(i.geom) AS x, ST_Y(i.geom) AS y, a.name AS area, i.description,
+               ST_X(i.geom) AS x, ST_Y(i.geom) AS y, a.name AS area,
+               ostan_incident_description(i.id) AS description,
                coalesce((
                    SELECT array_agg(p.title ORDER BY p.id) FROM problem_pictures p
                    WHERE (cardinality(p.categories) = 0 OR i.category = ANY(p.categories))
@@ -252,7 +261,7 @@ def own_reports(user_id: int, *, limit: int = 100, conn: Connection | None = Non
         LIMIT :n
         """,
         {"u": user_id, "n": limit},
-        conn=conn,
+        conn=c,
         schema=OWN_REPORTS_SCHEMA,
     )
 

@@ -203,7 +203,7 @@ def test_my_reports_show_which_problem_pictures_and_interventions_they_fed(db, r
         ),
         {"a": centrum},
     )
-    mine = report_store.own_reports(reporter["user_id"], conn=db)
+    mine = report_store.own_reports(reporter["user_id"], "rapportor", conn=db)
     row = mine.filter(mine["id"] == filed.id).row(0, named=True)
     assert "Klotter i Centrum (test)" in row["problem_pictures"]
     assert "Bilbränder i villaområden (test)" not in row["problem_pictures"]

@@ -120,3 +120,57 @@ def test_every_write_of_reports_is_audited_by_the_database(db):
     assert row.username == "rapportor"
     assert row.details["roll"] == "ostan_rapportor"
     assert row.details["rader"] == 1
+
+
+def _report_of_other_org(db, org: int) -> int:
+    """A report with free text filed by another organisation (inserted as the owner)."""
+    other = _other_org(db, org)
+    return db.execute(
+        sa.text(
+            "INSERT INTO incidents (category, subtype, occurred_from, occurred_to, geom, "
+            "organisation_id, description) SELECT 'otrygg_plats', 'belysning', now(), now(), "
+            "ST_PointOnSurface(geom), :o, 'Hemlig text från en annan organisation' "
+            "FROM areas LIMIT 1 RETURNING id"
+        ),
+        {"o": other},
+    ).scalar_one()
+
+
+@pytest.mark.parametrize("role", ["lasare", "rapportor"])
+def test_free_text_of_another_organisations_reports_is_not_readable(db, role):
+    uid, org = _user(db, role)
+    rid = _report_of_other_org(db, org)
+    with as_user(uid, role, conn=db):
+        with pytest.raises(DBAPIError, match="permission denied"):
+            db.execute(sa.text("SAVEPOINT s"))
+            db.execute(sa.text("SELECT description FROM incidents WHERE id = :i"), {"i": rid})
+        db.execute(sa.text("ROLLBACK TO SAVEPOINT s"))
+        text = db.execute(sa.text("SELECT ostan_incident_description(:i)"), {"i": rid}).scalar()
+        assert text is None
+        # the common picture: category, place and time stay shared
+        assert (
+            db.execute(
+                sa.text("SELECT category FROM incidents WHERE id = :i"), {"i": rid}
+            ).scalar_one()
+            == "otrygg_plats"
+        )
+
+
+def test_own_organisations_and_analysts_read_the_free_text(db):
+    uid, org = _user(db, "rapportor")
+    other_rid = _report_of_other_org(db, org)
+    with as_user(uid, "rapportor", conn=db):
+        own = db.execute(INSERT, {"org": org, "by": uid}).scalar_one()
+    db.execute(sa.text("UPDATE incidents SET description = 'Egen text' WHERE id = :i"), {"i": own})
+    with as_user(uid, "rapportor", conn=db):
+        assert (
+            db.execute(sa.text("SELECT ostan_incident_description(:i)"), {"i": own}).scalar()
+            == "Egen text"
+        )
+    analyst, _ = _user(db, "analytiker")
+    with as_user(analyst, "analytiker", conn=db):
+        assert (
+            db.execute(sa.text("SELECT description FROM incidents WHERE id = :i"), {"i": other_rid})
+            .scalar_one()
+            .startswith("Hemlig")
+        )
