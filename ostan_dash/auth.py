@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import os
+import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +24,16 @@ import bcrypt
 
 from ostan_dash import config
 from ostan_dash.store import accounts, transaction
+from ostan_dash.vocab import ORGANISATION_KINDS, ROLES
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=8)
-MAX_FAILURES = 5
-FAILURE_WINDOW = dt.timedelta(minutes=15)
+# Login throttling per (username, client): this many failures are free, then each further one
+# doubles the wait before the next attempt, up to MAX_DELAY. Failures older than
+# HISTORY_WINDOW are forgotten.
+FREE_FAILURES = 3
+MAX_DELAY = dt.timedelta(minutes=15)
+HISTORY_WINDOW = dt.timedelta(hours=24)
 # A valid bcrypt hash (cost 12) of a random string: checked for unknown users so that a wrong
 # username costs as much time as a wrong password.
 _DUMMY_HASH = bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(12))
@@ -84,16 +92,145 @@ def user(username: str) -> User | None:
     )
 
 
-def is_locked(username: str, *, now: dt.datetime | None = None) -> bool:
-    """True when ``username`` had ``MAX_FAILURES`` failed logins within ``FAILURE_WINDOW``
-    since its last successful one (the lock lifts by itself when the window has passed)."""
+# Login throttling -----------------------------------------------------------------------------
+#
+# A hard lock per username lets anyone keep a person out with one wrong password now and then
+# (issue 13). Here the wait belongs to the pair (username, client): a stranger's failures from
+# another address never delay the user, and the same client's wait grows 2, 4, 8, ... seconds
+# (capped). Attempts during a wait are refused without a password check and are not failures,
+# so they cannot lengthen it: once the wait is over the right password always logs in.
+
+FAILURE, SUCCESS, REFUSED, RESET = "fel", "ratt", "nekad", "upplast"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One event in the login history of a (username, client) pair.
+
+    ``kind`` is ``FAILURE`` (wrong password or unknown user), ``SUCCESS``, ``REFUSED`` (sent
+    during a wait, not checked) or ``RESET`` (an administrator cleared the wait).
+    """
+
+    at: dt.datetime
+    kind: str
+
+
+def backoff_delay(failures: int) -> dt.timedelta:
+    """The wait after ``failures`` consecutive failures: none for the first ``FREE_FAILURES - 1``,
+    then 2, 4, 8, ... seconds (``2 ** (failures - FREE_FAILURES + 1)``), at most ``MAX_DELAY``.
+
+    Throttling by increasing waits instead of a lockout, as NIST SP 800-63B §5.2.2 ("Rate
+    Limiting") suggests so that the limit does not become a denial of service for the user.
+    """
+    if failures < FREE_FAILURES:
+        return dt.timedelta(0)
+    exponent = failures - FREE_FAILURES + 1
+    if exponent >= 20:  # 2**20 s is far beyond any cap: avoid huge numbers
+        return MAX_DELAY
+    return min(dt.timedelta(seconds=2**exponent), MAX_DELAY)
+
+
+def counted_failures(history: list[Attempt], now: dt.datetime) -> list[dt.datetime]:
+    """Times of the failures that count towards the wait: after the last success or reset,
+    within ``HISTORY_WINDOW`` of ``now``; refused attempts never count."""
+    since = now - HISTORY_WINDOW
+    out: list[dt.datetime] = []
+    for a in sorted(history, key=lambda a: a.at):
+        if a.at > now:
+            continue
+        if a.kind in (SUCCESS, RESET):
+            out = []
+        elif a.kind == FAILURE and a.at > since:
+            out.append(a.at)
+    return out
+
+
+def wait_remaining(history: list[Attempt], now: dt.datetime) -> dt.timedelta:
+    """How long this (username, client) must still wait before a password is checked (zero: go).
+
+    The wait runs from the last counted failure; nothing else moves it.
+    """
+    failures = counted_failures(history, now)
+    if not failures:
+        return dt.timedelta(0)
+    left = failures[-1] + backoff_delay(len(failures)) - now
+    return max(left, dt.timedelta(0))
+
+
+def attempt_outcome(history: list[Attempt], now: dt.datetime, password_ok: bool) -> str:
+    """What one login attempt becomes: ``REFUSED`` during a wait, else ``SUCCESS`` or ``FAILURE``."""
+    if wait_remaining(history, now) > dt.timedelta(0):
+        return REFUSED
+    return SUCCESS if password_ok else FAILURE
+
+
+def client_key(
+    ip_address: str | None,
+    headers: Mapping[str, str] | None,
+    session: str,
+    *,
+    trusted_header: str | None = None,
+) -> str:
+    """The client a login attempt is counted against.
+
+    The connection's IP address (Streamlit's ``st.context.ip_address``; it is ``None`` on
+    loopback); behind a reverse proxy the proxy's own header named by ``trusted_header``
+    (``OSTAN_CLIENT_IP_HEADER``, e.g. ``X-Real-IP``; for ``X-Forwarded-For`` the last address,
+    the one the proxy added). Headers are never trusted unless configured: a client could
+    otherwise claim a fresh address on every attempt. Without an address: the browser session.
+    """
+    if trusted_header and headers:
+        wanted = trusted_header.lower()
+        value = next((v for k, v in headers.items() if k.lower() == wanted), "")
+        last = _ip(value.split(",")[-1]) if isinstance(value, str) else None
+        if last:
+            return f"ip:{last}"
+    address = _ip(ip_address)
+    if address:
+        return f"ip:{address}"
+    return f"session:{session}"[:200]
+
+
+def _ip(value: object) -> str | None:
+    """``value`` as a normalised IP address, or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def _name(username: str) -> str:
+    return username.lower().strip()[:64]
+
+
+def login_history(username: str, client: str, *, now: dt.datetime) -> list[Attempt]:
+    """The (username, client) pair's attempts and resets within ``HISTORY_WINDOW`` of ``now``."""
+    rows = accounts.login_history(_name(username), client, now - HISTORY_WINDOW)
+    return [Attempt(r["at"], r["kind"]) for r in rows.iter_rows(named=True)]
+
+
+def login_wait(username: str, client: str, *, now: dt.datetime | None = None) -> dt.timedelta:
+    """How long ``client`` must still wait before a password for ``username`` is checked."""
     now = now or dt.datetime.now(dt.UTC)
-    return accounts.failures_since(username.lower().strip(), now - FAILURE_WINDOW) >= MAX_FAILURES
+    return wait_remaining(login_history(username, client, now=now), now)
 
 
-def record_attempt(username: str, success: bool) -> None:
-    """Log a login attempt (and the last login time on success)."""
-    accounts.record_attempt(username.lower().strip()[:64], success)
+def record_attempt(username: str, client: str, kind: str, *, at: dt.datetime | None = None) -> None:
+    """Log a login attempt of ``kind`` (and the last login time on success), with an audit row."""
+    if kind not in (FAILURE, SUCCESS, REFUSED):
+        raise ValueError(kind)
+    accounts.record_attempt(_name(username), client, kind, at=at)
+
+
+def delay_text(wait: dt.timedelta) -> str:
+    """A wait in Swedish words, rounded up: '8 sekunder', '1 minut', '15 minuter'."""
+    seconds = max(1, int(-(-wait.total_seconds() // 1)))
+    if seconds < 60:
+        return f"{seconds} sekund" + ("" if seconds == 1 else "er")
+    minutes = -(-seconds // 60)
+    return f"{minutes} minut" + ("" if minutes == 1 else "er")
 
 
 def burn_dummy_check(password: str) -> None:
@@ -159,3 +296,138 @@ def cookie_key(secret_value: str | None = None) -> str:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+# Administration -------------------------------------------------------------------------------
+#
+# The Administration page calls these; each checks its input and hands a finished change to
+# ostan_dash.store.accounts, which runs it under the administrator's own database role and
+# writes the audit row in the same transaction.
+
+AccountError = accounts.AccountError
+MIN_PASSWORD_LENGTH = 12
+_USERNAME = re.compile(r"^[a-z0-9._-]{2,64}$")  # the CHECK on users.username
+
+
+def username_problems(username: str) -> list[str]:
+    """Why ``username`` cannot be used (empty list: it can): the rule of the users table."""
+    if not _USERNAME.fullmatch(username):
+        return [
+            "Användarnamnet ska vara 2–64 tecken: små bokstäver a–z, siffror, punkt, "
+            "bindestreck eller understreck (inga å, ä, ö eller mellanslag)."
+        ]
+    return []
+
+
+def password_problems(password: str, username: str) -> list[str]:
+    """Why ``password`` is not good enough for ``username`` (NIST SP 800-63B §5.1.1.2: a
+    minimum length, no composition rules; refuse the obvious)."""
+    out = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        out.append(f"Lösenordet ska ha minst {MIN_PASSWORD_LENGTH} tecken.")
+    if len(password.encode()) > 72:
+        out.append("Lösenordet får vara högst 72 byte (bcrypt läser inte fler).")
+    if username and username.lower() in password.lower():
+        out.append("Lösenordet får inte innehålla användarnamnet.")
+    if password and len(set(password)) < 4:
+        out.append("Lösenordet har för få olika tecken.")
+    return out
+
+
+def _check(problems: list[str]) -> None:
+    if problems:
+        raise AccountError(" ".join(problems))
+
+
+def create_user(
+    admin: User,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    organisation_id: int,
+    password: str,
+) -> int:
+    """Add a user with a bcrypt hash (cost 12) of the initial password; returns the id.
+
+    Raises :class:`AccountError` with the reasons in Swedish.
+    """
+    username = username.strip()
+    display_name = " ".join(display_name.split())
+    problems = username_problems(username)
+    if not display_name:
+        problems.append("Ange ett namn.")
+    elif len(display_name) > 200:
+        problems.append("Namnet får vara högst 200 tecken.")
+    if role not in ROLES:
+        problems.append("Välj en roll.")
+    _check(problems + password_problems(password, username))
+    return accounts.create_user(
+        admin.id,
+        username=username,
+        display_name=display_name,
+        role=role,
+        organisation_id=organisation_id,
+        password_hash=hash_password(password),
+    )
+
+
+def change_role(admin: User, user_id: int, *, role: str, organisation_id: int) -> None:
+    """Give a user another role or organisation (not one's own role: ask another admin)."""
+    if role not in ROLES:
+        raise AccountError("Välj en roll.")
+    if user_id == admin.id and role != admin.role:
+        raise AccountError("Du kan inte ändra din egen roll; be en annan administratör.")
+    accounts.set_role(admin.id, user_id, role=role, organisation_id=organisation_id)
+
+
+def set_active(admin: User, user_id: int, *, active: bool) -> int:
+    """Activate or deactivate a user (never oneself); deactivation revokes their sessions."""
+    if user_id == admin.id and not active:
+        raise AccountError("Du kan inte avaktivera dig själv.")
+    return accounts.set_active(admin.id, user_id, active=active)
+
+
+def set_password(admin: User, user_id: int, *, username: str, password: str) -> int:
+    """Set a new password for a user; their open sessions are revoked (returned)."""
+    _check(password_problems(password, username))
+    return accounts.set_password(admin.id, user_id, password_hash=hash_password(password))
+
+
+def unlock(admin: User, user_id: int) -> None:
+    """Clear the user's login wait on every client at once."""
+    accounts.unlock(admin.id, user_id)
+
+
+def revoke_sessions(admin: User, user_id: int) -> int:
+    """Log a user out everywhere: revoke all their open sessions; returns how many."""
+    return accounts.revoke_sessions(admin.id, user_id)
+
+
+def add_organisation(admin: User, *, name: str, kind: str) -> int:
+    """Add an organisation of ``kind`` (a key of ``vocab.ORGANISATION_KINDS``)."""
+    name = " ".join(name.split())
+    if not name:
+        raise AccountError("Ange organisationens namn.")
+    if len(name) > 200:
+        raise AccountError("Namnet får vara högst 200 tecken.")
+    if kind not in ORGANISATION_KINDS:
+        raise AccountError("Välj en typ av organisation.")
+    return accounts.add_organisation(admin.id, name=name, kind=kind)
+
+
+def users_overview(admin: User, *, now: dt.datetime | None = None):
+    """Every user with role, organisation, active flag, last login, failed logins within
+    ``HISTORY_WINDOW`` (since the last unlock) and open sessions (within both time limits)."""
+    now = now or dt.datetime.now(dt.UTC)
+    return accounts.users_overview(
+        admin.id,
+        failures_since=now - HISTORY_WINDOW,
+        idle_since=now - IDLE_TIMEOUT,
+        started_since=now - ABSOLUTE_TIMEOUT,
+    )
+
+
+def organisations(admin: User):
+    """Every organisation with its number of active users."""
+    return accounts.organisations(admin.id)

@@ -117,6 +117,17 @@ ROLES: dict[str, str] = {
     "lasare": "Läsare",
 }
 
+# Kinds of organisations: the keys of the CHECK constraint on organisations.kind.
+ORGANISATION_KINDS: dict[str, str] = {
+    "kommun": "Kommun",
+    "polis": "Polis",
+    "bostadsbolag": "Bostadsbolag",
+    "raddningstjanst": "Räddningstjänst",
+    "naringsliv": "Näringsliv",
+    "skola": "Skola",
+    "ovrig": "Övrig",
+}
+
 
 def category_label(key: str) -> str:
     """Swedish label of an EST category key (the key itself when unknown)."""

@@ -13,7 +13,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ostan_dash.store import audit, execute, read_frame, scalar, transaction
+from ostan_dash.store import as_user, audit, execute, read_frame, transaction
 
 
 def active_users() -> pl.DataFrame:
@@ -35,40 +35,48 @@ def active_user(username: str) -> dict[str, Any] | None:
     return None if df.is_empty() else df.row(0, named=True)
 
 
-def failures_since(username: str, since: dt.datetime) -> int:
-    """Failed logins of ``username`` after ``since`` and after its last successful login."""
-    return int(
-        scalar(
-            """
-            SELECT count(*) AS n FROM login_attempts
-            WHERE username = :u AND NOT success AND at > :since
-              AND at > coalesce((SELECT max(at) FROM login_attempts WHERE username = :u AND success),
-                                '-infinity')
-            """,
-            {"u": username, "since": since},
-        )
+def login_history(username: str, client: str, since: dt.datetime) -> pl.DataFrame:
+    """Attempts of (``username``, ``client``) after ``since`` and the administrators' resets of
+    that username (for every client or this one): ``at`` and ``kind`` (auth's FAILURE, SUCCESS,
+    REFUSED, RESET: 'fel', 'ratt', 'nekad', 'upplast'), by time."""
+    return read_frame(
+        """
+        SELECT at, CASE WHEN success THEN 'ratt' WHEN refused THEN 'nekad' ELSE 'fel' END AS kind
+        FROM login_attempts WHERE username = :u AND client = :c AND at > :since
+        UNION ALL
+        SELECT at, 'upplast' FROM login_resets
+        WHERE username = :u AND (client IS NULL OR client = :c) AND at > :since
+        ORDER BY at
+        """,
+        {"u": username, "c": client, "since": since},
+        schema={"at": pl.Datetime("us", "UTC"), "kind": pl.Utf8},
     )
 
 
-def record_attempt(username: str, success: bool) -> None:
-    """Log a login attempt, the last login time on success, and an audit row (one transaction)."""
+_ATTEMPT_AUDIT = {
+    "ratt": "inloggning",
+    "fel": "misslyckad inloggning",
+    "nekad": "inloggning nekad under väntetid",
+}
+
+
+def record_attempt(username: str, client: str, kind: str, *, at: dt.datetime | None = None) -> None:
+    """Log a login attempt of ``kind`` ('ratt', 'fel' or 'nekad') at ``at`` (default: now), the
+    last login time on success, and an audit row (one transaction)."""
     with transaction() as conn:
         execute(
-            "INSERT INTO login_attempts (username, success) VALUES (:u, :s)",
-            {"u": username, "s": success},
+            "INSERT INTO login_attempts (username, client, success, refused, at) "
+            "VALUES (:u, :c, :s, :r, coalesce(CAST(:at AS timestamptz), now()))",
+            {"u": username, "c": client, "s": kind == "ratt", "r": kind == "nekad", "at": at},
             conn=conn,
         )
-        if success:
+        if kind == "ratt":
             execute(
                 "UPDATE users SET last_login_at = now() WHERE username = :u",
                 {"u": username},
                 conn=conn,
             )
-        audit(
-            conn,
-            username=username,
-            action="inloggning" if success else "misslyckad inloggning",
-        )
+        audit(conn, username=username, action=_ATTEMPT_AUDIT[kind])
 
 
 def open_session(sid: str, user_id: int) -> None:
@@ -122,3 +130,253 @@ def revoke_user_sessions(username: str) -> int:
         "WHERE u.id = s.user_id AND u.username = :u AND s.revoked_at IS NULL",
         {"u": username},
     )
+
+
+# Administration: every read and write runs under the administrator's own database role --------
+
+
+class AccountError(ValueError):
+    """A change the administrator may not make (the message is Swedish, for the page)."""
+
+
+def users_overview(
+    admin_id: int,
+    *,
+    failures_since: dt.datetime,
+    idle_since: dt.datetime,
+    started_since: dt.datetime,
+) -> pl.DataFrame:
+    """Every user with organisation, active flag, last login, failed logins after
+    ``failures_since`` (since the last unlock; refused attempts not counted) and open sessions
+    (not revoked, seen after ``idle_since``, started after ``started_since``), by username."""
+    with as_user(admin_id, "admin") as conn:
+        return read_frame(
+            """
+            SELECT u.id, u.username, u.display_name, u.role, u.organisation_id,
+                   o.name AS organisation, u.active, u.created_at, u.last_login_at,
+                   (SELECT count(*) FROM login_attempts a
+                    WHERE a.username = u.username AND NOT a.success AND NOT a.refused
+                      AND a.at > greatest(:fs, coalesce((SELECT max(r.at) FROM login_resets r
+                                                         WHERE r.username = u.username),
+                                                        '-infinity'))) AS failures,
+                   (SELECT count(*) FROM user_sessions s
+                    WHERE s.user_id = u.id AND s.revoked_at IS NULL
+                      AND s.last_seen_at > :idle AND s.created_at > :started) AS open_sessions
+            FROM users u JOIN organisations o ON o.id = u.organisation_id
+            ORDER BY u.username
+            """,
+            {"fs": failures_since, "idle": idle_since, "started": started_since},
+            conn=conn,
+            schema={
+                "id": pl.Int64,
+                "username": pl.Utf8,
+                "display_name": pl.Utf8,
+                "role": pl.Utf8,
+                "organisation_id": pl.Int64,
+                "organisation": pl.Utf8,
+                "active": pl.Boolean,
+                "created_at": pl.Datetime("us", "Europe/Stockholm"),
+                "last_login_at": pl.Datetime("us", "Europe/Stockholm"),
+                "failures": pl.Int64,
+                "open_sessions": pl.Int64,
+            },
+        )
+
+
+def organisations(admin_id: int) -> pl.DataFrame:
+    """Every organisation (id, name, kind) with its number of active users, by name."""
+    with as_user(admin_id, "admin") as conn:
+        return read_frame(
+            """
+            SELECT o.id, o.name, o.kind,
+                   (SELECT count(*) FROM users u WHERE u.organisation_id = o.id AND u.active)
+                       AS active_users
+            FROM organisations o ORDER BY o.name
+            """,
+            conn=conn,
+            schema={"id": pl.Int64, "name": pl.Utf8, "kind": pl.Utf8, "active_users": pl.Int64},
+        )
+
+
+def _active_admins_other_than(conn: Connection, user_id: int) -> int:
+    return int(
+        conn.execute(
+            sa.text("SELECT count(*) FROM users WHERE role = 'admin' AND active AND id <> :id"),
+            {"id": user_id},
+        ).scalar_one()
+    )
+
+
+def _username_of(conn: Connection, user_id: int) -> str:
+    name = conn.execute(
+        sa.text("SELECT username FROM users WHERE id = :id FOR UPDATE"), {"id": user_id}
+    ).scalar()
+    if name is None:
+        raise AccountError("Användaren finns inte.")
+    return name
+
+
+def create_user(
+    admin_id: int,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    organisation_id: int,
+    password_hash: str,
+) -> int:
+    """Add a user (the hash made by ``auth.hash_password``); returns the new id."""
+    with as_user(admin_id, "admin") as conn:
+        taken = conn.execute(
+            sa.text("SELECT 1 FROM users WHERE username = :u"), {"u": username}
+        ).first()
+        if taken:
+            raise AccountError(f"Användarnamnet {username} är upptaget.")
+        new_id = conn.execute(
+            sa.text(
+                "INSERT INTO users (username, display_name, password_hash, role, organisation_id) "
+                "VALUES (:u, :n, :h, :r, :o) RETURNING id"
+            ),
+            {"u": username, "n": display_name, "h": password_hash, "r": role, "o": organisation_id},
+        ).scalar_one()
+        audit(
+            conn,
+            username=None,
+            action="användare skapad",
+            entity="users",
+            entity_id=new_id,
+            details={"användarnamn": username, "roll": role, "organisation_id": organisation_id},
+        )
+        return int(new_id)
+
+
+def set_role(admin_id: int, user_id: int, *, role: str, organisation_id: int) -> None:
+    """Change a user's role and organisation (the last active administrator keeps the role)."""
+    with as_user(admin_id, "admin") as conn:
+        name = _username_of(conn, user_id)
+        if role != "admin" and _active_admins_other_than(conn, user_id) == 0:
+            raise AccountError("Det måste finnas minst en aktiv administratör.")
+        conn.execute(
+            sa.text("UPDATE users SET role = :r, organisation_id = :o WHERE id = :id"),
+            {"r": role, "o": organisation_id, "id": user_id},
+        )
+        audit(
+            conn,
+            username=None,
+            action="roll ändrad",
+            entity="users",
+            entity_id=user_id,
+            details={"användarnamn": name, "roll": role, "organisation_id": organisation_id},
+        )
+
+
+def set_active(admin_id: int, user_id: int, *, active: bool) -> int:
+    """Activate or deactivate a user; deactivation also revokes every open session (returned)."""
+    with as_user(admin_id, "admin") as conn:
+        name = _username_of(conn, user_id)
+        if not active and _active_admins_other_than(conn, user_id) == 0:
+            raise AccountError("Det måste finnas minst en aktiv administratör.")
+        conn.execute(
+            sa.text("UPDATE users SET active = :a WHERE id = :id"), {"a": active, "id": user_id}
+        )
+        revoked = 0
+        if not active:
+            revoked = _revoke_all(conn, user_id)
+        audit(
+            conn,
+            username=None,
+            action="användare aktiverad" if active else "användare avaktiverad",
+            entity="users",
+            entity_id=user_id,
+            details={"användarnamn": name, "återkallade_sessioner": revoked},
+        )
+        return revoked
+
+
+def set_password(admin_id: int, user_id: int, *, password_hash: str) -> int:
+    """Give a user a new password (hash); their open sessions are revoked (returned)."""
+    with as_user(admin_id, "admin") as conn:
+        name = _username_of(conn, user_id)
+        conn.execute(
+            sa.text("UPDATE users SET password_hash = :h WHERE id = :id"),
+            {"h": password_hash, "id": user_id},
+        )
+        revoked = _revoke_all(conn, user_id)
+        audit(
+            conn,
+            username=None,
+            action="lösenord bytt",
+            entity="users",
+            entity_id=user_id,
+            details={"användarnamn": name, "återkallade_sessioner": revoked},
+        )
+        return revoked
+
+
+def unlock(admin_id: int, user_id: int) -> None:
+    """Clear the login wait of a user for every client (a row in login_resets; history kept)."""
+    with as_user(admin_id, "admin") as conn:
+        name = _username_of(conn, user_id)
+        conn.execute(
+            sa.text(
+                "INSERT INTO login_resets (username, client, by_user) "
+                "VALUES (:u, NULL, ostan_user_id())"
+            ),
+            {"u": name},
+        )
+        audit(
+            conn,
+            username=None,
+            action="inloggning upplåst",
+            entity="users",
+            entity_id=user_id,
+            details={"användarnamn": name},
+        )
+
+
+def _revoke_all(conn: Connection, user_id: int) -> int:
+    return conn.execute(
+        sa.text(
+            "UPDATE user_sessions SET revoked_at = now() WHERE user_id = :id AND revoked_at IS NULL"
+        ),
+        {"id": user_id},
+    ).rowcount
+
+
+def revoke_sessions(admin_id: int, user_id: int) -> int:
+    """Revoke every open session of a user (they must log in again); returns how many."""
+    with as_user(admin_id, "admin") as conn:
+        name = _username_of(conn, user_id)
+        n = _revoke_all(conn, user_id)
+        audit(
+            conn,
+            username=None,
+            action="sessioner återkallade",
+            entity="users",
+            entity_id=user_id,
+            details={"användarnamn": name, "antal": n},
+        )
+        return n
+
+
+def add_organisation(admin_id: int, *, name: str, kind: str) -> int:
+    """Add an organisation; returns its id."""
+    with as_user(admin_id, "admin") as conn:
+        taken = conn.execute(
+            sa.text("SELECT 1 FROM organisations WHERE lower(name) = lower(:n)"), {"n": name}
+        ).first()
+        if taken:
+            raise AccountError(f"Organisationen {name} finns redan.")
+        new_id = conn.execute(
+            sa.text("INSERT INTO organisations (name, kind) VALUES (:n, :k) RETURNING id"),
+            {"n": name, "k": kind},
+        ).scalar_one()
+        audit(
+            conn,
+            username=None,
+            action="organisation skapad",
+            entity="organisations",
+            entity_id=new_id,
+            details={"namn": name, "typ": kind},
+        )
+        return int(new_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -24,11 +26,31 @@ def _secret_cookie_key() -> str | None:
         return None
 
 
+def _client() -> str:
+    """Who a login attempt is counted against: the connection's address (or, behind a proxy,
+    the header named in ``OSTAN_CLIENT_IP_HEADER``), else this browser session (auth.client_key)."""
+    session = st.session_state.setdefault("ostan_client_session", secrets.token_hex(16))
+    try:
+        ip, headers = st.context.ip_address, dict(st.context.headers)
+    except Exception:  # noqa: BLE001 - no request context (AppTest): count per session
+        ip, headers = None, {}
+    return auth.client_key(
+        ip, headers, session, trusted_header=os.environ.get("OSTAN_CLIENT_IP_HEADER") or None
+    )
+
+
 def _guard(authenticator: stauth.Authenticate) -> None:
-    """Wrap the password check: database rate limit, equal time for unknown users, audit."""
+    """Wrap the password check: backoff per (username, client), equal time for unknown users,
+    audit. During a wait the password is not checked and the wait does not grow (auth.py)."""
     controller = authenticator.authentication_controller
     original = controller.login
     model = controller.authentication_model
+
+    def refuse(message: str | None) -> bool:
+        st.session_state["authentication_status"] = False
+        if message:
+            st.session_state["ostan_login_error"] = message
+        return False
 
     def guarded(
         username: str | None = None, password: str | None = None, *args: Any, **kwargs: Any
@@ -36,20 +58,21 @@ def _guard(authenticator: stauth.Authenticate) -> None:
         if kwargs.get("token") is not None or not (username and password):
             return original(username, password, *args, **kwargs)
         name = username.lower().strip()
-        if auth.is_locked(name):
+        client = _client()
+        wait = auth.login_wait(name, client)
+        if wait:
+            auth.record_attempt(name, client, auth.REFUSED)
+            return refuse(texts.LOGIN_WAIT.format(tid=auth.delay_text(wait)))
+        if name in model.credentials["usernames"]:
+            ok = bool(original(username, password, *args, **kwargs))
+        else:
             auth.burn_dummy_check(password)
-            auth.record_attempt(name, False)
-            st.session_state["authentication_status"] = False
-            st.session_state["ostan_login_error"] = texts.LOGIN_LOCKED
-            return False
-        if name not in model.credentials["usernames"]:
-            auth.burn_dummy_check(password)
-            auth.record_attempt(name, False)
-            st.session_state["authentication_status"] = False
-            return False
-        ok = original(username, password, *args, **kwargs)
-        auth.record_attempt(name, bool(ok))
-        return ok
+            ok = False
+        auth.record_attempt(name, client, auth.SUCCESS if ok else auth.FAILURE)
+        if ok:
+            return True
+        wait = auth.login_wait(name, client)
+        return refuse(texts.LOGIN_FAILED_WAIT.format(tid=auth.delay_text(wait)) if wait else None)
 
     controller.login = guarded
 

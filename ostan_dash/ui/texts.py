@@ -11,10 +11,11 @@ LOGIN_FIELDS = {
     "Captcha": "Kontrollkod",
 }
 LOGIN_FAILED = "Fel användarnamn eller lösenord."
-LOGIN_LOCKED = (
-    "För många misslyckade inloggningar. Försök igen om 15 minuter, "
-    "eller be en administratör om hjälp."
+LOGIN_WAIT = (
+    "För många misslyckade inloggningar härifrån. Vänta {tid} och försök sedan igen "
+    "(med rätt lösenord går det då alltid), eller be en administratör låsa upp."
 )
+LOGIN_FAILED_WAIT = "Fel användarnamn eller lösenord. Nästa försök härifrån tidigast om {tid}."
 LOGIN_EXPIRED = (
     "Din session har avslutats (utloggad, för lång inaktivitet eller återkallad). Logga in igen."
 )

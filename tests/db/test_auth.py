@@ -22,24 +22,55 @@ def username():
     yield name
     with begin() as conn:
         conn.execute(sa.text("DELETE FROM login_attempts WHERE username = :u"), {"u": name})
+        conn.execute(sa.text("DELETE FROM login_resets WHERE username = :u"), {"u": name})
         conn.execute(sa.text("DELETE FROM audit_log WHERE username = :u"), {"u": name})
 
 
-def test_five_failures_lock_and_a_success_unlocks(username):
-    for _ in range(auth.MAX_FAILURES - 1):
-        auth.record_attempt(username, False)
-    assert not auth.is_locked(username)
-    auth.record_attempt(username, False)
-    assert auth.is_locked(username)
-    auth.record_attempt(username, True)
-    assert not auth.is_locked(username)
+S = dt.timedelta(seconds=1)
 
 
-def test_lock_lifts_when_the_window_has_passed(username):
-    for _ in range(auth.MAX_FAILURES):
-        auth.record_attempt(username, False)
-    later = dt.datetime.now(dt.UTC) + auth.FAILURE_WINDOW + dt.timedelta(seconds=1)
-    assert not auth.is_locked(username, now=later)
+def test_backoff_grows_per_client_from_the_stored_history(username):
+    """Stored attempts at fake times give the same waits as the pure policy (unit tests)."""
+    t0 = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    t = t0
+    for n in range(1, 7):
+        auth.record_attempt(username, "ip:192.0.2.1", auth.FAILURE, at=t)
+        assert auth.login_wait(username, "ip:192.0.2.1", now=t) == auth.backoff_delay(n)
+        t += auth.backoff_delay(n)
+    # Another client is not slowed down at all.
+    assert auth.login_wait(username, "ip:192.0.2.2", now=t) == 0 * S
+
+
+def test_refused_attempts_are_stored_but_do_not_extend_the_wait(username):
+    t0 = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    for k in range(6):
+        auth.record_attempt(username, "c", auth.FAILURE, at=t0 + k * 100 * S)
+    last = t0 + 500 * S
+    end = last + auth.backoff_delay(6)
+    for k in range(1, 10):
+        auth.record_attempt(username, "c", auth.REFUSED, at=last + k * S)
+    assert auth.login_wait(username, "c", now=last + 10 * S) == end - (last + 10 * S)
+    assert auth.login_wait(username, "c", now=end) == 0 * S
+    with begin() as conn:
+        kinds = conn.execute(
+            sa.text(
+                "SELECT count(*) FILTER (WHERE refused), count(*) FILTER (WHERE NOT refused) "
+                "FROM login_attempts WHERE username = :u AND client = 'c'"
+            ),
+            {"u": username},
+        ).one()
+    assert tuple(kinds) == (9, 6)
+
+
+def test_a_success_resets_only_its_own_client(username):
+    t0 = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    for client in ("a", "b"):
+        for k in range(5):
+            auth.record_attempt(username, client, auth.FAILURE, at=t0 + k * S)
+    auth.record_attempt(username, "a", auth.SUCCESS, at=t0 + 60 * S)
+    now = t0 + 61 * S
+    assert auth.login_wait(username, "a", now=now) == 0 * S
+    assert auth.login_wait(username, "b", now=t0 + 4 * S) == auth.backoff_delay(5)
 
 
 def test_unknown_user_check_costs_as_much_as_a_wrong_password():
