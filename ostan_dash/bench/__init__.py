@@ -120,6 +120,10 @@ def run(
 
         progress(f"Import av ett polisutdrag med {import_rows} rader …")
         result["import"] = police_extract_throughput(import_rows)
+    from ostan_dash.bench.nearrepeat import knox_timing
+
+    progress("Närupprepning: Knox-test, 10 000 händelser, 99 permutationer …")
+    result["nearrepeat"] = knox_timing()
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2))
