@@ -2,18 +2,23 @@
 
 :mod:`ostan_dash.ingest.read` turns bytes into a frame (encoding, separator, header, format),
 :mod:`ostan_dash.ingest.validate` checks every row and names each problem with its line and
-field, and :func:`ostan_dash.store.imports.write_checked` writes the valid rows in one
-transaction — or nothing, when any row of the file has a problem.
+field — both in a child process with a time and memory limit
+(:mod:`ostan_dash.ingest.worker`), so a hostile file cannot take the web server down — and
+:func:`ostan_dash.store.imports.write_checked` writes the valid rows in one transaction — or
+nothing, when any row of the file has a problem.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 
 from sqlalchemy.engine import Connection
 
-from ostan_dash.ingest import read, validate
+from ostan_dash.ingest import read, validate, worker
 from ostan_dash.store.imports import ImportOutcome, Progress, problem, write_checked
+
+log = logging.getLogger(__name__)
 
 
 def run_import(
@@ -30,6 +35,8 @@ def run_import(
     conn: Connection | None = None,
     url: str | None = None,
     progress: Progress | None = None,
+    limits: worker.Limits | None = None,
+    isolate: bool = True,
 ) -> ImportOutcome:
     """Read, validate and (unless ``dry_run`` or any row has a problem) write a file.
 
@@ -56,6 +63,12 @@ def run_import(
         Database URL (the benchmark's scratch database); default the process's database.
     progress
         Called with (fraction done, Swedish text) between the steps.
+    limits
+        Time and memory of reading + validating (default :meth:`worker.Limits.web`; the
+        command line passes :meth:`worker.Limits.cli`).
+    isolate
+        Read and validate in a child process under ``limits`` (always, except in tests that
+        feed many small files and check only the messages).
 
     Returns
     -------
@@ -66,17 +79,22 @@ def run_import(
     step = progress or (lambda _f, _t: None)
     outcome = ImportOutcome(kind, file_name, read.sha256(data))
     step(0.05, "Läser filen …")
-    try:
-        raw = read.read_file(data, file_name)
-    except read.ReadError as e:
-        outcome.problems = problem(None, "fil", str(e))
+    if isolate:
+        checked = worker.read_validate_bounded(kind, data, file_name, crs, limits=limits)
+    else:
+        try:
+            checked = worker.read_validate(kind, data, file_name, crs)
+        except MemoryError:
+            log.warning("import %s of %s: out of memory reading in-process", kind, file_name)
+            checked = worker.Checked(error=worker.msg_memory(None))
+    if checked.error is not None or checked.rows is None or checked.problems is None:
+        outcome.problems = problem(None, "fil", checked.error or worker.MSG_UNEXPECTED)
+        outcome.seconds = time.perf_counter() - t0
         return outcome
-    outcome.rows_read = raw.rows_read
-    outcome.file_format, outcome.encoding = raw.fmt, raw.encoding
-    effective_crs = crs if crs != "auto" or raw.srid is None else str(raw.srid)
-    step(0.2, f"Kontrollerar {raw.rows_read} rader …")
-    checked = validate.validate(kind, raw.frame, crs=effective_crs)
+    outcome.rows_read = checked.rows_read
+    outcome.file_format, outcome.encoding = checked.fmt, checked.encoding
     outcome.ignored_columns = checked.ignored_columns
+    step(0.2, f"Kontrollerar {checked.rows_read} rader …")
     if checked.rows.is_empty() and not checked.problems.is_empty():
         outcome.problems = checked.problems
         outcome.seconds = time.perf_counter() - t0
@@ -84,14 +102,17 @@ def run_import(
     if checked.rows_read == 0:
         outcome.problems = problem(None, "fil", "filen innehåller inga rader")
         return outcome
+    field_name = validate.Validated(
+        checked.rows, checked.problems, checked.rows_read, [], checked.column_names
+    ).field_name
     outcome.rows_valid = checked.rows.height
     outcome.seconds = time.perf_counter() - t0
     return write_checked(
         outcome,
         checked.rows,
         checked.problems,
-        field_name=checked.field_name,
-        geometry_format=raw.geometry_format,
+        field_name=field_name,
+        geometry_format=checked.geometry_format,
         user_id=user_id,
         username=username,
         role=role,

@@ -3,20 +3,32 @@
 Supported formats
 -----------------
 - **CSV** as Swedish Excel writes it: ``;`` separator (``,`` and tab are detected too), decimal
-  comma, UTF-8 with or without BOM, or Windows-1252 (the default "CSV (semikolonavgränsad)" of
-  older Excel). Quoted fields may contain separators and line breaks.
+  comma, UTF-8 with or without BOM, Windows-1252 (the default "CSV (semikolonavgränsad)" of
+  older Excel) or UTF-16 with BOM ("Unicode-text"). Quoted fields may contain separators and
+  line breaks.
 - **Excel** ``.xlsx`` (the first sheet, read with openpyxl): dates, times and numbers become the
-  same text a CSV export would hold (``2026-03-02``, ``08:15``, ``6632000``).
+  same text a CSV export would hold (``2026-03-02``, ``08:15``, ``6632000``). Every row of the
+  sheet is read, whatever its declared dimension says.
 - **GeoJSON** (a FeatureCollection): one row per feature, its properties as cells and its
   geometry as GeoJSON text in the column :data:`GEOMETRY`. A legacy ``crs`` member naming
   EPSG:3006 is honoured; otherwise coordinates are classified by magnitude later.
-- **GeoPackage** (``.gpkg``, SQLite): the first feature table; the geometry column is turned
-  from the GeoPackage binary format (a small header and ISO WKB) into hex WKB in
-  :data:`GEOMETRY`.
+- **GeoPackage** (``.gpkg``, SQLite): the first feature table listed in ``gpkg_contents`` that is
+  a real table (never a view or a virtual table, which could run arbitrary queries); the geometry
+  column is turned from the GeoPackage binary format (a small header and ISO WKB) into hex WKB
+  in :data:`GEOMETRY`.
 
 Every row carries ``rad``: the line number as a person sees it in the file (the header is line 1,
 so the first data row is line 2; in a spreadsheet the Excel row number; for GeoJSON and
 GeoPackage the feature number, counted from 1). Nothing here touches the database.
+
+Hostile files
+-------------
+Every way a file can be broken ends in a :class:`ReadError` with a Swedish sentence (the whole
+file) or in :attr:`RawTable.problems` (one row, e.g. a geometry blob that cannot be decoded).
+Limits that hold in any process: at most :data:`MAX_COLUMNS` columns, workbooks that unpack to
+at most :data:`MAX_XLSX_UNPACKED` bytes (zip bombs), GeoPackage queries stopped after
+:data:`GPKG_SECONDS`. Time and memory as a whole are bounded by running this in a child process
+(:mod:`ostan_dash.ingest.worker`).
 """
 
 from __future__ import annotations
@@ -26,8 +38,11 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import sqlite3
 import tempfile
+import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +50,14 @@ import polars as pl
 
 GEOMETRY = "__geometri__"
 ROW = "rad"
+
+MAX_COLUMNS = 1000
+MAX_XLSX_UNPACKED = 400 * 1024 * 1024  # bytes of XML a workbook may unpack to
+MAX_ZIP_RATIO = 200  # Excel's XML compresses ~5–20 ×; deflate's ceiling is ~1 000 ×
+XLSX_MAX_ROWS = 1_048_576  # Excel's last row
+GPKG_SECONDS = 45.0  # a query of a GeoPackage is interrupted after this long
+CSV_FIELD_LIMIT = 1_000_000  # characters in one quoted CSV cell
+GPKG_MAX_VALUE = 50 * 1024 * 1024  # bytes of one GeoPackage value (text, blob, computed column)
 
 
 class ReadError(ValueError):
@@ -53,6 +76,8 @@ class RawTable:
     geometry_format: str | None = None  # geojson | wkb
     srid: int | None = None  # declared by the file, when it says
     notes: list[str] = field(default_factory=list)
+    # Rows that could be read but not understood: (rad, falt, orsak, varde), Swedish.
+    problems: list[tuple[int, str, str, str | None]] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -66,18 +91,35 @@ def sha256(data: bytes) -> str:
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (with or without BOM) when valid, else Windows-1252.
+    """Decode CSV bytes: UTF-16 with BOM, UTF-8 (with or without BOM) when valid, else
+    Windows-1252.
 
     Windows-1252 decodes any byte string, so the order matters: a file that is valid UTF-8 is
     almost never meant as cp1252 (Swedish å, ä, ö in cp1252 are single bytes ≥ 0xC0 that do not
-    form valid UTF-8 sequences with the following ASCII).
+    form valid UTF-8 sequences with the following ASCII). A file with many NUL bytes and no
+    UTF-16 BOM is not text at all and is refused.
 
     Returns
     -------
-    (text, encoding) with encoding one of ``utf-8-sig``, ``utf-8``, ``cp1252``.
+    (text, encoding) with encoding one of ``utf-8-sig``, ``utf-8``, ``utf-16``, ``cp1252``.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            raise ReadError(
+                "Filen börjar som UTF-16-text men går inte att avkoda: spara den som CSV (UTF-8)."
+            ) from e
+    if data[:4096].count(b"\x00") > 8:
+        raise ReadError(
+            "Filen innehåller binära data (NUL-tecken) och är inte en textfil: spara den som CSV "
+            "(UTF-8) eller .xlsx."
+        )
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            data = data[3:]
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -91,17 +133,31 @@ def sniff_separator(header_line: str) -> str:
     return best if counts[best] > 0 else ";"
 
 
-def _clean_header(names: list[str]) -> list[str]:
+def _clean_header(names: list[str], *, reserved: tuple[str, ...] = (ROW, GEOMETRY)) -> list[str]:
+    """Column names: blanks named ``kolumn_N``, repeats and our own names (``rad``, the
+    geometry column) given a trailing ``_`` so no file header can overwrite them."""
+    if len(names) > MAX_COLUMNS:
+        raise ReadError(
+            f"Filen har {len(names)} kolumner; högst {MAX_COLUMNS} stöds. Kontrollera att "
+            "avgränsaren är semikolon, komma eller tabb."
+        )
     out: list[str] = []
+    seen: set[str] = set(reserved)
     for i, n in enumerate(names):
         name = (n or "").strip().strip("\ufeff") or f"kolumn_{i + 1}"
-        while name in out:
+        while name in seen:
             name += "_"
+        seen.add(name)
         out.append(name)
     return out
 
 
-def _frame(header: list[str], rows: list[list[str | None]], lines: list[int]) -> pl.DataFrame:
+def _frame(
+    header: list[str],
+    rows: list[list[str | None]],
+    lines: list[int],
+    geometry: list[str | None] | None = None,
+) -> pl.DataFrame:
     header = _clean_header(header)
     width = len(header)
     cols: list[list[str | None]] = [[] for _ in range(width)]
@@ -110,7 +166,24 @@ def _frame(header: list[str], rows: list[list[str | None]], lines: list[int]) ->
             v = r[j] if j < len(r) else None
             cols[j].append(v.strip() if isinstance(v, str) and v.strip() != "" else None)
     data = {h: pl.Series(h, c, dtype=pl.Utf8) for h, c in zip(header, cols, strict=True)}
+    if geometry is not None:
+        data[GEOMETRY] = pl.Series(GEOMETRY, geometry, dtype=pl.Utf8)
     return pl.DataFrame({ROW: pl.Series(ROW, lines, dtype=pl.Int64), **data})
+
+
+_CSV_ERRORS = (
+    ("field larger than field limit", f"en cell är längre än {CSV_FIELD_LIMIT:,} tecken"),
+    ("line contains nul", "raden innehåller ett NUL-tecken"),
+    ("new-line character seen in unquoted field", "en radbrytning mitt i en cell utan citattecken"),
+    ("unexpected end of data", "filen tar slut mitt i en cell med citattecken"),
+    ("expected", 'citattecknen stämmer inte (ett " saknas eller står fel)'),
+)
+
+
+def _csv_error_text(e: csv.Error) -> str:
+    msg = str(e).lower()
+    reason = next((sv for en, sv in _CSV_ERRORS if en in msg), "raden går inte att tolka")
+    return reason.replace(",", "\u00a0")
 
 
 def read_csv(data: bytes) -> tuple[pl.DataFrame, str]:
@@ -125,23 +198,31 @@ def read_csv(data: bytes) -> tuple[pl.DataFrame, str]:
     sep = sniff_separator(first)
     plain = text.replace("\r\n", "\n")
     if '"' not in text and "\n\n" not in plain.rstrip("\n") and "\r" not in plain:
-        return _read_plain_csv(plain, sep), encoding
+        try:
+            return _read_plain_csv(plain, sep), encoding
+        except (pl.exceptions.PolarsError, ValueError) as e:
+            if isinstance(e, ReadError):
+                raise
+            # Polars refuses some odd files that the csv module reads (e.g. a lone NUL byte).
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    start = 1
     try:
         header = next(reader)
-    except StopIteration as e:  # pragma: no cover - empty text handled above
-        raise ReadError("Filen är tom.") from e
-    rows: list[list[str | None]] = []
-    lines: list[int] = []
-    start = reader.line_num + 1
-    try:
+        rows: list[list[str | None]] = []
+        lines: list[int] = []
+        start = reader.line_num + 1
         for rec in reader:
             if any(c.strip() for c in rec):
                 rows.append(rec)
                 lines.append(start)
             start = reader.line_num + 1
+    except StopIteration as e:  # pragma: no cover - empty text handled above
+        raise ReadError("Filen är tom.") from e
     except csv.Error as e:
-        raise ReadError(f"Filen går inte att läsa som CSV (rad {start}): {e}") from e
+        raise ReadError(
+            f"Filen går inte att läsa som CSV (rad {start}): {_csv_error_text(e)}."
+        ) from e
     return _frame(header, rows, lines), encoding
 
 
@@ -186,23 +267,65 @@ def _cell_text(v: object) -> str | None:
         return "Ja" if v else "Nej"
     if isinstance(v, float):
         return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, bytes | bytearray | memoryview):
+        return bytes(v).hex()
+    if isinstance(v, dict | list):
+        try:
+            return json.dumps(v, ensure_ascii=False)
+        except (ValueError, RecursionError) as e:
+            raise ReadError("Filen innehåller ett värde som är för djupt nästlat.") from e
     return str(v)
 
 
+def _check_zip(data: bytes) -> None:
+    """Refuse a workbook that unpacks to far more than it weighs (a zip bomb) before opening."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+        raise ReadError(
+            "Filen går inte att öppna som Excel-arbetsbok (.xlsx): zip-arkivet är trasigt."
+        ) from e
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(sum(i.compress_size for i in infos), 1)
+    if unpacked > MAX_XLSX_UNPACKED or (
+        unpacked > 10 * 1024 * 1024 and unpacked / packed > MAX_ZIP_RATIO
+    ):
+        raise ReadError(
+            f"Arbetsboken packas upp till {unpacked / 1024 / 1024:,.0f} MB från "
+            f"{len(data) / 1024 / 1024:,.1f} MB; högst {MAX_XLSX_UNPACKED // 1024 // 1024} MB "
+            "stöds. Spara bladet som CSV.".replace(",", "\u00a0")
+        )
+
+
 def read_xlsx(data: bytes) -> pl.DataFrame:
-    """Read the first sheet of an ``.xlsx`` workbook; the first non-empty row is the header."""
+    """Read the first sheet of an ``.xlsx`` workbook; the first non-empty row is the header.
+
+    The sheet's declared dimension (``<dimension ref="A1:B2"/>``) is ignored
+    (``reset_dimensions``): a workbook written by another program may declare fewer rows than it
+    holds, and openpyxl's read-only mode would silently stop at the declared last row.
+    """
     from openpyxl import load_workbook
 
+    _check_zip(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a broken file
         raise ReadError("Filen går inte att öppna som Excel-arbetsbok (.xlsx).") from e
+    header: list[str] | None = None
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
     try:
+        if not wb.worksheets:
+            raise ReadError("Arbetsboken har inget kalkylblad.")
         ws = wb.worksheets[0]
-        header: list[str] | None = None
-        rows: list[list[str | None]] = []
-        lines: list[int] = []
+        ws.reset_dimensions()
         for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            if n > XLSX_MAX_ROWS:  # a row number Excel cannot write: openpyxl would fill the gap
+                raise ReadError(
+                    f"Arbetsboken har rader efter rad {XLSX_MAX_ROWS:,}, Excels sista rad: "
+                    "bladet är trasigt.".replace(",", "\u00a0")
+                )
             cells = [_cell_text(v) for v in values]
             if not any(c is not None and c.strip() for c in cells):
                 continue
@@ -211,6 +334,13 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
                 continue
             rows.append(cells)
             lines.append(n)
+    except ReadError:
+        raise
+    except Exception as e:  # broken XML inside the archive, bad cell references, …
+        raise ReadError(
+            f"Arbetsboken går inte att läsa (efter rad {lines[-1] if lines else 1}): "
+            "bladet är trasigt. Spara om den i Excel eller som CSV."
+        ) from e
     finally:
         wb.close()
     if header is None:
@@ -222,37 +352,89 @@ def _srid_from_crs(crs: object) -> int | None:
     """EPSG code from a GeoJSON ``crs`` member (``urn:ogc:def:crs:EPSG::3006``, ``EPSG:3006``)."""
     if not isinstance(crs, dict):
         return None
-    name = str(crs.get("properties", {}).get("name", ""))
+    props = crs.get("properties")
+    name = str(props.get("name", "")) if isinstance(props, dict) else ""
     if "CRS84" in name.upper():
         return 4326
     digits = name.rsplit(":", 1)[-1]
-    return int(digits) if digits.isdigit() else None
+    return int(digits) if re.fullmatch(r"[0-9]{1,6}", digits) else None
 
 
-def read_geojson(data: bytes) -> tuple[pl.DataFrame, int | None]:
-    """A GeoJSON FeatureCollection → properties as text cells plus geometry as GeoJSON text."""
+def read_geojson(
+    data: bytes,
+) -> tuple[pl.DataFrame, int | None, list[tuple[int, str, str, str | None]]]:
+    """A GeoJSON FeatureCollection → properties as text cells plus geometry as GeoJSON text.
+
+    Returns the frame, the SRID a legacy ``crs`` member declares and row problems (a feature
+    that is not an object, coordinates that are not finite numbers).
+    """
     text, _ = decode_text(data)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
-        raise ReadError(f"Filen är inte giltig GeoJSON (rad {e.lineno}: {e.msg}).") from e
+        raise ReadError(f"Filen är inte giltig GeoJSON (rad {e.lineno}: {_json_error(e)}).") from e
+    except RecursionError as e:
+        raise ReadError("GeoJSON-filen är för djupt nästlad för att läsas.") from e
+    except ValueError as e:  # e.g. an integer of more than 4 300 digits
+        raise ReadError("GeoJSON-filen innehåller ett tal som är för långt.") from e
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise ReadError("GeoJSON-filen måste vara en FeatureCollection.")
-    features = doc.get("features") or []
-    keys: list[str] = []
+    features = doc.get("features")
+    if features is None:
+        features = []
+    if not isinstance(features, list):
+        raise ReadError("GeoJSON-filens ”features” måste vara en lista av objekt.")
+    keys: dict[str, None] = {}
     for f in features:
-        for k in (f.get("properties") or {}) if isinstance(f, dict) else {}:
-            if k not in keys:
-                keys.append(k)
+        props = f.get("properties") if isinstance(f, dict) else None
+        if isinstance(props, dict):
+            keys.update(dict.fromkeys(str(k) for k in props))
+    if len(keys) > MAX_COLUMNS:
+        _clean_header(list(keys))  # raises the Swedish message
     rows: list[list[str | None]] = []
-    for f in features:
-        props = (f.get("properties") or {}) if isinstance(f, dict) else {}
-        geom = f.get("geometry") if isinstance(f, dict) else None
-        rows.append([_cell_text(props.get(k)) for k in keys] + [json.dumps(geom) if geom else None])
-    frame = _frame([*keys, GEOMETRY], rows, list(range(1, len(rows) + 1)))
-    return frame, _srid_from_crs(doc.get("crs"))
+    geoms: list[str | None] = []
+    problems: list[tuple[int, str, str, str | None]] = []
+    for n, f in enumerate(features, start=1):
+        if not isinstance(f, dict):
+            problems.append((n, "geometri", "objektet är inte ett GeoJSON-Feature", None))
+            rows.append([])
+            geoms.append(None)
+            continue
+        props = f.get("properties")
+        props = {str(k): v for k, v in props.items()} if isinstance(props, dict) else {}
+        geom = f.get("geometry")
+        rows.append([_cell_text(props.get(k)) for k in keys])
+        try:
+            geoms.append(json.dumps(geom, allow_nan=False) if geom else None)
+        except (ValueError, RecursionError):
+            problems.append(
+                (
+                    n,
+                    "geometri",
+                    "geometrin har ogiltiga koordinater (oändliga eller för djup)",
+                    None,
+                )
+            )
+            geoms.append(None)
+    frame = _frame(list(keys), rows, list(range(1, len(rows) + 1)), geometry=geoms)
+    return frame, _srid_from_crs(doc.get("crs")), problems
+
+
+def _json_error(e: json.JSONDecodeError) -> str:
+    msg = e.msg.lower()
+    if "expecting value" in msg:
+        return "ett värde saknas"
+    if "expecting property name" in msg:
+        return "ett namn inom citattecken saknas"
+    if "extra data" in msg:
+        return "text efter slutet"
+    if "unterminated string" in msg:
+        return "en text saknar avslutande citattecken"
+    if "control character" in msg:
+        return "ett styrtecken i en text"
+    return "fel tecken"
 
 
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
@@ -260,18 +442,94 @@ _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
 def gpkg_to_wkb(blob: bytes) -> bytes:
     """Strip the GeoPackage binary header (magic ``GP``, version, flags, srs id, envelope)
-    and return the ISO WKB geometry that follows (OGC GeoPackage 1.3, §2.1.3)."""
-    if blob[:2] != b"GP":
-        raise ValueError("inte en GeoPackage-geometri")
+    and return the ISO WKB geometry that follows (OGC GeoPackage 1.3, §2.1.3).
+
+    Raises :class:`ValueError` with a Swedish reason for anything that is not a standard
+    GeoPackage geometry blob (wrong magic, unknown version, reserved envelope code, extended
+    type, a blob shorter than its header).
+    """
+    if not isinstance(blob, bytes | bytearray | memoryview):
+        raise ValueError("geometrin är inte en GeoPackage-geometri (inte binär)")
+    blob = bytes(blob)
+    if len(blob) < 8 or blob[:2] != b"GP":
+        raise ValueError("geometrin är inte en GeoPackage-geometri")
+    if blob[2] != 0:
+        raise ValueError(f"okänd version {blob[2]} av GeoPackage-geometrin")
     flags = blob[3]
+    if flags & 0b0010_0000:
+        raise ValueError("utökade GeoPackage-geometrier stöds inte")
     envelope = _ENVELOPE_BYTES.get((flags >> 1) & 0b111)
     if envelope is None:
-        raise ValueError("okänd envelope-typ")
-    return bytes(blob[8 + envelope :])
+        raise ValueError("okänd envelope-typ i geometrins huvud")
+    wkb = blob[8 + envelope :]
+    if len(wkb) < 5:
+        raise ValueError("geometrin är avkortad (huvudet är längre än blobben)")
+    return wkb
 
 
-def read_gpkg(data: bytes) -> tuple[pl.DataFrame, int | None]:
-    """The first feature table of a GeoPackage: attributes as text, geometry as hex WKB."""
+def _gpkg_feature_table(con: sqlite3.Connection) -> tuple[str, str, object]:
+    """The first feature table that is a real table: (table, geometry column, srs id).
+
+    Reads only ``sqlite_master`` until it knows that the catalogue tables themselves are tables:
+    a view named ``gpkg_contents`` could otherwise run any query. Feature "tables" that are
+    views or virtual tables are refused rather than skipped, so the user learns why.
+    """
+    kinds = {
+        name: (kind, sql or "")
+        for name, kind, sql in con.execute(
+            "SELECT name, type, sql FROM sqlite_master WHERE type IN ('table', 'view')"
+        )
+    }
+
+    def real_table(name: str) -> bool:
+        kind, sql = kinds.get(name, ("", ""))
+        return kind == "table" and not sql.lstrip().upper().startswith("CREATE VIRTUAL")
+
+    if "gpkg_geometry_columns" not in kinds:
+        raise ReadError("GeoPackage-filen har ingen tabell med geometrier (gpkg_geometry_columns).")
+    for catalogue in ("gpkg_geometry_columns", "gpkg_contents"):
+        if catalogue in kinds and not real_table(catalogue):
+            raise ReadError(
+                f"GeoPackage-filens katalog {catalogue} är en vy, inte en tabell: filen läses inte."
+            )
+    if "gpkg_contents" in kinds:
+        candidates = con.execute(
+            "SELECT g.table_name, g.column_name, g.srs_id FROM gpkg_contents c "
+            "JOIN gpkg_geometry_columns g ON lower(g.table_name) = lower(c.table_name) "
+            "WHERE c.data_type = 'features' ORDER BY c.table_name LIMIT 100"
+        ).fetchall()
+    else:  # GeoPackages written by hand often lack gpkg_contents; gpkg_geometry_columns says it
+        candidates = con.execute(
+            "SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns "
+            "ORDER BY table_name LIMIT 100"
+        ).fetchall()
+    if not candidates:
+        raise ReadError("GeoPackage-filen har ingen tabell med geometrier.")
+    lower = {k.lower(): k for k in kinds}
+    for table, geom_col, srid in candidates:
+        name = lower.get(str(table).lower())
+        if name is None:
+            continue
+        if not real_table(name):
+            raise ReadError(
+                f"GeoPackage-filens lager ”{table}” är en vy eller virtuell tabell, inte en "
+                "tabell: bara riktiga tabeller läses. Spara lagret som en tabell."
+            )
+        return name, str(geom_col), srid
+    raise ReadError("GeoPackage-filens lager med geometrier finns inte i filen.")
+
+
+def read_gpkg(
+    data: bytes,
+) -> tuple[pl.DataFrame, int | None, list[tuple[int, str, str, str | None]]]:
+    """The first feature table of a GeoPackage: attributes as text, geometry as hex WKB.
+
+    Returns the frame, the declared SRID and row problems (geometry blobs that cannot be
+    decoded: the row is kept with no geometry and the problem names it). The file is opened
+    read-only with ``trusted_schema`` off and every query is interrupted after
+    :data:`GPKG_SECONDS`.
+    """
+    problems: list[tuple[int, str, str, str | None]] = []
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "in.gpkg"
         path.write_bytes(data)
@@ -279,36 +537,76 @@ def read_gpkg(data: bytes) -> tuple[pl.DataFrame, int | None]:
             con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         except sqlite3.Error as e:  # pragma: no cover
             raise ReadError("Filen går inte att öppna som GeoPackage.") from e
+        deadline = time.monotonic() + GPKG_SECONDS
+        con.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        # A generated column such as hex(zeroblob(4e8)) would build one huge value per row.
+        con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, GPKG_MAX_VALUE)
         try:
-            meta = con.execute(
-                "SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns "
-                "ORDER BY table_name LIMIT 1"
-            ).fetchone()
-            if meta is None:
-                raise ReadError("GeoPackage-filen har ingen tabell med geometrier.")
-            table, geom_col, srid = meta
+            con.execute("PRAGMA trusted_schema = OFF")
+            con.execute("PRAGMA query_only = ON")
+            table, geom_col, srid = _gpkg_feature_table(con)
             # Identifiers come from the file's own catalogue; quote them as identifiers.
-            q_table = '"' + str(table).replace('"', '""') + '"'
+            q_table = '"' + table.replace('"', '""') + '"'
             cur = con.execute(f"SELECT * FROM {q_table}")  # noqa: S608
             names = [c[0] for c in cur.description]
+            if not any(n.lower() == geom_col.lower() for n in names):
+                raise ReadError(f"GeoPackage-filens geometrikolumn ”{geom_col}” saknas i tabellen.")
+            geom_col = next(n for n in names if n.lower() == geom_col.lower())
             rows: list[list[str | None]] = []
-            for rec in cur:
+            geoms: list[str | None] = []
+            for n, rec in enumerate(cur, start=1):
                 cells: list[str | None] = []
                 geom_hex = None
                 for name, v in zip(names, rec, strict=True):
                     if name == geom_col:
-                        geom_hex = gpkg_to_wkb(v).hex() if v else None
+                        if v is not None:
+                            try:
+                                geom_hex = gpkg_to_wkb(v).hex()
+                            except ValueError as e:
+                                problems.append((n, "geometri", str(e), None))
                     elif name.lower() != "fid":
                         cells.append(_cell_text(v))
-                rows.append([*cells, geom_hex])
-        except sqlite3.DatabaseError as e:
+                rows.append(cells)
+                geoms.append(geom_hex)
+        except sqlite3.DataError as e:  # string or blob too big
+            raise ReadError(
+                f"GeoPackage-filen har ett värde större än {GPKG_MAX_VALUE // 1024 // 1024} MB: "
+                "filen läses inte."
+            ) from e
+        except sqlite3.OperationalError as e:
+            if "interrupted" in str(e).lower():
+                raise ReadError(
+                    f"GeoPackage-filen tog mer än {GPKG_SECONDS:.0f} s att läsa och avbröts."
+                ) from e
             raise ReadError("Filen går inte att läsa som GeoPackage.") from e
+        except sqlite3.Error as e:
+            raise ReadError("Filen går inte att läsa som GeoPackage (databasen är trasig).") from e
         finally:
             con.close()
     header = [n for n in names if n != geom_col and n.lower() != "fid"]
-    return _frame([*header, GEOMETRY], rows, list(range(1, len(rows) + 1))), (
-        int(srid) if srid and int(srid) > 0 else None
-    )
+    try:
+        declared = int(srid) if srid is not None and int(srid) > 0 else None
+    except (TypeError, ValueError):
+        declared = None
+    frame = _frame(header, rows, list(range(1, len(rows) + 1)), geometry=geoms)
+    return frame, declared, problems
+
+
+# Magic numbers of files people pick by mistake, with what to do instead.
+_NOT_SUPPORTED = (
+    (
+        b"PAR1",
+        "Filen är en Parquet-fil (t.ex. GeoParquet), som inte stöds: spara som GeoPackage, "
+        "GeoJSON eller CSV.",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "Filen är i Excels gamla format (.xls), som inte stöds: spara som .xlsx eller CSV.",
+    ),
+    (b"%PDF", "Filen är en PDF, som inte kan importeras: exportera data som CSV eller .xlsx."),
+    (b"\x1f\x8b", "Filen är packad (gzip): packa upp den först."),
+    (b"ARROW1", "Filen är en Arrow-fil, som inte stöds: spara som CSV."),
+)
 
 
 def detect_format(file_name: str, data: bytes) -> str:
@@ -317,24 +615,39 @@ def detect_format(file_name: str, data: bytes) -> str:
         return "xlsx"
     if data[:16] == b"SQLite format 3\x00":
         return "gpkg"
+    for magic, _ in _NOT_SUPPORTED:
+        if data.startswith(magic):
+            return "unsupported"
     head = data[:200].lstrip(b"\xef\xbb\xbf \r\n\t")
-    if head[:1] == b"{" or file_name.lower().endswith((".geojson", ".json")):
+    if head[:1] in (b"{", b"[") or file_name.lower().endswith((".geojson", ".json")):
         return "geojson"
     return "csv"
 
 
 def read_file(data: bytes, file_name: str) -> RawTable:
     """Read any supported file into a :class:`RawTable` (see the module docstring)."""
-    if not data:
+    if not data or not data.strip():
         raise ReadError("Filen är tom.")
     fmt = detect_format(file_name, data)
+    if fmt == "unsupported":
+        raise ReadError(next(msg for magic, msg in _NOT_SUPPORTED if data.startswith(magic)))
     if fmt == "xlsx":
         return RawTable(read_xlsx(data), file_name, sha256(data), fmt)
     if fmt == "gpkg":
-        frame, srid = read_gpkg(data)
-        return RawTable(frame, file_name, sha256(data), fmt, geometry_format="wkb", srid=srid)
+        frame, srid, problems = read_gpkg(data)
+        return RawTable(
+            frame, file_name, sha256(data), fmt, geometry_format="wkb", srid=srid, problems=problems
+        )
     if fmt == "geojson":
-        frame, srid = read_geojson(data)
-        return RawTable(frame, file_name, sha256(data), fmt, geometry_format="geojson", srid=srid)
+        frame, srid, problems = read_geojson(data)
+        return RawTable(
+            frame,
+            file_name,
+            sha256(data),
+            fmt,
+            geometry_format="geojson",
+            srid=srid,
+            problems=problems,
+        )
     frame, encoding = read_csv(data)
     return RawTable(frame, file_name, sha256(data), fmt, encoding=encoding)
