@@ -140,7 +140,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import a file as ``ostan-dash import KIND FILE``: all or nothing, problems per line."""
     from pathlib import Path
 
-    from ostan_dash.ingest import pipeline
+    from ostan_dash.ingest import pipeline, worker
     from ostan_dash.store import scalar
 
     path = Path(args.file)
@@ -165,6 +165,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         crs=args.crs,
         dry_run=args.dry_run,
         progress=(lambda f, t: print(f"{f:4.0%} {t}", file=sys.stderr)) if args.progress else None,
+        limits=worker.Limits.cli(),
     )
     summary = {
         "fil": out.file_name,
@@ -301,9 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.set_defaults(func=cmd_bench)
 
-    from ostan_dash import cli_hotspots
+    from ostan_dash import cli_hotspots, cli_maintenance
 
     cli_hotspots.add_parser(sub)
+    cli_maintenance.add_parser(sub)
+    from ostan_dash.reports import cli as cli_lagesbild
+
+    cli_lagesbild.add_parser(sub)
 
     ev = sub.add_parser("evaluate", help="utvärdera en insats som sidan Insatser gör")
     ev.add_argument("id", type=int, help="insatsens id")
