@@ -1,0 +1,125 @@
+"""Read what a lägesbild needs from the store and hand it to the pure drafting functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from ostan_dash.analysis import areas as aa
+from ostan_dash.analysis import interventions as ai
+from ostan_dash.reports import periods, sentences, weekly
+from ostan_dash.reports.periods import Period
+
+
+def running_in(ivs: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """Interventions whose period overlaps ``period`` and that were not cancelled."""
+    return ivs.filter(
+        (pl.col("start_date") <= period.end)
+        & (pl.col("end_date") >= period.start)
+        & (pl.col("status") != "installd")
+        & (pl.col("status") != "planerad")
+    )
+
+
+def intervention_rows(period: Period, *, ivs: pl.DataFrame | None = None) -> list[dict[str, Any]]:
+    """Each intervention running in ``period`` with its SMART status as of the day after the
+    period, decided by :func:`interventions.follow_up_row` (the Insatser page's and
+    ``ostan-dash evaluate``'s function)."""
+    from ostan_dash.store import interventions as si
+    from ostan_dash.store import problems as sp
+
+    ivs = si.interventions() if ivs is None else ivs
+    as_of = period.end + dt.timedelta(days=1)
+    unit_costs = dict(sp.setting("unit_costs", {}))
+    out = []
+    for row in running_in(ivs, period).iter_rows(named=True):
+        # The status the intervention had then: running if the period lay within its dates.
+        then = {**row, "status": "pagaende" if row["end_date"] >= as_of else "avslutad"}
+        buffer_m = int(row["buffer_m"])
+        plan = ai.followup_plan(row["start_date"], row["end_date"], as_of, row["baseline"])
+        daily = si.zone_daily_counts(
+            row["intervention_id"], plan.first, plan.last, buffer_m=buffer_m
+        )
+        fu = ai.follow_up_row(
+            daily, then, plan=plan, buffer_m=buffer_m, today=as_of, unit_costs=unit_costs
+        )
+        p = fu.progress
+        status = ai.SMART_LABELS[p.status]
+        out.append(
+            {
+                "id": int(row["intervention_id"]),
+                "title": row["title"],
+                "areas": row["target_areas"] or "",
+                "start": row["start_date"].isoformat(),
+                "end": row["end_date"].isoformat(),
+                "goal_pct": row["goal_reduction_pct"],
+                "smart": p.status,
+                "smart_text": status,
+                "actual": int(p.actual),
+                "baseline_same_days": int(p.baseline_so_far),
+                "allowed_total": round(float(p.allowed_total), 1),
+                "days_left": int(p.days_left),
+                "reason": p.reason,
+                "next_action": ai.next_action(
+                    status=then["status"],
+                    smart=p.status,
+                    start=row["start_date"],
+                    end=row["end_date"],
+                    last_log=row["last_log"],
+                    today=as_of,
+                ),
+                "text": sentences.intervention_sentence(
+                    row["title"], row["target_areas"], status, p.reason
+                ),
+            }
+        )
+    return out
+
+
+def focus_rows(period: Period, focus: pl.DataFrame | None = None) -> list[dict[str, Any]]:
+    """The focus areas of the quarter the period starts in."""
+    from ostan_dash.store import areas as sa
+
+    focus = sa.focus_areas() if focus is None else focus
+    q = aa.quarter_start(period.start)
+    return [
+        {"rank": int(r["rank"]), "area": r["area"], "rationale": r["rationale"]}
+        for r in focus.filter(pl.col("quarter_start") == q).sort("rank").iter_rows(named=True)
+    ]
+
+
+def draft(period: Period, *, figures: bool = True, **frames: Any) -> dict[str, Any]:
+    """The document of ``period`` drafted from the database (frames given in ``frames``, as
+    ``incidents``, ``areas``, ``population``, are used instead of reading them)."""
+    from ostan_dash.store import population, queries
+
+    incidents = frames.get("incidents")
+    areas = frames.get("areas")
+    cells = frames.get("population")
+    doc = weekly.draft(
+        period,
+        incidents=queries.incidents() if incidents is None else incidents,
+        areas=queries.areas() if areas is None else areas,
+        population=population.cells() if cells is None else cells,
+        interventions=intervention_rows(period),
+        focus_areas=focus_rows(period),
+    )
+    doc["focus_quarter"] = aa.quarter_label(period.start)
+    if figures:
+        from ostan_dash.reports import figures as fig
+
+        fig.attach(doc)
+    return doc
+
+
+def period_of(kind: str, text: str) -> Period:
+    """``periods.parse`` (re-exported for the CLI)."""
+    return periods.parse(kind, text)
+
+
+def with_texts(doc: Mapping[str, Any], *, assessment: str, recommendations: str) -> dict[str, Any]:
+    """The document with the analyst's assessment and recommended interventions."""
+    return {**doc, "assessment": assessment.strip(), "recommendations": recommendations.strip()}
