@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 from numpy.typing import ArrayLike
 
 from ostan_dash.analysis.hotspots import adjusted_p_values
@@ -335,8 +336,8 @@ class Pattern:
     ratio: float
     metric: str
     same_place: bool  # the pattern holds only at the same place (the first, narrow band)
-    observed: int
-    expected: float
+    observed: int = 0  # pairs inside the rectangle (0 when read back from the store)
+    expected: float = math.nan
 
 
 def pattern(result: KnoxResult, *, alpha: float = ALPHA) -> Pattern | None:
@@ -474,3 +475,165 @@ def bands_of_width(width: float, count: int, *, same_place: bool = False) -> lis
 def is_finite(value: float) -> bool:
     """Helper for tables: a finite float (ratios are NaN where nothing was expected)."""
     return value is not None and math.isfinite(value)
+
+
+# Risk zones -----------------------------------------------------------------------------------
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+PLACE_RADIUS_M = 400.0
+
+ZONE_SCHEMA: dict[str, pl.DataType] = {
+    "incident_id": pl.Int64,
+    "x": pl.Float64,
+    "y": pl.Float64,
+    "day": pl.Date,
+    "valid_from": pl.Date,
+    "valid_to": pl.Date,
+    "radius_m": pl.Float64,
+    "metric": pl.Utf8,
+    "place": pl.Utf8,
+    "place_distance_m": pl.Float64,
+    "inside_zone_of": pl.Int64,
+}
+
+
+def zone_days(found: Pattern) -> int:
+    """Whole days a zone lasts: the band is [0, days), so 14 means the day itself and 13 more."""
+    return max(1, math.ceil(found.days))
+
+
+def distance(metric: str, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
+    """Manhattan or Euclidean distance of coordinate differences, as in :func:`knox_counts`."""
+    dx, dy = np.abs(dx), np.abs(dy)
+    return dx + dy if metric == "manhattan" else np.sqrt(dx * dx + dy * dy)
+
+
+def risk_zones(
+    incidents: pl.DataFrame,
+    found: Pattern,
+    today: dt.date,
+    *,
+    places: pl.DataFrame | None = None,
+    place_radius_m: float = PLACE_RADIUS_M,
+) -> pl.DataFrame:
+    """Active near-repeat risk zones: one around each incident of the recent window.
+
+    An incident on day d creates a zone of radius ``found.distance_m`` (in the pattern's
+    metric) around its point, valid from d through d + ⌈days⌉ − 1 – the significant distance
+    and time bands of the Knox test (Johnson & Bowers 2004; the "near-repeat alert" of
+    Johnson, Bowers, Birks & Pease 2009). A zone is listed when it is valid ``today``.
+
+    Parameters
+    ----------
+    incidents
+        The incidents of the pattern's kind: ``id``, ``x``, ``y`` (SWEREF 99 TM) and
+        ``occurred_from`` (local datetime; its date is the incident's day, as in the
+        analysis). Rows without coordinates are ignored.
+    found
+        The stored pattern.
+    today
+        The day whose active zones are wanted.
+    places
+        Optional places (``name``, ``x``, ``y``): the nearest one within ``place_radius_m``
+        names the zone ("kring Stora torget").
+
+    Returns
+    -------
+    polars.DataFrame
+        :data:`ZONE_SCHEMA`, newest first. ``inside_zone_of`` is the id of the earliest other
+        incident whose zone the incident fell inside (the same or a later day, within the
+        radius, while that zone lasted), null when it started a zone of its own.
+    """
+    length = zone_days(found)
+    frame = (
+        incidents.filter(pl.col("x").is_not_null() & pl.col("y").is_not_null())
+        .select(
+            pl.col("id").cast(pl.Int64).alias("incident_id"),
+            pl.col("x").cast(pl.Float64),
+            pl.col("y").cast(pl.Float64),
+            pl.col("occurred_from").dt.date().alias("day"),
+        )
+        # a zone alive today, or one that an incident alive today may lie in
+        .filter(
+            (pl.col("day") <= today) & (pl.col("day") > today - dt.timedelta(days=2 * length - 1))
+        )
+        .sort("day", "incident_id")
+    )
+    if frame.is_empty():
+        return pl.DataFrame(schema=ZONE_SCHEMA)
+    x, y = frame["x"].to_numpy(), frame["y"].to_numpy()
+    day = frame["day"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    ids = frame["incident_id"].to_numpy()
+    # earlier-or-same-day incidents (sorted, so index i < j) whose zone covers j
+    near = distance(found.metric, x[:, None] - x[None, :], y[:, None] - y[None, :])
+    gap = day[None, :] - day[:, None]  # [i, j]: days from i to j
+    covers = (near < found.distance_m) & (gap >= 0) & (gap < length)
+    covers &= np.arange(ids.size)[:, None] < np.arange(ids.size)[None, :]
+    first = np.where(covers.any(axis=0), covers.argmax(axis=0), -1)
+    inside = [int(ids[k]) if k >= 0 else None for k in first]
+
+    zones = frame.with_columns(
+        valid_from=pl.col("day"),
+        valid_to=pl.col("day") + pl.duration(days=length - 1),
+        radius_m=pl.lit(found.distance_m, pl.Float64),
+        metric=pl.lit(found.metric),
+        inside_zone_of=pl.Series(inside, dtype=pl.Int64),
+    ).filter(pl.col("valid_to") >= today)
+    names, dists = _nearest_places(zones, places, place_radius_m)
+    return (
+        zones.with_columns(
+            place=pl.Series(names, dtype=pl.Utf8),
+            place_distance_m=pl.Series(dists, dtype=pl.Float64),
+        )
+        .select(list(ZONE_SCHEMA))
+        .sort(["day", "incident_id"], descending=True)
+    )
+
+
+def _nearest_places(
+    zones: pl.DataFrame, places: pl.DataFrame | None, radius: float
+) -> tuple[list[str | None], list[float | None]]:
+    if places is None or places.is_empty() or zones.is_empty():
+        return [None] * zones.height, [None] * zones.height
+    px, py = places["x"].to_numpy(), places["y"].to_numpy()
+    d = np.hypot(zones["x"].to_numpy()[:, None] - px, zones["y"].to_numpy()[:, None] - py)
+    k = d.argmin(axis=1)
+    best = d[np.arange(zones.height), k]
+    names = places["name"].to_list()
+    return (
+        [names[j] if b <= radius else None for j, b in zip(k, best, strict=True)],
+        [float(b) if b <= radius else None for b in best],
+    )
+
+
+def day_month(d: dt.date) -> str:
+    """``14 december``."""
+    return f"{d.day} {MONTHS[d.month - 1]}"
+
+
+def zone_sentence(zone: dict[str, object], *, label: str | None = None) -> str:
+    """ "Förhöjd risk kring Stora torget till 14 december" (for ``label`` "inbrott": "Förhöjd
+    risk för inbrott kring …"); without a named place near it, the zone's day instead."""
+    what = f" för {label}" if label else ""
+    valid_to = zone["valid_to"]
+    assert isinstance(valid_to, dt.date)
+    if zone.get("place"):
+        where = f"kring {zone['place']}"
+    else:
+        day = zone["day"]
+        assert isinstance(day, dt.date)
+        where = f"kring händelsen den {day_month(day)}"
+    return f"Förhöjd risk{what} {where} till {day_month(valid_to)}"

@@ -440,3 +440,50 @@ def test_null_times_shuffled_the_reading_says_nothing_in_95_percent_of_draws():
 def test_power_a_planted_near_repeat_is_read_out_in_most_draws():
     said, _ = flagged_share(near_repeat=True, draws=40)
     assert said >= 0.9
+
+
+# Risk zones (pure) --------------------------------------------------------------------------
+
+
+def zone_frame(rows: list[tuple[int, float, float, dt.date]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "x": [r[1] for r in rows],
+            "y": [r[2] for r in rows],
+            "occurred_from": [dt.datetime(d.year, d.month, d.day, 18) for *_, d in rows],
+        }
+    ).with_columns(pl.col("occurred_from").dt.replace_time_zone("Europe/Stockholm"))
+
+
+@pytest.mark.parametrize(
+    ("metric", "inside"), [("manhattan", False), ("euclidean", True)], ids=["manhattan", "euclid"]
+)
+def test_a_zone_is_measured_in_the_patterns_metric(metric, inside):
+    # (60, 80) from the first: 100 m as the crow flies, 140 m along the streets; radius 120 m
+    frame = zone_frame([(1, 0, 0, dt.date(2026, 12, 1)), (2, 60, 80, dt.date(2026, 12, 2))])
+    found = nr.Pattern(120.0, 7.0, 1.5, metric, False)
+    zones = nr.risk_zones(frame, found, dt.date(2026, 12, 3))
+    second = zones.filter(pl.col("incident_id") == 2).row(0, named=True)
+    assert (second["inside_zone_of"] == 1) is inside
+
+
+def test_zones_last_the_time_band_and_only_active_ones_are_listed():
+    d0 = dt.date(2026, 12, 1)
+    frame = zone_frame(
+        [
+            (1, 0, 0, d0),
+            (2, 10, 0, d0 + dt.timedelta(days=7)),  # day 7: outside the [0, 7) band of 1
+            (3, 0, 10, d0 + dt.timedelta(days=9)),  # inside 2's zone
+            (4, 0, 0, d0 + dt.timedelta(days=30)),  # after today: not yet
+        ]
+    )
+    found = nr.Pattern(100.0, 7.0, 1.5, "manhattan", False)
+    zones = nr.risk_zones(frame, found, d0 + dt.timedelta(days=9))
+    assert zones["incident_id"].to_list() == [3, 2]  # 1 ended on day 6
+    assert zones["inside_zone_of"].to_list() == [2, None]
+    assert zones["valid_to"].to_list() == [d0 + dt.timedelta(days=15), d0 + dt.timedelta(days=13)]
+    assert nr.zone_sentence(zones.row(0, named=True)) == (
+        "Förhöjd risk kring händelsen den 10 december till 16 december"
+    )
+    assert nr.risk_zones(frame.head(0), found, d0).is_empty()
