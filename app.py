@@ -3,10 +3,11 @@
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from ostan_dash import vocab
-from ostan_dash.ui import login, navigation, texts
+from ostan_dash import store, vocab
+from ostan_dash.ui import login, navigation, swedish, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, page_icon=":material/shield:", layout="wide")
+swedish.install()  # Streamlit's own English texts in Swedish (see ui/swedish.py)
 
 
 def pages(specs: list[navigation.PageSpec]) -> list[st.Page]:
@@ -37,6 +38,7 @@ def keep_address() -> None:
     )
 
 
+store.bind(None, None)  # the login runs as the web login itself
 try:
     user = login.gate(keep_address=keep_address)
 except OperationalError:
@@ -44,6 +46,7 @@ except OperationalError:
     st.stop()
 
 st.session_state["user"] = user
+store.bind(user.id, user.role)  # everything after this runs under the user's role (RLS)
 nav = st.navigation(pages(navigation.pages_for(user.role)))
 with st.sidebar:
     st.markdown(f"**{user.name}**  \n{vocab.ROLES[user.role]}, {user.organisation}")

@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
@@ -46,11 +47,37 @@ def dispose() -> None:
     engine.cache_clear()
 
 
+# The user a web request acts for, bound by app.py once the login gate has passed: every read
+# and write of that request then runs under the user's app role and identity (RLS applies),
+# not as the web login. Nothing bound: operators, tests' own connections, the login itself.
+_acting: ContextVar[tuple[int, str] | None] = ContextVar("ostan_acting", default=None)
+
+
+def bind(user_id: int | None, role: str | None) -> None:
+    """Act for ``user_id`` in ``role`` from now on in this thread's context (``None``: nobody)."""
+    _acting.set(None if user_id is None or role is None else (int(user_id), role))
+
+
 @contextmanager
 def begin(url: str | None = None) -> Iterator[Connection]:
-    """A connection inside one transaction: committed on success, rolled back on any error."""
+    """A connection inside one transaction: committed on success, rolled back on any error;
+    under the bound user's role when a request acts for one (:func:`bind`)."""
     with engine(url).begin() as conn:
+        acting = _acting.get()
+        if acting is not None and url is None:
+            assume(conn, *acting)
         yield conn
+
+
+@contextmanager
+def _reading() -> Iterator[Connection]:
+    """A connection for reads: a transaction under the bound user's role, or a plain one."""
+    if _acting.get() is None:
+        with engine().connect() as c:
+            yield c
+    else:
+        with begin() as c:
+            yield c
 
 
 def read_frame(
@@ -79,7 +106,7 @@ def read_frame(
 
     if conn is not None:
         return run(conn)
-    with engine().connect() as c:
+    with _reading() as c:
         return run(c)
 
 
@@ -115,7 +142,7 @@ def copy_frame(
 
     if conn is not None:
         return run(conn)
-    with engine().connect() as c:
+    with _reading() as c:
         return run(c)
 
 
@@ -183,7 +210,7 @@ def scalar(
     """The single value a query returns (``None`` when no row)."""
     if conn is not None:
         return conn.execute(sa.text(sql), dict(params or {})).scalar()
-    with engine().connect() as c:
+    with _reading() as c:
         return c.execute(sa.text(sql), dict(params or {})).scalar()
 
 

@@ -144,7 +144,7 @@ def incident_counts(*, conn: Connection | None = None) -> pl.DataFrame:
         UNION ALL
         SELECT area_id, extract(year FROM occurred_from AT TIME ZONE 'Europe/Stockholm')::int,
                'polis', crime_group, count(*)
-        FROM police_crimes WHERE area_id IS NOT NULL GROUP BY 1, 2, 4
+        FROM police_crimes_by_area WHERE area_id IS NOT NULL GROUP BY 1, 2, 4
         ORDER BY 1, 2, 3, 4
         """,
         conn=conn,
@@ -170,7 +170,7 @@ def recent_incident_counts(
             SELECT area_id, occurred_from FROM incidents
             WHERE area_id IS NOT NULL AND occurred_from >= :ps AND occurred_from < :e
             UNION ALL
-            SELECT area_id, occurred_from FROM police_crimes
+            SELECT area_id, occurred_from FROM police_crimes_by_area
             WHERE area_id IS NOT NULL AND occurred_from >= :ps AND occurred_from < :e
         )
         SELECT area_id,

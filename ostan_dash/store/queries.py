@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from ostan_dash.config import TZ_NAME
-from ostan_dash.store import copy_frame, read_frame
+from ostan_dash.store import copy_frame, read_frame, scalar
 
 INCIDENT_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.Int64,
@@ -39,7 +39,16 @@ SELECT p.id, 'polis' AS source, p.crime_group, p.crime_type, NULL,
        ST_X(p.geom), ST_Y(p.geom), p.area_id, NULL
 FROM police_crimes p
 WHERE p.occurred_from >= %(since)s
+UNION ALL
+SELECT v.id, 'polis' AS source, v.crime_group, v.crime_type, NULL,
+       floor(extract(epoch FROM v.occurred_from))::bigint,
+       floor(extract(epoch FROM v.occurred_to))::bigint,
+       NULL, NULL, v.area_id, NULL
+FROM police_crimes_by_area v
+WHERE v.occurred_from >= %(since)s AND NOT ostan_sees_police_rows()
 """
+# Police crimes come with their point only to those the database lets see them row by row
+# (sql/014_police_rows.sql); everyone else gets them per area, with x and y null.
 
 
 def epoch_to_local(col: str) -> pl.Expr:
@@ -68,6 +77,11 @@ def incidents(since: str = "1900-01-01") -> pl.DataFrame:
         source=pl.col("source").cast(pl.Categorical),
         category=pl.col("category").cast(pl.Categorical),
     ).drop("t_from", "t_to")
+
+
+def sees_police_rows() -> bool:
+    """``ostan_sees_police_rows()`` for the acting user (``sql/014_police_rows.sql``)."""
+    return bool(scalar("SELECT ostan_sees_police_rows()"))
 
 
 def areas() -> pl.DataFrame:

@@ -10,11 +10,23 @@ from ostan_dash.store import population, queries
 TTL_SECONDS = 120
 
 
-@st.cache_resource(ttl=TTL_SECONDS, show_spinner="Läser händelser …")
 def incidents() -> pl.DataFrame:
-    """Every EST report and police-reported crime. Held once per process, not copied per user:
-    the frame is never mutated, and nothing in it depends on who asks."""
+    """Every EST report, and the police-reported crimes this user may see row by row
+    (``sql/014_police_rows.sql``): one frame per visibility, held once per process and
+    never mutated."""
+    return _incidents(sees_police_rows())
+
+
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner="Läser händelser …")
+def _incidents(with_police: bool) -> pl.DataFrame:
+    """Keyed by what the database lets the reader see; the read itself runs under the user's
+    role, so the database decides the rows (the key only keeps the two kinds of frame apart)."""
     return queries.incidents()
+
+
+def sees_police_rows() -> bool:
+    """Whether the acting user sees the police's crimes row by row (asked of the database)."""
+    return bool(queries.sees_police_rows())
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -43,7 +55,7 @@ def version(frame: pl.DataFrame) -> tuple[int, int]:
 
 def clear() -> None:
     """Forget cached data (after a write)."""
-    incidents.clear()
+    _incidents.clear()
     areas.clear()
     organisations.clear()
     population_cells.clear()

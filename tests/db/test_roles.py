@@ -174,3 +174,51 @@ def test_own_organisations_and_analysts_read_the_free_text(db):
             .scalar_one()
             .startswith("Hemlig")
         )
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "rows"),
+    [
+        ("rapportor", "rapportor", False),  # a housing company's reporter
+        ("lasare", "lasare", False),  # the business association's reader
+        ("rapportor.polis", "rapportor", True),  # the police's own reporter
+        ("analytiker", "analytiker", True),
+        ("admin", "admin", True),
+    ],
+)
+def test_police_crimes_row_by_row_only_for_the_police_and_analysts(db, username, role, rows):
+    uid, _ = _user(db, username)
+    total = db.execute(sa.text("SELECT count(*) FROM police_crimes")).scalar_one()
+    by_area = db.execute(
+        sa.text("SELECT count(*) FROM police_crimes WHERE area_id IS NOT NULL")
+    ).scalar_one()
+    assert total > 0
+    with as_user(uid, role, conn=db):
+        seen = db.execute(sa.text("SELECT count(*) FROM police_crimes")).scalar_one()
+        assert seen == (total if rows else 0)
+        # everyone has the crimes per area and time, without the point
+        assert db.execute(sa.text("SELECT count(*) FROM police_crimes_by_area")).scalar_one() == (
+            by_area
+        )
+        cols = db.execute(sa.text("SELECT * FROM police_crimes_by_area LIMIT 1")).keys()
+        assert "geom" not in cols and "external_id" not in cols
+
+
+def test_the_incident_frame_gives_police_points_only_to_those_who_may_see_them(db):
+    from ostan_dash.store import queries
+
+    for username, role, points in (
+        ("rapportor", "rapportor", False),
+        ("analytiker", "analytiker", True),
+    ):
+        uid, _ = _user(db, username)
+        with as_user(uid, role, conn=db):
+            raw = queries.copy_frame(
+                queries._INCIDENTS_SQL,
+                {"since": "2000-01-01"},
+                schema=queries.INCIDENT_SCHEMA,
+                conn=db,
+            )
+        police = raw.filter(raw["source"] == "polis")
+        assert police.height > 0
+        assert (police["x"].null_count() < police.height) is points
