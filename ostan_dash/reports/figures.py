@@ -8,6 +8,7 @@ MathJax from a CDN).
 
 from __future__ import annotations
 
+import atexit
 import json
 import threading
 from collections.abc import Mapping
@@ -165,6 +166,7 @@ def _ensure_server() -> None:
             import kaleido
 
             kaleido.start_sync_server(path=CHROMIUM, mathjax=False, silence_warnings=True)
+            atexit.register(kaleido.stop_sync_server, silence_warnings=True)
             _server_started = True
 
 
