@@ -71,6 +71,9 @@ def bench_scale(scale: float, progress: Callable[[str], None]) -> dict[str, obje
             karta = bench_karta.interactions(frame)
             progress(f"Skala {scale}: Områden och Trygghetsundersökning …")
             areas = bench_areas.interactions()
+            from ostan_dash.reports import bench as bench_reports
+
+            lagesbild = bench_reports.weekly_pdf(frame, today=config.today(), progress=progress)
         finally:
             os.environ.pop("OSTAN_DATABASE", None)
             store.dispose()
@@ -89,6 +92,7 @@ def bench_scale(scale: float, progress: Callable[[str], None]) -> dict[str, obje
             },
             "karta": karta,
             "omraden_trygghet": areas,
+            "lagesbild_vecka": lagesbild,
         }
     finally:
         store.dispose()
