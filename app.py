@@ -6,7 +6,7 @@ from sqlalchemy.exc import OperationalError
 from ostan_dash import store, vocab
 from ostan_dash.ui import login, navigation, texts
 
-st.set_page_config(page_title=texts.APP_TITLE, page_icon=":material/shield:", layout="wide")
+st.set_page_config(page_title=texts.APP_TITLE, page_icon="🛡️", layout="wide")
 
 
 def pages(specs: list[navigation.PageSpec]) -> list[st.Page]:

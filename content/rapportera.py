@@ -34,7 +34,11 @@ export default function(component) {
     navigator.geolocation.getCurrentPosition(
       (p) => { msg.textContent = ""; setStateValue("position", {lat: p.coords.latitude,
                lon: p.coords.longitude, accuracy: p.coords.accuracy, at: Date.now()}); },
-      (e) => { msg.textContent = ""; setStateValue("position", {error: e.message ||
+      // The browser's own e.message is English ("User denied Geolocation"): say it by code.
+      (e) => { msg.textContent = ""; setStateValue("position", {error: ({
+                 1: "Du har inte gett webbläsaren lov att dela positionen.",
+                 2: "Enheten kunde inte avgöra sin position.",
+                 3: "Det tog för lång tid att hämta positionen."})[e.code] ||
                "Positionen kunde inte hämtas.", at: Date.now()}); },
       {enableHighAccuracy: true, timeout: 15000, maximumAge: 30000});
   };
@@ -112,7 +116,9 @@ def _deck(
         )
     centre = point or {"lon": 17.03, "lat": 59.82}
     view = pdk.ViewState(longitude=centre["lon"], latitude=centre["lat"], zoom=14 if point else 9.5)
-    return pdk.Deck(layers=layers, initial_view_state=view, map_style=None, tooltip=None)
+    return pdk.Deck(
+        layers=layers, initial_view_state=view, map_style=maps.EMPTY_MAP_STYLE, tooltip=None
+    )
 
 
 def _reset_form() -> None:

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 import pydeck as pdk
 
-from ostan_dash.ui import fmt
+from ostan_dash.ui import fmt, maps
 
 # ColorBrewer 2.0 "Blues", 5 classes (colour-blind safe, print friendly).
 BLUES_5: tuple[tuple[int, int, int], ...] = (
@@ -175,7 +175,7 @@ def choropleth(
         # No base map at all: with a map provider set, the browser tries to fetch tiles (and
         # draws nothing offline).
         map_provider=None,
-        map_style=None,
+        map_style=maps.EMPTY_MAP_STYLE,
         tooltip={"text": "{name}\n{value_text}"},
         height=height,
     )

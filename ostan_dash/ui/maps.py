@@ -12,6 +12,7 @@ RdBu scheme (Brewer 2003), kernel density the viridis ramp, places black on whit
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import math
@@ -56,6 +57,32 @@ STATUS_OUTLINE = {
     "växande": ((0, 0, 0), 2.5),
     "minskande": ((255, 255, 255), 2.5),
 }
+
+
+# An empty base map: a MapLibre style with only a plain background, as a data URL. Streamlit's
+# pydeck element draws CARTO's positron style from a CDN whenever the Deck has no map style
+# (DeckGlJsonChart in Streamlit 1.67: `!mapStyle && isMapView → cartocdn`), and an object
+# style breaks its `mapStyle.includes("cartocdn")` check; a string the browser can read
+# without the network does neither. Streets come from our own layers, not from tiles.
+EMPTY_MAP_STYLE = (
+    "data:application/json;base64,"
+    + base64.b64encode(
+        json.dumps(
+            {
+                "version": 8,
+                "sources": {},
+                "layers": [
+                    {
+                        "id": "bakgrund",
+                        "type": "background",
+                        "paint": {"background-color": "#f6f6f2"},
+                    }
+                ],
+            },
+            separators=(",", ":"),
+        ).encode()
+    ).decode()
+)
 
 
 class CompactDeck(pdk.Deck):
@@ -458,7 +485,7 @@ def hotspot_deck(
         layers=layers,
         initial_view_state=view_for(areas, codes=codes),
         map_provider=None,
-        map_style=None,
+        map_style=EMPTY_MAP_STYLE,
         tooltip={
             "html": "{tooltip}",
             "style": {"backgroundColor": "white", "color": "black", "fontSize": "14px"},
