@@ -92,7 +92,8 @@ def save_policy(admin_id: int, policy: Policy) -> None:
 
 
 def run(*, dry_run: bool, today: dt.date | None = None, policy: Policy | None = None):
-    """Apply (or with ``dry_run`` only count) the policy; returns the counts and cut-offs."""
+    """Apply (or with ``dry_run`` only count) the policy as the operator (``ostan-dash
+    retention run``, the timer); returns the policy, the cut-offs and the counts."""
     policy = policy or load_policy()
     cut = cutoffs(policy, today or config.today())
     counts = store.run(
@@ -103,6 +104,33 @@ def run(*, dry_run: bool, today: dt.date | None = None, policy: Policy | None = 
         policy=asdict(policy),
     )
     return policy, cut, counts
+
+
+def preview(admin_id: int, policy: Policy, *, today: dt.date | None = None):
+    """What a run with ``policy`` would do today, counted under the administrator's role (the
+    Administration page; the web app's own login may not read every column counted)."""
+    cut = cutoffs(policy, today or config.today())
+    counts = store.preview(
+        admin_id,
+        free_text_before=cut.free_text_before,
+        aggregate_before=cut.aggregate_before,
+        attempts_before=cut.attempts_before,
+    )
+    return cut, counts
+
+
+def last_run_text(admin_id: int) -> str:
+    """When the policy last ran and what it did, in Swedish (or that it never has)."""
+    last = store.last_run(admin_id)
+    if last is None:
+        return "Gallringen har inte körts än."
+    at, d = last
+    return (
+        f"Senaste gallring {at.astimezone(config.TZ):%Y-%m-%d %H:%M}: fritext borttagen i "
+        f"{text.number(d.get('free_texts', 0))} händelser, "
+        f"{text.number(d.get('aggregated_rows', 0))} händelser ersatta av antal, "
+        f"{text.number(d.get('login_attempts', 0))} inloggningsförsök raderade."
+    )
 
 
 def describe(policy: Policy) -> str:

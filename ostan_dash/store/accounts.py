@@ -245,7 +245,11 @@ def create_user(
             action="användare skapad",
             entity="users",
             entity_id=new_id,
-            details={"användarnamn": username, "roll": role, "organisation_id": organisation_id},
+            details={
+                "användarnamn": username,
+                "ny_roll": role,
+                "ny_organisation_id": organisation_id,
+            },
         )
         return int(new_id)
 
@@ -266,7 +270,7 @@ def set_role(admin_id: int, user_id: int, *, role: str, organisation_id: int) ->
             action="roll ändrad",
             entity="users",
             entity_id=user_id,
-            details={"användarnamn": name, "roll": role, "organisation_id": organisation_id},
+            details={"användarnamn": name, "ny_roll": role, "ny_organisation_id": organisation_id},
         )
 
 

@@ -164,6 +164,31 @@ def run(
         return counts
 
 
+def preview(
+    admin_id: int,
+    *,
+    free_text_before: dt.datetime,
+    aggregate_before: dt.datetime,
+    attempts_before: dt.datetime,
+) -> Counts:
+    """What a run would change, counted under the administrator's role (changes nothing)."""
+    p = {"ft": free_text_before, "agg": aggregate_before, "att": attempts_before}
+    with as_user(admin_id, "admin") as c:
+        return _plan(c, p)
+
+
+def last_run(admin_id: int) -> tuple[dt.datetime, dict[str, Any]] | None:
+    """Time and details of the latest retention run in the audit trail, or None."""
+    with as_user(admin_id, "admin") as c:
+        row = c.execute(
+            sa.text(
+                "SELECT at, details FROM audit_log WHERE action = 'gallring' "
+                "ORDER BY id DESC LIMIT 1"
+            )
+        ).first()
+    return None if row is None else (row[0], dict(row[1]))
+
+
 def monthly_counts(*, conn: Connection | None = None) -> pl.DataFrame:
     """Reports per month, area, organisation and category: the kept reports plus the counts that
     replaced aggregated ones (``incident_monthly_counts``), for long-term trends."""

@@ -75,6 +75,14 @@ PAGES: tuple[PageSpec, ...] = (
         ("admin", "analytiker", "lasare"),
         "trygghet",
     ),
+    PageSpec(
+        "content/admin.py",
+        "Administration",
+        ":material/admin_panel_settings:",
+        ("admin",),
+        "admin",
+        write_roles=("admin",),
+    ),
 )
 
 
