@@ -168,3 +168,8 @@ export.table(
     name=f"oversikt-kategorier-{week.isoformat()}",
     key="cats",
 )
+
+# Near-repeat risk zones (Närupprepning) --------------------------------------------------------
+from ostan_dash.ui import nearrepeat_views  # noqa: E402 – this section only
+
+nearrepeat_views.oversikt_section(config.today())

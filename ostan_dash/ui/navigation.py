@@ -25,6 +25,15 @@ PAGES: tuple[PageSpec, ...] = (
     # Every role: reporters get feedback on where and when their reports concentrate; the page
     # shows places and events only, no personal data.
     PageSpec("content/karta.py", "Karta och tider", ":material/map:", ALL_ROLES, "karta"),
+    # Everyone who sees Karta: the risk zones are places and times, no personal data.
+    PageSpec(
+        "content/narupprepning.py",
+        "Närupprepning",
+        ":material/radar:",
+        ALL_ROLES,
+        "narupprepning",
+        write_roles=EDITORS,
+    ),
     PageSpec(
         "content/rapportera.py",
         "Rapportera",
