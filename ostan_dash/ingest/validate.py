@@ -563,6 +563,8 @@ def _coordinates(df: pl.DataFrame, ck: _Checks, crs: str, *, required: bool) -> 
     wg_ab = within(a, WGS_LON) & within(b, WGS_LAT)
     wg_ba = within(a, WGS_LAT) & within(b, WGS_LON)
     rt90 = (within(a, RT90_E) & within(b, SWEREF_N)) | (within(a, SWEREF_N) & within(b, RT90_E))
+    # Degrees in a file said to be in metres (13.5, 55.6 with SWEREF 99 TM chosen): named as such.
+    degrees = (wg_ab | wg_ba) if crs == "3006" else pl.lit(False)
     if crs == "3006":
         wg_ab = wg_ba = pl.lit(False)
     elif crs == "4326":
@@ -585,7 +587,17 @@ def _coordinates(df: pl.DataFrame, ck: _Checks, crs: str, *, required: bool) -> 
         "koordinaten ser ut att vara RT 90, som inte stöds: exportera i SWEREF 99 TM",
     )
     ck.flag(
-        a.is_not_null() & b.is_not_null() & pl.col("srid").is_null() & ~rt90,
+        a.is_not_null() & b.is_not_null() & pl.col("srid").is_null() & degrees,
+        "coord_a",
+        pl.format(
+            "koordinaten ({}, {}) ser ut att vara grader (WGS 84), men SWEREF 99 TM (meter) är "
+            "valt: välj WGS 84 eller Upptäck automatiskt",
+            raw_a,
+            raw_b,
+        ),
+    )
+    ck.flag(
+        a.is_not_null() & b.is_not_null() & pl.col("srid").is_null() & ~rt90 & ~degrees,
         "coord_a",
         pl.format("koordinaten ({}, {}) ligger inte i Sverige i " + expected, raw_a, raw_b),
     )

@@ -128,12 +128,72 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
     RETURN NULL;
 END $$;
+
+-- An input geometry in SWEREF 99 TM, or NULL when its coordinates are absurd (|c| >= 1e9, NaN,
+-- 1e300) or cannot be transformed (latitude beyond 90°): the checks then name the row.
+CREATE OR REPLACE FUNCTION pg_temp.ingest_to_3006(g0 geometry, s integer) RETURNS geometry
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF g0 IS NULL THEN RETURN NULL; END IF;
+    IF NOT ST_IsEmpty(g0) AND NOT coalesce(abs(ST_XMin(g0)) < 1e9 AND abs(ST_XMax(g0)) < 1e9
+            AND abs(ST_YMin(g0)) < 1e9 AND abs(ST_YMax(g0)) < 1e9, false) THEN
+        RETURN NULL;
+    END IF;
+    RETURN ST_Transform(ST_SetSRID(g0, coalesce(s,
+        CASE WHEN ST_XMax(g0) <= 180 AND ST_YMax(g0) <= 90 THEN 4326 ELSE 3006 END)), 3006);
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+END $$;
 """
 
 # An input geometry in SWEREF 99 TM: the declared/chosen SRID, else by magnitude (WGS 84 degrees
-# never exceed 180; SWEREF 99 TM metres in Sweden are always above 180 000).
-_TO_3006 = """ST_Transform(ST_SetSRID(g0, coalesce(srid,
-    CASE WHEN ST_XMax(g0) <= 180 AND ST_YMax(g0) <= 90 THEN 4326 ELSE 3006 END)), 3006)"""
+# never exceed 180; SWEREF 99 TM metres in Sweden are always above 180 000); NULL when absurd.
+_TO_3006 = "pg_temp.ingest_to_3006(g0, srid)"
+
+# Geometry plausibility (issue 13), shared by areas, places and population cells.
+_SWEDEN = (
+    "ST_XMin(g) >= 180000 AND ST_XMax(g) <= 1000000 AND ST_YMin(g) >= 6100000 "
+    "AND ST_YMax(g) <= 7700000"
+)
+_DEGREES_AS_METRES = "srid = 3006 AND ST_XMax(g0) <= 180 AND ST_YMax(g0) <= 90"
+_BBOX = (
+    "round(ST_XMin(@G@)::numeric, 1) || ', ' || round(ST_YMin(@G@)::numeric, 1) || ' – ' || "
+    "round(ST_XMax(@G@)::numeric, 1) || ', ' || round(ST_YMax(@G@)::numeric, 1)"
+)
+# ST_IsValidReason's English, in Swedish (the location in brackets is kept).
+_VALID_REASON = r"""CASE
+    WHEN r LIKE 'Ring Self-intersection%' THEN 'en ring korsar sig själv'
+    WHEN r LIKE 'Self-intersection%' THEN 'ytan korsar sig själv'
+    WHEN r LIKE 'Too few points%' THEN 'för få punkter i en del av geometrin'
+    WHEN r LIKE 'Hole lies outside shell%' THEN 'ett hål ligger utanför ytan'
+    WHEN r LIKE 'Holes are nested%' THEN 'hål ligger i varandra'
+    WHEN r LIKE 'Interior is disconnected%' THEN 'ytans inre är delat'
+    WHEN r LIKE 'Nested shells%' THEN 'ytor ligger i varandra'
+    WHEN r LIKE 'Duplicate Rings%' THEN 'samma ring två gånger'
+    WHEN r LIKE 'Invalid Coordinate%' THEN 'ogiltig koordinat'
+    WHEN r LIKE 'Ring is not closed%' THEN 'en ring är inte sluten'
+    ELSE 'geometrin är inte giltig' END
+    || coalesce(' vid ' || substring(r from '\[(.*)\]'), '')"""
+_GEOM_CHECKS = [
+    "SELECT rad, 'geometri', 'geometrins koordinater är orimliga (t.ex. 1e300 eller utanför "
+    "WGS 84:s gränser) och kan inte räknas om till SWEREF 99 TM', NULL FROM _ingest "
+    "WHERE g0 IS NOT NULL AND g IS NULL",
+    "SELECT rad, 'geometri', 'geometrin är tom (inga koordinater)', NULL FROM _ingest "
+    "WHERE g IS NOT NULL AND ST_IsEmpty(g)",
+    "SELECT rad, 'geometri', 'koordinaterna ser ut att vara grader (WGS 84), men filen anger "
+    "SWEREF 99 TM (meter): välj WGS 84 eller exportera i SWEREF 99 TM', @BBOX_G0@ "
+    "FROM _ingest WHERE g IS NOT NULL AND @DEGREES@",
+    "SELECT rad, 'geometri', 'ogiltig geometri: ' || (SELECT @VALID_REASON@ FROM "
+    "(SELECT ST_IsValidReason(g) AS r) v), NULL FROM _ingest "
+    "WHERE g IS NOT NULL AND NOT ST_IsValid(g)",
+]
+
+# Population cells have their own check of the corner against Sweden's extent.
+_GEOM_OUTSIDE = (
+    "SELECT rad, 'geometri', 'geometrin ligger utanför Sverige i SWEREF 99 TM (öst 180 000–"
+    "1 000 000, nord 6 100 000–7 700 000)', @BBOX_G@ FROM _ingest "
+    "WHERE g IS NOT NULL AND NOT ST_IsEmpty(g) AND NOT (@DEGREES@) AND NOT (@SWEDEN@)"
+)
 
 _AREA_MAP = """(SELECT DISTINCT ON (k) k, id FROM (
     SELECT lower(code) AS k, id, 0 AS pri FROM areas UNION ALL
@@ -157,6 +217,11 @@ def _fill(sql: dict) -> dict:
         "@TO_3006@": _TO_3006,
         "@OUTSIDE@": _OUTSIDE,
         "@CELL_FIELD@": _CELL_FIELD,
+        "@SWEDEN@": _SWEDEN,
+        "@DEGREES@": _DEGREES_AS_METRES,
+        "@BBOX_G0@": _BBOX.replace("@G@", "g0"),
+        "@BBOX_G@": _BBOX.replace("@G@", "g"),
+        "@VALID_REASON@": _VALID_REASON,
     }
 
     def fill(t: str) -> str:
@@ -204,7 +269,7 @@ _STAGE_SQL: dict[str, str] = _fill(
             SELECT t.*, coalesce(t.x0_in, t.gx0) AS x0, coalesce(t.y0_in, t.gy0) AS y0,
                    coalesce(t.size_in, t.gsize, t.size_guess) AS cell_size
             FROM (
-                SELECT r.*, s.g, round(ST_XMin(s.g))::bigint AS gx0,
+                SELECT r.*, s0.g0, s.g, round(ST_XMin(s.g))::bigint AS gx0,
                        round(ST_YMin(s.g))::bigint AS gy0,
                        round(ST_XMax(s.g) - ST_XMin(s.g))::bigint AS gw,
                        round(ST_YMax(s.g) - ST_YMin(s.g))::bigint AS gh,
@@ -238,14 +303,18 @@ _CHECK_SQL: dict[str, list[str]] = _fill(
             "SELECT rad, 'geometri', 'geometrin går inte att läsa', NULL FROM _ingest WHERE g0 IS NULL",
             "SELECT rad, 'geometri', 'geometrin måste vara en yta (Polygon eller MultiPolygon)', "
             "GeometryType(g) FROM _ingest WHERE g IS NOT NULL AND ST_Dimension(g) <> 2",
-            "SELECT rad, 'geometri', 'ogiltig geometri: ' || ST_IsValidReason(g), NULL FROM _ingest "
-            "WHERE g IS NOT NULL AND ST_Dimension(g) = 2 AND NOT ST_IsValid(g)",
+            *_GEOM_CHECKS,
+            _GEOM_OUTSIDE,
             "SELECT i.rad, 'name', 'namnet används redan av området ' || a.code, i.name "
             "FROM _ingest i JOIN areas a ON a.name = i.name AND a.code <> i.code",
         ],
         "platser": [
             "SELECT rad, 'geometri', 'geometrin går inte att läsa', NULL FROM _ingest "
-            "WHERE g IS NULL AND geom IS NOT NULL",
+            "WHERE g0 IS NULL AND geom IS NOT NULL",
+            *(
+                c.replace("FROM _ingest WHERE", "FROM _ingest WHERE x IS NULL AND")
+                for c in [*_GEOM_CHECKS, _GEOM_OUTSIDE]
+            ),
             "SELECT rad, 'geometri', 'en plats ska vara en punkt', GeometryType(g) FROM _ingest "
             "WHERE g IS NOT NULL AND GeometryType(g) <> 'POINT'",
             "SELECT rad, 'coord_a', '@OUTSIDE@', coalesce(x || ', ' || y, ST_AsText(g0)) "
@@ -259,7 +328,8 @@ _CHECK_SQL: dict[str, list[str]] = _fill(
         ],
         "befolkningsrutor": [
             "SELECT rad, 'geometri', 'geometrin går inte att läsa', NULL FROM _ingest "
-            "WHERE geom IS NOT NULL AND g IS NULL",
+            "WHERE geom IS NOT NULL AND g0 IS NULL",
+            *_GEOM_CHECKS,
             "SELECT rad, 'geometri', 'geometrin är inte en ruta på 250 m eller 1 km i SWEREF 99 TM', "
             "gw || ' × ' || gh || ' m' FROM _ingest WHERE g IS NOT NULL AND gsize IS NULL",
             "SELECT rad, 'size_in', 'rutstorleken stämmer inte med rutans polygon (' || gsize "
