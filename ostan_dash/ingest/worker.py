@@ -226,6 +226,9 @@ def _job(workdir: Path) -> int:
     meta["seconds"] = time.perf_counter() - t0
     meta["peak_rss_mb"] = _status_mb("VmHWM")
     meta["peak_vm_mb"] = _status_mb("VmPeak")
+    meta["rss_mb"] = _status_mb("VmRSS")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    meta["cpu_seconds"] = usage.ru_utime + usage.ru_stime
     (workdir / "result.json").write_text(json.dumps(meta, ensure_ascii=False))
     return 0
 
@@ -268,11 +271,12 @@ def _out_of_memory(stderr: str) -> bool:
 class _Worker:
     """One child process serving jobs (``python -m ostan_dash.ingest.worker``)."""
 
-    MAX_JOBS = 50  # then a fresh process, so fragmentation and CPU limits do not accumulate
+    MAX_JOBS = 500  # then a fresh process, so fragmentation and CPU time do not accumulate
 
     def __init__(self, limits: Limits):
         self.limits = limits
         self.jobs = 0
+        self.spent = False  # used up: too much CPU time or memory kept after a file
         self.log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - lives as long as the child
             prefix="ostan-import-worker-", suffix=".log"
         )
@@ -284,7 +288,7 @@ class _Worker:
             "MALLOC_ARENA_MAX": "2",
             "OMP_NUM_THREADS": "1",
         }
-        cpu = max(10 * limits.seconds, 120)
+        cpu = self.cpu_limit = max(10 * limits.seconds, 120)
         self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
             [
                 sys.executable,
@@ -362,7 +366,7 @@ def _take(limits: Limits) -> _Worker:
 
 
 def _give_back(w: _Worker) -> None:
-    if w.jobs >= _Worker.MAX_JOBS or not w.alive():
+    if w.spent or w.jobs >= _Worker.MAX_JOBS or not w.alive():
         w.kill()
         return
     with _LOCK:
@@ -444,10 +448,14 @@ def read_validate_bounded(
                 )
                 error = msg_memory(limits) if memory else MSG_UNEXPECTED
             return Checked(error=error, seconds=time.perf_counter() - t0)
+        meta = json.loads((workdir / "result.json").read_text())
+        # A child that kept much memory or used half its CPU allowance is not given more files.
+        w.spent = (meta.get("rss_mb") or 0) > limits.memory_mb / 3 or (
+            meta.get("cpu_seconds") or 0
+        ) > w.cpu_limit / 2
         _give_back(w)
         if tail.strip():  # the child's own log lines (unexpected errors with tracebacks)
             log.warning("%s: %s", what, tail[-4000:])
-        meta = json.loads((workdir / "result.json").read_text())
         out = Checked(
             rows_read=meta["rows_read"],
             fmt=meta["fmt"],
