@@ -7,7 +7,10 @@ import polars as pl
 import streamlit as st
 
 from ostan_dash import config, vocab
+from ostan_dash.analysis import events as ev
 from ostan_dash.analysis import nearrepeat as nr
+from ostan_dash.ingest import freetext
+from ostan_dash.store import events as events_store
 from ostan_dash.store import nearrepeat as nr_store
 from ostan_dash.ui import data, fmt, login, navigation, texts
 from ostan_dash.ui import nearrepeat_views as views
@@ -254,3 +257,87 @@ else:
     )
     st.pydeck_chart(views.zone_deck(zones, data.areas()), key="nr_karta")
     st.dataframe(views.zone_table(zones), hide_index=True, width="stretch", key="nr_zoner")
+
+# Events calendar -------------------------------------------------------------------------------
+st.subheader("Evenemangskalender")
+calendar = views.calendar()
+horizon = today + dt.timedelta(days=60)
+upcoming = ev.occurrences(calendar, today, horizon)
+if upcoming.is_empty():
+    st.info(f"Inga evenemang i kalendern {fmt.date(today)}–{fmt.date(horizon)}.")
+else:
+    st.dataframe(views.occurrence_table(upcoming), hide_index=True, width="stretch", key="nr_ev")
+
+    kinds_ahead = list(dict.fromkeys(upcoming["kind"].to_list()))
+    c1, c2, c3, c4 = st.columns(4)
+    ev_kind = c1.selectbox("Tidigare tillfällen av slaget", kinds_ahead, format_func=ev.KINDS.get)
+    radius = c2.number_input("Radie (m)", 100, 3000, 500, step=100, key="nr_ev_radie")
+    before = c3.number_input("Timmar före", 0, 24, 2, key="nr_ev_fore")
+    after = c4.number_input("Timmar efter", 0, 48, 4, key="nr_ev_efter")
+    past = ev.occurrences(
+        calendar.filter(pl.col("kind") == ev_kind), today - dt.timedelta(days=3 * 365), today
+    ).filter(pl.col("ends_at").dt.date() < today)
+    if past.is_empty():
+        st.caption("Inga tidigare tillfällen av det slaget i kalendern.")
+    else:
+        around = ev.incidents_around(
+            incidents, past, radius_m=radius, hours_before=before, hours_after=after
+        )
+        st.dataframe(views.around_table(around), hide_index=True, width="stretch")
+        st.caption(
+            f"Alla händelser (EST-rapporter och de polisanmälda brott du ser med plats) inom "
+            f"{fmt.number(radius)} m från {fmt.number(before)} timmar före till "
+            f"{fmt.number(after)} timmar efter, mot medelvärdet för samma veckodag och timmar "
+            "1–4 veckor tidigare på samma plats."
+        )
+
+if may_write:
+    with st.expander("Lägg till evenemang"):
+        place_rows = views.all_places()
+        with st.form("nr_nytt_evenemang", clear_on_submit=True):
+            title = st.text_input("Namn", max_chars=200)
+            f1, f2 = st.columns(2)
+            kind = f1.selectbox("Slag", list(ev.KINDS), format_func=ev.KINDS.get)
+            place_id = f2.selectbox(
+                "Plats",
+                place_rows["id"].to_list(),
+                format_func=dict(
+                    zip(place_rows["id"].to_list(), place_rows["name"].to_list(), strict=True)
+                ).get,
+            )
+            f1, f2, f3 = st.columns(3)
+            day = f1.date_input("Dag", value=today, format="YYYY-MM-DD")
+            t_start = f2.time_input("Börjar", value=dt.time(18, 0))
+            t_end = f3.time_input("Slutar", value=dt.time(22, 0))
+            f1, f2 = st.columns(2)
+            crowd = f1.number_input("Väntat antal besökare", 0, 1_000_000, 0, step=50)
+            rule = f2.selectbox(
+                "Återkommer varje år",
+                [None, *ev.RULES],
+                format_func=lambda r: "Nej" if r is None else ev.RULES[r],
+            )
+            if st.form_submit_button("Spara evenemanget"):
+                found_problems = freetext.problems(title, subject="Namnet", multiline=False)
+                start_at = dt.datetime.combine(day, t_start, tzinfo=config.TZ)
+                end_at = dt.datetime.combine(day, t_end, tzinfo=config.TZ)
+                if end_at <= start_at:
+                    end_at += dt.timedelta(days=1)  # over midnight
+                if not title.strip():
+                    st.error("Ange evenemangets namn.")
+                elif found_problems:
+                    st.error(" ".join(found_problems))
+                else:
+                    events_store.add_event(
+                        title=title,
+                        kind=kind,
+                        starts_at=start_at,
+                        ends_at=end_at,
+                        place_id=place_id,
+                        expected_crowd=int(crowd) or None,
+                        recurrence=rule,
+                        user_id=user.id,
+                        username=user.username,
+                        role=user.role,
+                    )
+                    views.calendar.clear()
+                    st.success("Evenemanget är sparat.")

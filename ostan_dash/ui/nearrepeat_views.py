@@ -289,3 +289,51 @@ def oversikt_section(today: dt.date) -> None:
         "par nära i tid och rum än slumpen ger. Varje ny händelse av slaget ger en riskzon med "
         "mönstrets avstånd och tid."
     )
+
+
+# Events calendar ----------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
+def calendar() -> pl.DataFrame:
+    """Every event of the calendar."""
+    from ostan_dash.store import events as events_store
+
+    return events_store.events()
+
+
+def occurrence_table(occ: pl.DataFrame) -> pl.DataFrame:
+    """Upcoming occurrences for the page, Swedish labels."""
+    from ostan_dash.analysis import events as ev
+
+    return occ.select(
+        pl.col("starts_at").dt.strftime("%Y-%m-%d").alias("Dag"),
+        (
+            pl.col("starts_at").dt.strftime("%H:%M") + "–" + pl.col("ends_at").dt.strftime("%H:%M")
+        ).alias("Tid"),
+        pl.col("title").alias("Evenemang"),
+        pl.col("kind").replace_strict(ev.KINDS, default=pl.col("kind")).alias("Slag"),
+        pl.col("expected_crowd")
+        .map_elements(fmt.number, return_dtype=pl.Utf8)
+        .fill_null("–")
+        .alias("Väntat antal besökare"),
+        pl.col("recurrence")
+        .replace_strict(ev.RULES, default=None)
+        .fill_null("")
+        .alias("Återkommer"),
+    )
+
+
+def around_table(around: pl.DataFrame) -> pl.DataFrame:
+    """Past occurrences with the incidents near them against the usual count."""
+    return around.select(
+        pl.col("starts_at").dt.strftime("%Y-%m-%d %H:%M").alias("Tillfälle"),
+        pl.col("title").alias("Evenemang"),
+        pl.col("during").alias("Händelser i närheten"),
+        pl.col("usual")
+        .map_elements(lambda v: fmt.number(v, 2), return_dtype=pl.Utf8)
+        .alias("Vanligt (samma timmar 1–4 v före)"),
+        pl.col("ratio")
+        .map_elements(lambda v: fmt.number(v, 1) if nr.is_finite(v) else "–", return_dtype=pl.Utf8)
+        .alias("Kvot"),
+    )

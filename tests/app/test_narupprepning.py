@@ -116,3 +116,27 @@ def test_an_analyst_saves_the_pattern_and_zones_show_here_and_on_oversikt(as_rol
                 sa.text("DELETE FROM nearrepeat_patterns WHERE selection = 'polis/inbrott/*'")
             )
         views.clear()
+
+
+def test_an_analyst_adds_an_event_and_it_is_listed(as_role, engine):
+    at = open_page(as_role, "analytiker")
+    title = "Valborgsfirande i testparken"
+    try:
+        form_title = next(t for t in at.text_input if t.label == "Namn")
+        form_title.input(title)
+        next(s for s in at.selectbox if s.label == "Slag").set_value("hogtid")
+        next(b for b in at.button if b.label == "Spara evenemanget").click().run()
+        assert not at.exception, at.exception
+        assert any("Evenemanget är sparat" in s.value for s in at.success)
+        at.run()
+        tables = [d.value for d in at.dataframe if "Evenemang" in d.value.columns]
+        assert any(title in t["Evenemang"].tolist() for t in tables)
+        row = next(t for t in tables if title in t["Evenemang"].tolist())
+        listed = row.loc[row["Evenemang"] == title]
+        # today (the form's default day), 18–22, a one-off
+        assert listed["Dag"].iloc[0] == config.today().isoformat()
+        assert (listed["Tid"].iloc[0], listed["Återkommer"].iloc[0]) == ("18:00–22:00", "")
+    finally:
+        with engine.begin() as c:
+            c.execute(sa.text("DELETE FROM events WHERE title = :t"), {"t": title})
+        views.calendar.clear()
