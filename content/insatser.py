@@ -13,6 +13,7 @@ from ostan_dash.store import interventions as si
 from ostan_dash.store import problems as sp
 from ostan_dash.ui import data, export, fmt, login, navigation
 from ostan_dash.ui.intervention_charts import smart_figure
+from ostan_dash.ui.safe_text import plain_markdown
 
 TTL = 120
 
@@ -149,14 +150,14 @@ if rows:
                 where + " – " if where else ""
             ) + "avgränsad plats (polygon eller plats med radie)"
         st.markdown(
-            f"**Vad:** {row['description'] or '–'}  \n"
+            f"**Vad:** {plain_markdown(row['description'])}  \n"
             f"**Var:** {where or '–'}  \n"
             f"**När:** {fmt.long_date(row['start_date'])} – {fmt.long_date(row['end_date'])}  \n"
             f"**Ansvarig:** {row['responsible_org'] or '–'}, {row['responsible_role'] or '–'}  \n"
             f"**Räknar:** {', '.join(vocab.category_label(c) for c in row['categories'])}  \n"
-            f"**Problembild:** {row['problem_title'] or '–'}  \n"
-            f"**Orsakshypotes:** {row['cause_hypothesis'] or '–'}  \n"
-            f"**Förväntad effekt:** {row['expected_effect'] or '–'}"
+            f"**Problembild:** {plain_markdown(row['problem_title'])}  \n"
+            f"**Orsakshypotes:** {plain_markdown(row['cause_hypothesis'])}  \n"
+            f"**Förväntad effekt:** {plain_markdown(row['expected_effect'])}"
         )
         c1, c2, c3 = st.columns(3)
         c1.metric("Kostnad", f"{fmt.number(row['cost_sek'])} kr")

@@ -11,6 +11,7 @@ from ostan_dash.store import as_user
 from ostan_dash.store import problems as sp
 from ostan_dash.ui import data, export, fmt, login, navigation
 from ostan_dash.ui.filters import Filters
+from ostan_dash.ui.safe_text import plain_markdown
 
 TTL = 120
 
@@ -128,7 +129,7 @@ if not problems.is_empty():
     )
     days = ", ".join(fmt.WEEKDAYS[d - 1] for d in pb["weekdays"]) or "alla dagar"
     st.markdown(
-        f"{pb['description'] or ''}  \n"
+        f"{plain_markdown(pb['description'], empty='')}  \n"
         f"**Urval:** {', '.join(vocab.category_label(c) for c in pb['categories']) or 'alla kategorier'}"
         + (f" ({', '.join(pb['subtypes'])})" if pb["subtypes"] else "")
         + f" · {pb['areas'] or 'hela kommunen'}"
@@ -249,7 +250,7 @@ if not problems.is_empty():
             "platsen eller gruppen, vilka orsaker kan förklara problemet, vad säger kunskapen, och "
             "vilken slutsats drar vi för valet av insats?"
         )
-        st.markdown(f"**Vad vi vet om platsen/gruppen:** {ca['known_facts'] or '–'}")
+        st.markdown(f"**Vad vi vet om platsen/gruppen:** {plain_markdown(ca['known_facts'])}")
         hyp = pl.DataFrame(
             [
                 {"Hypotes": h.get("hypotes", ""), "Stöd": h.get("stod", "")}
@@ -270,7 +271,7 @@ if not problems.is_empty():
                 or "–"
             )
         )
-        st.markdown(f"**Slutsats:** {ca['conclusion'] or '–'}")
+        st.markdown(f"**Slutsats:** {plain_markdown(ca['conclusion'])}")
         if ca["updated_by"]:
             st.caption(
                 f"Senast ändrad av {ca['updated_by']} {fmt.datetime_local(ca['updated_at'])}."
