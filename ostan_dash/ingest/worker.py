@@ -268,6 +268,11 @@ def _out_of_memory(stderr: str) -> bool:
     return any(s in stderr for s in _OOM_SIGNS)
 
 
+_SECRET_ENV = frozenset(
+    {"DATABASE_URL", "OSTAN_APP_DATABASE_URL", "OSTAN_COOKIE_KEY", "PGPASSWORD", "PGPASSFILE"}
+)
+
+
 class _Worker:
     """One child process serving jobs (``python -m ostan_dash.ingest.worker``)."""
 
@@ -282,7 +287,8 @@ class _Worker:
         )
         self.log_pos = 0
         env = {
-            **os.environ,
+            # The child reads hostile files and never needs the database: no credentials.
+            **{k: v for k, v in os.environ.items() if k not in _SECRET_ENV},
             # Few threads: each reserves address space (stacks, malloc arenas) under RLIMIT_AS.
             "POLARS_MAX_THREADS": "2",
             "MALLOC_ARENA_MAX": "2",
