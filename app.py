@@ -4,9 +4,10 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from ostan_dash import store, vocab
-from ostan_dash.ui import login, navigation, texts
+from ostan_dash.ui import login, navigation, swedish, texts
 
 st.set_page_config(page_title=texts.APP_TITLE, page_icon="🛡️", layout="wide")
+swedish.install()  # Streamlit's own English texts in Swedish (see ui/swedish.py)
 
 
 def pages(specs: list[navigation.PageSpec]) -> list[st.Page]:

@@ -11,7 +11,7 @@ from ostan_dash.analysis import interventions as ai
 from ostan_dash.store import as_user
 from ostan_dash.store import interventions as si
 from ostan_dash.store import problems as sp
-from ostan_dash.ui import data, export, fmt, login, navigation
+from ostan_dash.ui import charts, data, export, fmt, login, navigation
 from ostan_dash.ui.intervention_charts import smart_figure
 from ostan_dash.ui.safe_text import plain_markdown
 
@@ -300,6 +300,7 @@ if rows:
                 title="Händelser i insatsområdet, kumulativt sedan start",
                 goal_pct=goal,
             ),
+            config=charts.PLOTLY_CONFIG,
             width="stretch",
         )
 
@@ -427,12 +428,20 @@ if can_write:
                 "Händelser som målet räknar *",
                 list(vocab.CATEGORIES),
                 format_func=vocab.category_label,
+                select_all=False,
+                placeholder="Välj kategorier",
             )
             st.markdown(
                 "**Var** – välj områden, en plats med radie eller klistra in en polygon (WKT, SWEREF 99 TM)."
             )
             w1, w2, w3 = st.columns(3)
-            target_areas = w1.multiselect("Områden", list(area_names), format_func=area_names.get)
+            target_areas = w1.multiselect(
+                "Områden",
+                list(area_names),
+                format_func=area_names.get,
+                select_all=False,
+                placeholder="Välj områden",
+            )
             place_opts = {
                 None: "–",
                 **dict(zip(places["place_id"].to_list(), places["name"].to_list(), strict=True)),
@@ -443,7 +452,11 @@ if can_write:
             )
             wkt = w3.text_area("Polygon (WKT)", placeholder="POLYGON((x y, x y, …))")
             control_areas = st.multiselect(
-                "Kontrollområden (utan insats)", list(area_names), format_func=area_names.get
+                "Kontrollområden (utan insats)",
+                list(area_names),
+                format_func=area_names.get,
+                select_all=False,
+                placeholder="Inga kontrollområden",
             )
             d1, d2, d3 = st.columns(3)
             start = d1.date_input("Start *", value=today, format="YYYY-MM-DD")

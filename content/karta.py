@@ -1,5 +1,6 @@
 """Karta och tider: where and when the problems are right now, is it new or growing, against what."""
 
+import dataclasses
 import datetime as dt
 
 import polars as pl
@@ -9,7 +10,18 @@ from ostan_dash import config
 from ostan_dash.analysis import areas_compare as ac
 from ostan_dash.analysis.hottimes import hot_time_matrix
 from ostan_dash.store import places as places_store
-from ostan_dash.ui import data, export, filters, fmt, karta_charts, login, maps, texts, widgets
+from ostan_dash.ui import (
+    charts,
+    data,
+    export,
+    filters,
+    fmt,
+    karta_charts,
+    login,
+    maps,
+    texts,
+    widgets,
+)
 
 login.page_user("karta")
 
@@ -157,6 +169,19 @@ if large:
 
 bounds = f.bounds(today)
 comparison = f.comparison_bounds(today)
+org_names = dict(data.organisations().select("organisation_id", "name").iter_rows())
+
+
+def about(title: str) -> export.About:
+    """The header block of this page's downloads: the filters and the method chosen."""
+    base = filters.about(f, today=today, title=title, area_names=area_names, org_names=org_names)
+    method = (
+        f"{cell_size} m rutor; {ac.REGIONS[region].lower()}; "
+        f"jämfört med {ac.EXPECTATIONS[expectation].lower()}"
+    )
+    return dataclasses.replace(base, extra=(("Metod", method),))
+
+
 comparison_label = filters.COMPARISONS[f.comparison].lower()
 st.caption(filters.describe(f, today=today, area_names=area_names))
 
@@ -339,6 +364,7 @@ with tab_map:
             ),
             name=f"nya-heta-rutor-{bounds[0].isoformat()}",
             key="new_hot",
+            about=about("Karta och tider – nya, växande och minskande rutor"),
             height=export.table_height(changed.height, max_rows=15),
             column_config={
                 "p (förändring)": st.column_config.NumberColumn(format="%.4f"),
@@ -391,6 +417,7 @@ with tab_times:
                 f" ({fmt.number(part.height)} händelser)",
                 large=large,
             ),
+            config=charts.PLOTLY_CONFIG,
             width="stretch",
         )
         st.caption(
@@ -413,6 +440,7 @@ with tab_trend:
             ),
             large=large,
         ),
+        config=charts.PLOTLY_CONFIG,
         width="stretch",
     )
     all_years = filters.apply(incidents, f, period="none", area_ids=area_ids)
@@ -430,6 +458,7 @@ with tab_trend:
                 partial_year=today.year,
                 large=large,
             ),
+            config=charts.PLOTLY_CONFIG,
             width="stretch",
         )
 
@@ -473,6 +502,7 @@ with tab_compare:
         ),
         name=f"jamfor-omraden-{bounds[0].isoformat()}",
         key="compare",
+        about=about("Karta och tider – jämförelse av områden"),
         height=export.table_height(table.height, max_rows=15),
         column_config={
             "Per 1 000 inv.": st.column_config.NumberColumn(format="%.2f"),

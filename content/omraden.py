@@ -8,7 +8,17 @@ from ostan_dash import config, vocab
 from ostan_dash.analysis import area_texts
 from ostan_dash.analysis import areas as A
 from ostan_dash.store import areas as area_store
-from ostan_dash.ui import area_data, area_maps, area_views, data, fmt, login, navigation, widgets
+from ostan_dash.ui import (
+    area_data,
+    area_maps,
+    area_views,
+    charts,
+    data,
+    fmt,
+    login,
+    navigation,
+    widgets,
+)
 
 user = login.page_user("omraden")
 can_edit = navigation.may_write(user.role, "omraden")
@@ -280,6 +290,7 @@ if view_choice == "Områdesprofil":
     )
     st.plotly_chart(
         area_views.indicator_trends(series, labels=labels, area_name=name, large=large),
+        config=charts.PLOTLY_CONFIG,
         width="stretch",
     )
     area_counts = counts.filter(pl.col("area_id") == area_id)
@@ -305,6 +316,7 @@ if view_choice == "Områdesprofil":
                     area_views.category_bars(
                         part, year=year, title=f"{heading}, {name}", large=large
                     ),
+                    config=charts.PLOTLY_CONFIG,
                     width="stretch",
                 )
     # The same shares and rings as on Trygghetsundersökning: each ring corrected over all areas.
@@ -321,6 +333,7 @@ if view_choice == "Områdesprofil":
                 ring_label=area_views.ring_label(changes["n_tests"].to_list()),
                 large=large,
             ),
+            config=charts.PLOTLY_CONFIG,
             width="stretch",
         )
         st.caption(

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ostan_dash import config, vocab
 from ostan_dash.analysis import overview
-from ostan_dash.ui import charts, data, export, fmt, login, texts, widgets
+from ostan_dash.ui import charts, data, export, filters, fmt, login, texts, widgets
 
 login.page_user("oversikt")
 
@@ -32,7 +32,8 @@ if incidents.is_empty():
 area_names = dict(zip(areas["area_id"].to_list(), areas["name"].to_list(), strict=True))
 code_of = dict(zip(areas["area_id"].to_list(), areas["code"].to_list(), strict=True))
 id_of_code = {c: i for i, c in code_of.items()}
-url_areas = [id_of_code[c] for c in st.query_params.get_all("omrade") if c in id_of_code]
+# The areas chosen on another page follow (ui/filters.py: follow/remember).
+url_areas = [id_of_code[c] for c in filters.follow().get("omrade", []) if c in id_of_code]
 
 c1, c2, c3 = st.columns([3, 2, 1])
 chosen = c1.multiselect(
@@ -41,9 +42,11 @@ chosen = c1.multiselect(
     default=url_areas,
     format_func=area_names.get,
     placeholder="Hela kommunen",
+    select_all=False,
 )
 large = c3.toggle("Presentationsläge", value=st.query_params.get("visning") == "stor")
 st.query_params["omrade"] = [code_of[a] for a in chosen]
+filters.remember()
 if large:
     st.query_params["visning"] = "stor"
     widgets.presentation_mode_css()
@@ -105,6 +108,7 @@ st.plotly_chart(
         large=large,
         title=f"Händelser per vecka, de senaste {BASELINE_WEEKS + 1} veckorna",
     ),
+    config=charts.PLOTLY_CONFIG,
     width="stretch",
 )
 
@@ -128,6 +132,7 @@ with left:
             baseline="expected",
             baseline_name="Förväntat",
         ),
+        config=charts.PLOTLY_CONFIG,
         width="stretch",
     )
 

@@ -10,7 +10,7 @@ from ostan_dash.analysis import problems as ap
 from ostan_dash.store import as_user
 from ostan_dash.store import problems as sp
 from ostan_dash.ui import data, export, fmt, login, navigation
-from ostan_dash.ui.filters import Filters
+from ostan_dash.ui.filters import Filters, follow
 from ostan_dash.ui.safe_text import plain_markdown
 
 TTL = 120
@@ -293,6 +293,8 @@ if not problems.is_empty():
                     list(src_opts),
                     default=[e for e in ca["evidence_ids"] if e in src_opts],
                     format_func=src_opts.get,
+                    select_all=False,
+                    placeholder="Välj kunskapskällor",
                 )
                 conclusion = st.text_area("Slutsats", value=ca["conclusion"] or "")
                 if st.form_submit_button("Spara orsaksanalysen", type="primary"):
@@ -359,7 +361,8 @@ if not problems.is_empty():
 
 # New problem picture (prefilled from the map's filters in the URL) ---------------------------
 if can_write:
-    f = Filters.from_query_params({k: st.query_params.get_all(k) for k in st.query_params})
+    # Preselected from the filters in the address or chosen on another page (Karta, Översikt).
+    f = Filters.from_query_params(follow())
     from_map = bool(f.categories or f.areas or f.subtypes)
     with st.expander("Ny problembild", expanded=from_map or problems.is_empty()):
         if from_map:
@@ -382,6 +385,8 @@ if can_write:
                 list(vocab.CATEGORIES),
                 default=[c.split(":", 1)[1] for c in f.categories if c.startswith("est:")],
                 format_func=vocab.category_label,
+                select_all=False,
+                placeholder="Välj kategorier",
             )
             subtypes = c2.multiselect(
                 "Undertyper",
@@ -392,6 +397,8 @@ if can_write:
                     if s.startswith("est:") and s.split(":", 1)[1] in subtype_opts
                 ],
                 format_func=subtype_opts.get,
+                select_all=False,
+                placeholder="Alla undertyper",
             )
             a1, a2, a3 = st.columns(3)
             chosen_areas = a1.multiselect(
@@ -399,6 +406,8 @@ if can_write:
                 list(area_names),
                 default=[code_to_id[c] for c in f.areas if c in code_to_id],
                 format_func=area_names.get,
+                select_all=False,
+                placeholder="Välj områden",
             )
             place_opts = {
                 None: "–",
@@ -414,6 +423,8 @@ if can_write:
                 list(range(1, 8)),
                 default=list(f.weekdays),
                 format_func=lambda d: fmt.WEEKDAYS[d - 1],
+                select_all=False,
+                placeholder="Alla dagar",
             )
             whole_day = f.hours == (0, 23)
             hour_from = t2.number_input("Från timme", 0, 23, value=f.hours[0])

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ostan_dash.analysis import area_texts
 from ostan_dash.analysis import areas as A
-from ostan_dash.ui import area_data, area_views, data, fmt, login, widgets
+from ostan_dash.ui import area_data, area_views, charts, data, fmt, login, widgets
 
 login.page_user("trygghet")
 
@@ -124,6 +124,8 @@ chosen = st.multiselect(
     default=area_options[:3],
     format_func=group_names.get,
     key="trygghet_omraden",
+    select_all=False,
+    placeholder="Välj områden",
 )
 trend_names = {MUNICIPALITY: group_names[MUNICIPALITY]} | {g: group_names[g] for g in chosen}
 trend_rows = rows.filter(
@@ -138,6 +140,7 @@ st.plotly_chart(
         ring_label=area_views.ring_label(area_tests["n_tests"].to_list()),
         large=large,
     ),
+    config=charts.PLOTLY_CONFIG,
     width="stretch",
 )
 st.caption(
@@ -206,6 +209,7 @@ else:
             title=f"{QUESTIONS[question]} mot {source_options[source][0]} per 1 000 invånare, {year}",
             large=large,
         ),
+        config=charts.PLOTLY_CONFIG,
         width="stretch",
     )
     left_out = len(year_names) - 1 - points.height

@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 from ostan_dash.analysis.area_texts import bh_family_text
 from ostan_dash.analysis.areas import LEVELS
 from ostan_dash.ui import export, fmt
+from ostan_dash.ui import export as export_ui
 from ostan_dash.ui.charts import FONT, PALETTE
 
 MUNICIPAL_COLOUR = "#555555"
@@ -588,21 +589,9 @@ def survey_change_table(
 
 
 def swedish_styler(df: pl.DataFrame, *, decimals: dict[str, int] | None = None):
-    """A pandas Styler showing every number in Swedish (``1 234,5``, real minus sign) whatever
-    the browser's locale; integer columns without decimals, nulls as ``–``. The numbers behind
-    stay numbers, so sorting by a column header sorts by value."""
-    pdf = df.to_pandas()
-    decimals = decimals or {}
-    formats = {}
-    for name, dtype in df.schema.items():
-        if dtype.is_float():
-            places = decimals.get(name, 1)
-            formats[name] = lambda v, d=places: fmt.number(
-                None if v is None or v != v else float(v), d
-            )
-        elif dtype.is_integer():
-            formats[name] = lambda v: fmt.number(None if v is None or v != v else int(v))
-    return pdf.style.format(formats, na_rep="–")
+    """:func:`ostan_dash.ui.export.swedish_styler` with one decimal for floats unless
+    ``decimals`` says otherwise (the shares and rates of these pages)."""
+    return export_ui.swedish_styler(df, decimals=decimals, default_decimals=1)
 
 
 def show_table(
@@ -614,13 +603,13 @@ def show_table(
     styler=None,
     export: pl.DataFrame | None = None,
     height: int | None = None,
+    about: export_ui.About | None = None,
     **dataframe_kwargs,
 ):
     """Show a table with Swedish number formats and offer exactly its data (or ``export``) as
-    CSV and Excel. Returns what ``st.dataframe`` returns (the selection, when enabled)."""
+    CSV and Excel, opening with the header block of ``about``. Returns what ``st.dataframe``
+    returns (the selection, when enabled)."""
     import streamlit as st
-
-    from ostan_dash.ui import export as export_ui
 
     out = st.dataframe(
         styler if styler is not None else swedish_styler(df, decimals=decimals),
@@ -629,21 +618,8 @@ def show_table(
         height=height or table_height(df.height),
         **dataframe_kwargs,
     )
-    data = export if export is not None else df
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(
-        "Ladda ned CSV",
-        export_ui.to_csv_bytes(data),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-    )
-    c2.download_button(
-        "Ladda ned Excel",
-        export_ui.to_xlsx_bytes(data, sheet=name[:31]),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
+    export_ui.download_buttons(
+        export if export is not None else df, name=name, key=key, about=about, sheet=name
     )
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -9,6 +11,78 @@ from ostan_dash.ui import fmt
 
 PALETTE = ["#1f5f8b", "#e07b39", "#4b9e5f", "#b0413e", "#7e5ea8", "#8c6d46", "#4aa3b5", "#c2a83e"]
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+
+# plotly.js in Streamlit 1.67 registers only the "en" locales, but its config accepts locale
+# definitions along with the plot (``locales``): month and day names, number separators and the
+# mode bar's tooltips in Swedish. Pass as ``st.plotly_chart(fig, config=PLOTLY_CONFIG)``.
+SV_LOCALE = {
+    "moduleType": "locale",
+    "name": "sv",
+    "dictionary": {
+        "Autoscale": "Skala automatiskt",
+        "Box Select": "Markera med rektangel",
+        "Compare data on hover": "Jämför värden vid hovring",
+        "Double-click to zoom back out": "Dubbelklicka för att zooma ut",
+        "Download plot": "Ladda ned diagrammet",
+        "Download plot as a png": "Ladda ned diagrammet som PNG",
+        "Lasso Select": "Markera med lasso",
+        "Pan": "Panorera",
+        "Produced with Plotly.js": "Gjort med Plotly.js",
+        "Reset": "Återställ",
+        "Reset axes": "Återställ axlarna",
+        "Reset view": "Återställ vyn",
+        "Reset views": "Återställ vyerna",
+        "Show closest data on hover": "Visa närmaste värde vid hovring",
+        "Snapshot succeeded": "Bilden är sparad",
+        "Sorry, there was a problem downloading your snapshot!": ("Bilden kunde inte laddas ned."),
+        "Taking snapshot - this may take a few seconds": "Sparar bilden – det tar några sekunder",
+        "Toggle Spike Lines": "Visa eller dölj hjälplinjer",
+        "Toggle show closest data on hover": "Visa närmaste värde vid hovring",
+        "Zoom": "Zooma",
+        "Zoom in": "Zooma in",
+        "Zoom out": "Zooma ut",
+        "trace": "serie",
+    },
+    "format": {
+        "days": ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"],
+        "shortDays": ["sön", "mån", "tis", "ons", "tor", "fre", "lör"],
+        "months": list(fmt.MONTHS),
+        "shortMonths": [m[:3] for m in fmt.MONTHS],
+        "periods": ["fm", "em"],
+        "dateTime": "%A %e %B %Y %X",
+        "date": "%Y-%m-%d",
+        "time": "%H:%M:%S",
+        "decimal": ",",
+        "thousands": fmt.NBSP,
+        "grouping": [3],
+        "currency": ["", " kr"],
+        "year": "%Y",
+        "month": "%b %Y",
+        "dayMonth": "%-d %b",
+        "dayMonthYear": "%-d %b %Y",
+    },
+}
+PLOTLY_CONFIG = {"locale": "sv", "locales": {"sv": SV_LOCALE}, "displaylogo": False}
+
+
+def month_ticks(days: list) -> tuple[list, list[str]]:
+    """Ticks on the first day of each month within ``days`` (dates), labelled ``maj 2024``
+    (the year only on January and the first tick), for date axes that must read Swedish
+    also where plotly's locale does not reach (static images)."""
+    if not days:
+        return [], []
+    first, last = min(days), max(days)
+    vals, texts = [], []
+    y, m = first.year, first.month
+    if first.day != 1:
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    while dt.date(y, m, 1) <= last:
+        d = dt.date(y, m, 1)
+        label = fmt.MONTHS[m - 1][:3]
+        texts.append(f"{label} {y}" if (m == 1 or not vals) else label)
+        vals.append(d)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return vals, texts
 
 
 def _layout(

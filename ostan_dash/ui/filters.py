@@ -408,6 +408,71 @@ def describe(
     return " · ".join(parts)
 
 
+def filter_text(
+    filters: Filters,
+    *,
+    area_names: Mapping[str, str] | None = None,
+    org_names: Mapping[int, str] | None = None,
+) -> str | None:
+    """Every filter except the period in one Swedish line (``None`` when nothing is filtered),
+    for the header block of an export."""
+    parts = []
+    if filters.source != "alla":
+        parts.append(f"Källa: {SOURCES[filters.source]}")
+    if filters.categories:
+        parts.append("Kategori: " + ", ".join(_category_label(c) for c in filters.categories))
+    if filters.subtypes:
+        parts.append("Undertyp: " + ", ".join(_subtype_label(s) for s in filters.subtypes))
+    if filters.areas:
+        names = area_names or {}
+        parts.append("Områden: " + ", ".join(names.get(a, a) for a in filters.areas))
+    if filters.organisations:
+        orgs = org_names or {}
+        parts.append(
+            "Organisation: " + ", ".join(orgs.get(o, str(o)) for o in filters.organisations)
+        )
+    if filters.weekdays and len(filters.weekdays) < 7:
+        parts.append("Veckodagar: " + ", ".join(WEEKDAYS[w] for w in filters.weekdays))
+    if filters.hours != (0, 23):
+        parts.append(f"Klockan: {filters.hours[0]:02d}:00–{filters.hours[1]:02d}:59")
+    return "; ".join(parts) or None
+
+
+def _category_label(key: str) -> str:
+    source, _, cat = key.partition(":")
+    if source == "est":
+        return f"{vocab.CATEGORIES.get(cat, cat)} (EST)"
+    return f"{vocab.POLICE_GROUPS.get(cat, cat)} (polis)"
+
+
+def _subtype_label(key: str) -> str:
+    source, cat, sub = key.split(":", 2)
+    return vocab.SUBTYPES.get(cat, {}).get(sub, sub) if source == "est" else sub
+
+
+def about(
+    filters: Filters,
+    *,
+    today: dt.date,
+    title: str,
+    area_names: Mapping[str, str] | None = None,
+    org_names: Mapping[int, str] | None = None,
+):
+    """The header block of an export made under these filters
+    (:class:`ostan_dash.ui.export.About`): period and comparison with their dates, filters."""
+    from ostan_dash.text import date
+    from ostan_dash.ui.export import About
+
+    a, b = filters.bounds(today)
+    c, d = filters.comparison_bounds(today)
+    return About(
+        title=title,
+        period=f"{PRESETS[filters.preset]}: {date(a)} – {date(b)}",
+        comparison=f"{COMPARISONS[filters.comparison]}: {date(c)} – {date(d)}",
+        filters=filter_text(filters, area_names=area_names, org_names=org_names),
+    )
+
+
 def category_options(df: pl.DataFrame, source: str = "alla") -> dict[str, str]:
     """``"source:category"`` → Swedish label, for the categories present in `df`."""
     out: dict[str, str] = {}
@@ -451,6 +516,66 @@ def subtype_options(df: pl.DataFrame, categories: Sequence[str]) -> dict[str, st
     return out
 
 
+# Filters that follow the user ----------------------------------------------------------------
+# Period (with its dates), comparison, source and areas chosen on one page are preselected on the
+# next: remembered in the session, filled into the address of a page whose address does not say
+# them. What the address says always wins (a shared link shows what was shared).
+SHARED_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("period", "fran", "till"),
+    ("jfr",),
+    ("kalla",),
+    ("omrade",),
+)
+SHARED_STATE = "ostan_filters_shared"
+
+
+def shared_part(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The shared keys of a set of query parameters (lists of values)."""
+    return {k: list(params[k]) for group in SHARED_GROUPS for k in group if params.get(k)}
+
+
+def fill_shared(
+    params: Mapping[str, Sequence[str]], remembered: Mapping[str, Sequence[str]]
+) -> dict[str, list[str]]:
+    """What to add to an address: every remembered group of which the address says nothing.
+
+    A group is taken whole (a custom period with its dates), and never when the address names
+    any key of it.
+    """
+    add: dict[str, list[str]] = {}
+    for group in SHARED_GROUPS:
+        if any(params.get(k) for k in group):
+            continue
+        add |= {k: list(remembered[k]) for k in group if remembered.get(k)}
+    return add
+
+
+def _url_params() -> dict[str, list[str]]:
+    import streamlit as st
+
+    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+
+
+def follow() -> dict[str, list[str]]:
+    """Fill the remembered filters into this page's address where it says nothing of them;
+    returns the address's parameters afterwards. Call before reading filters from the URL."""
+    import streamlit as st
+
+    params = _url_params()
+    for k, v in fill_shared(params, st.session_state.get(SHARED_STATE, {})).items():
+        st.query_params[k] = v if len(v) > 1 else v[0]
+        params[k] = v
+    return params
+
+
+def remember(params: Mapping[str, Sequence[str]] | None = None) -> None:
+    """Remember this page's shared filters (default: from its address) for the next page.
+    A group the address no longer names is forgotten: the user chose its default."""
+    import streamlit as st
+
+    st.session_state[SHARED_STATE] = shared_part(params if params is not None else _url_params())
+
+
 # Streamlit ---------------------------------------------------------------------------------
 def render(
     incidents: pl.DataFrame,
@@ -469,9 +594,7 @@ def render(
     import streamlit as st
 
     box = container if container is not None else st.sidebar
-    current = Filters.from_query_params(
-        {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    )
+    current = Filters.from_query_params(follow())
     with box:
         st.markdown("**Urval**")
         preset = st.selectbox(
@@ -518,6 +641,7 @@ def render(
             format_func=cat_opts.get,
             placeholder="Alla kategorier",
             key=f"{key}_kategori",
+            select_all=False,
         )
         sub_opts = subtype_options(incidents, categories)
         subtypes = st.multiselect(
@@ -528,6 +652,7 @@ def render(
             placeholder="Alla undertyper" if categories else "Välj först en kategori",
             disabled=not sub_opts,
             key=f"{key}_undertyp",
+            select_all=False,
         )
         area_names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=True))
         chosen_areas = st.multiselect(
@@ -537,6 +662,7 @@ def render(
             format_func=area_names.get,
             placeholder="Hela kommunen",
             key=f"{key}_omrade",
+            select_all=False,
         )
         org_names = dict(
             zip(
@@ -554,6 +680,7 @@ def render(
             help="Polisanmälda brott har ingen rapporterande organisation och "
             "visas inte när en organisation är vald.",
             key=f"{key}_org",
+            select_all=False,
         )
         weekdays = st.multiselect(
             "Veckodagar",
@@ -562,6 +689,7 @@ def render(
             format_func=WEEKDAYS.get,
             placeholder="Alla dagar",
             key=f"{key}_dag",
+            select_all=False,
         )
         h1, h2 = st.columns(2)
         hour_opts = list(range(24))
@@ -596,6 +724,7 @@ def render(
         hours=(int(hours[0]), int(hours[1])),
     )
     write_query_params(chosen)
+    remember()
     return chosen
 
 

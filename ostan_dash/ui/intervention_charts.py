@@ -48,6 +48,7 @@ def smart_figure(trajectory: pl.DataFrame, *, title: str, goal_pct: float) -> go
         plot_bgcolor="white",
         hovermode="x unified",
     )
-    fig.update_xaxes(title="Datum", showgrid=False)
+    tickvals, ticktext = charts.month_ticks(days)
+    fig.update_xaxes(title="Datum", showgrid=False, tickvals=tickvals, ticktext=ticktext)
     fig.update_yaxes(title="Antal händelser, kumulativt", gridcolor="#e5e5e5", rangemode="tozero")
     return fig
