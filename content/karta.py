@@ -264,13 +264,13 @@ with tab_map:
             )
         if omitted:
             st.caption(
-                f"{fmt.number(omitted)} rutor med få händelser och utan signifikans visas inte "
+                f"{fmt.count(omitted, 'ruta', 'rutor')} med få händelser och utan signifikans visas inte "
                 "(högst 50 000 objekt skickas till webbläsaren)."
             )
         no_xy = now.filter(pl.col("x").is_null()).height
         if no_xy:
             st.caption(
-                f"{fmt.number(no_xy)} händelser saknar punktläge (kända bara per område) och "
+                f"{fmt.count(no_xy, 'händelse', 'händelser')} saknar punktläge (kända bara per område) och "
                 "finns inte i rutorna men räknas i tabellerna."
             )
 
@@ -299,7 +299,7 @@ with tab_map:
             f"{fmt.number(grid_study.km2, 1)} km² av {fmt.number(area_km2, 1)} km²"
         )
         if outside:
-            where += f"; {fmt.number(outside)} händelser utanför dem ingår inte i kartans test"
+            where += f"; {fmt.count(outside, 'händelse', 'händelser')} utanför dem ingår inte i kartans test"
         where += "."
     else:
         where = f"Studerat område: hela kommunen ({fmt.number(grid_study.km2, 1)} km²)."
@@ -381,7 +381,7 @@ with tab_times:
     scopes: dict[str, str] = {"alla": "Hela urvalet"}
     scopes |= {f"omrade:{c}": f"Område: {area_names[c]}" for c in (f.areas or tuple(area_names))}
     scopes |= {
-        f"ruta:{c}:{r}": f"Het ruta {i}: {n} händelser, nära {p or '–'}"
+        f"ruta:{c}:{r}": f"Het ruta {i}: {fmt.count(n, 'händelse', 'händelser')}, nära {p or '–'}"
         for i, (c, r, n, p) in enumerate(
             hot_cells.select("col", "row", "count", "place").iter_rows(), start=1
         )
@@ -414,7 +414,7 @@ with tab_times:
             karta_charts.hot_times(
                 matrix,
                 title=f"Heta tider: {scopes[scope].lower() if scope == 'alla' else scopes[scope]}"
-                f" ({fmt.number(part.height)} händelser)",
+                f" ({fmt.count(part.height, 'händelse', 'händelser')})",
                 large=large,
             ),
             config=charts.PLOTLY_CONFIG,

@@ -143,7 +143,7 @@ if not problems.is_empty():
     with tab_crit:
         proposals, n_incidents = load_proposals(chosen, reference, unit_costs, limits)
         st.caption(
-            f"Förslag beräknade per {fmt.date(reference)} ur {fmt.number(n_incidents)} händelser "
+            f"Förslag beräknade per {fmt.date(reference)} ur {fmt.count(n_incidents, 'händelse', 'händelser')} "
             "i urvalet de senaste två åren."
         )
         stored = {

@@ -217,7 +217,7 @@ else:
         "Uppe till vänster: man känner sig otrygg fast det rapporteras få händelser; nere till "
         "höger: många händelser men låg otrygghet. Båda är skäl att fråga varför."
         + (
-            f" {fmt.number(left_out)} områden saknas i diagrammet (för få svar eller inga invånare)."
+            f" {fmt.count(left_out, 'område', 'områden')} saknas i diagrammet (för få svar eller inga invånare)."
             if left_out > 0
             else ""
         )

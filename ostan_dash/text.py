@@ -46,3 +46,9 @@ def p_value(p: float) -> str:
     if math.isnan(p):
         return "p –"
     return "p < 0,001" if p < 0.001 else f"p = {number(p, 3)}"
+
+
+def count(n: int | float, singular: str, plural: str) -> str:
+    """A number with its noun in the right form: ``1 händelse``, ``2 händelser``,
+    ``1 234 händelser``, ``0 händelser`` (Swedish takes the singular only for exactly one)."""
+    return f"{number(n)} {singular if n == 1 else plural}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ostan_dash.text import MINUS, NBSP, date, number, p_value, percent
+from ostan_dash.text import MINUS, NBSP, count, date, number, p_value, percent
 
 __all__ = [
     "MINUS",
@@ -12,6 +12,7 @@ __all__ = [
     "NBSP",
     "WEEKDAYS",
     "WEEKDAYS_SHORT",
+    "count",
     "date",
     "datetime_local",
     "iso_week",

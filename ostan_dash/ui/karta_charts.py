@@ -57,6 +57,11 @@ def hot_times(matrix: pl.DataFrame, *, title: str, large: bool = False) -> go.Fi
     return _layout(fig, title=title, large=large, height=720 if large else 620)
 
 
+def _counts(values: pl.Series) -> list[str]:
+    """``1 händelse``, ``2 händelser`` for hover texts (plotly's templates cannot inflect)."""
+    return [fmt.count(v or 0, "händelse", "händelser") for v in values.to_list()]
+
+
 def weekly_comparison(
     table: pl.DataFrame, *, title: str, labels: tuple[str, str], large: bool = False
 ) -> go.Figure:
@@ -73,15 +78,16 @@ def weekly_comparison(
                 y=table["count_before"].to_list(),
                 name=labels[1],
                 marker_color=BEFORE,
-                customdata=before_weeks,
-                hovertemplate="%{customdata}: %{y} händelser<extra>" + labels[1] + "</extra>",
+                customdata=list(zip(before_weeks, _counts(table["count_before"]), strict=True)),
+                hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + labels[1] + "</extra>",
             ),
             go.Bar(
                 x=now_weeks,
                 y=table["count"].to_list(),
                 name=labels[0],
                 marker_color=NOW,
-                hovertemplate="%{x}: %{y} händelser<extra>" + labels[0] + "</extra>",
+                customdata=_counts(table["count"]),
+                hovertemplate="%{x}: %{customdata}<extra>" + labels[0] + "</extra>",
             ),
         ]
     )
@@ -113,7 +119,8 @@ def month_profile(
                 line=dict(
                     color=YEAR_COLOURS[i % len(YEAR_COLOURS)], width=3 if i == len(years) - 1 else 2
                 ),
-                hovertemplate="%{x} " + str(year) + ": %{y} händelser<extra></extra>",
+                customdata=_counts(part["count"]),
+                hovertemplate="%{x} " + str(year) + ": %{customdata}<extra></extra>",
             )
         )
     fig.update_xaxes(title="Månad", categoryorder="array", categoryarray=MONTHS_SHORT)

@@ -144,3 +144,33 @@ def test_what_is_remembered_is_the_shared_part_of_the_address():
         {**params, **filters.fill_shared(params, {"kalla": ["polis"]})}
     )
     assert (f.preset, f.areas, f.source, f.weekdays) == ("ar", ("C01",), "polis", (5,))
+
+
+@pytest.mark.parametrize(
+    ("n", "shown"),
+    [(0, "0 händelser"), (1, "1 händelse"), (2, "2 händelser"), (1234, "1\u00a0234 händelser")],
+)
+def test_one_handelse_two_handelser(n, shown):
+    from ostan_dash import text
+
+    assert text.count(n, "händelse", "händelser") == shown
+
+
+def test_the_weekly_comparison_hover_inflects_the_count():
+    import polars as pl
+
+    from ostan_dash.ui import karta_charts
+
+    table = pl.DataFrame(
+        {
+            "week_start": [dt.date(2026, 11, 23), dt.date(2026, 11, 30)],
+            "week_start_before": [dt.date(2026, 10, 26), dt.date(2026, 11, 2)],
+            "count": [1, 3],
+            "count_before": [2, 1],
+        }
+    )
+    fig = karta_charts.weekly_comparison(table, title="t", labels=("nu", "före"))
+    before, now = fig.data
+    assert list(now.customdata) == ["1 händelse", "3 händelser"]
+    assert [tuple(c) for c in before.customdata][1][1] == "1 händelse"
+    assert "händelser" not in now.hovertemplate
