@@ -339,6 +339,12 @@ def _check(problems: list[str]) -> None:
         raise AccountError(" ".join(problems))
 
 
+def _require_admin(admin: User) -> None:
+    """The page decided; check again here before acting with the admin role (STYLE.md)."""
+    if admin.role != "admin":
+        raise AccountError("Endast en administratör kan ändra konton och organisationer.")
+
+
 def create_user(
     admin: User,
     *,
@@ -352,6 +358,7 @@ def create_user(
 
     Raises :class:`AccountError` with the reasons in Swedish.
     """
+    _require_admin(admin)
     username = username.strip()
     display_name = " ".join(display_name.split())
     problems = username_problems(username)
@@ -374,6 +381,7 @@ def create_user(
 
 def change_role(admin: User, user_id: int, *, role: str, organisation_id: int) -> None:
     """Give a user another role or organisation (not one's own role: ask another admin)."""
+    _require_admin(admin)
     if role not in ROLES:
         raise AccountError("Välj en roll.")
     if user_id == admin.id and role != admin.role:
@@ -383,6 +391,7 @@ def change_role(admin: User, user_id: int, *, role: str, organisation_id: int) -
 
 def set_active(admin: User, user_id: int, *, active: bool) -> int:
     """Activate or deactivate a user (never oneself); deactivation revokes their sessions."""
+    _require_admin(admin)
     if user_id == admin.id and not active:
         raise AccountError("Du kan inte avaktivera dig själv.")
     return accounts.set_active(admin.id, user_id, active=active)
@@ -390,22 +399,26 @@ def set_active(admin: User, user_id: int, *, active: bool) -> int:
 
 def set_password(admin: User, user_id: int, *, username: str, password: str) -> int:
     """Set a new password for a user; their open sessions are revoked (returned)."""
+    _require_admin(admin)
     _check(password_problems(password, username))
     return accounts.set_password(admin.id, user_id, password_hash=hash_password(password))
 
 
 def unlock(admin: User, user_id: int) -> None:
     """Clear the user's login wait on every client at once."""
+    _require_admin(admin)
     accounts.unlock(admin.id, user_id)
 
 
 def revoke_sessions(admin: User, user_id: int) -> int:
     """Log a user out everywhere: revoke all their open sessions; returns how many."""
+    _require_admin(admin)
     return accounts.revoke_sessions(admin.id, user_id)
 
 
 def add_organisation(admin: User, *, name: str, kind: str) -> int:
     """Add an organisation of ``kind`` (a key of ``vocab.ORGANISATION_KINDS``)."""
+    _require_admin(admin)
     name = " ".join(name.split())
     if not name:
         raise AccountError("Ange organisationens namn.")
@@ -419,6 +432,7 @@ def add_organisation(admin: User, *, name: str, kind: str) -> int:
 def users_overview(admin: User, *, now: dt.datetime | None = None):
     """Every user with role, organisation, active flag, last login, failed logins within
     ``HISTORY_WINDOW`` (since the last unlock) and open sessions (within both time limits)."""
+    _require_admin(admin)
     now = now or dt.datetime.now(dt.UTC)
     return accounts.users_overview(
         admin.id,
@@ -430,4 +444,5 @@ def users_overview(admin: User, *, now: dt.datetime | None = None):
 
 def organisations(admin: User):
     """Every organisation with its number of active users."""
+    _require_admin(admin)
     return accounts.organisations(admin.id)
