@@ -12,7 +12,7 @@ from ostan_dash.analysis import nearrepeat as nr
 from ostan_dash.ingest import freetext
 from ostan_dash.store import events as events_store
 from ostan_dash.store import nearrepeat as nr_store
-from ostan_dash.ui import data, fmt, login, navigation, texts
+from ostan_dash.ui import charts, data, fmt, login, navigation, texts
 from ostan_dash.ui import nearrepeat_views as views
 
 user = login.page_user("narupprepning")
@@ -194,7 +194,9 @@ if 1 / (result.permutations + 1) > nr.ALPHA / max(n_tested, 1):
     )
 st.caption(nr.method_text(result))
 
-st.plotly_chart(views.heatmap(result), width="stretch", key="nr_heatmap")
+st.plotly_chart(
+    views.heatmap(result), config=charts.PLOTLY_CONFIG, width="stretch", key="nr_heatmap"
+)
 st.dataframe(views.result_table(result), hide_index=True, width="stretch", key="nr_tabell")
 st.caption(
     "Banden är [nedre, övre): ”100–<200 m” är minst 100 och under 200 meter, ”0–<7 dagar” "

@@ -11,7 +11,7 @@ and the toolbar and column-menu tooltips of tables and charts ("Search", "Fullsc
 ascending" …) — all hard-coded English in the frontend bundle, with no language setting
 (streamlit/streamlit#1353, "Streamlit should have support for Internationalization"). For those
 :func:`install` adds one small script that swaps these exact English texts (whole text nodes
-and the ``aria-label``/``title``/``placeholder`` attributes, nothing else) for Swedish as they
+and the ``aria-label``/``title``/``placeholder``/``data-title`` attributes, nothing else) for Swedish as they
 appear. It is keyed on the English strings themselves, so a Streamlit upgrade that changes one
 leaves it English rather than breaking anything; the e2e scan
 (``tests/e2e/test_swedish_e2e.py``) then names it. Remove an entry once Streamlit offers a
@@ -94,7 +94,8 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB) per file", "Högst $1 $2 per fil"),
 ]
 
-ATTRIBUTES = ("aria-label", "title", "placeholder")
+# data-title: plotly's mode bar tooltips (Streamlit adds its "Fullscreen" button there).
+ATTRIBUTES = ("aria-label", "title", "placeholder", "data-title")
 
 
 def translate(text: str) -> str:
@@ -102,8 +103,9 @@ def translate(text: str) -> str:
     import re
 
     stripped = text.strip()
-    if stripped in TRANSLATIONS:
-        return text.replace(stripped, TRANSLATIONS[stripped])
+    exact = _exact()
+    if stripped in exact:
+        return text.replace(stripped, exact[stripped])
     for pattern, repl in PATTERNS:
         py_repl = re.sub(r"\$(\d)", r"\\\1", repl)
         new, n = re.subn(pattern, py_repl, stripped)
@@ -154,10 +156,18 @@ _SCRIPT = """
 """
 
 
+def _exact() -> dict[str, str]:
+    """The table above and plotly's mode bar tooltips: a chart shown without
+    ``config=charts.PLOTLY_CONFIG`` still gets Swedish tooltips (not Swedish months)."""
+    from ostan_dash.ui.charts import SV_LOCALE
+
+    return {**SV_LOCALE["dictionary"], **TRANSLATIONS}
+
+
 def script() -> str:
     """The translating script, with the tables above."""
     return _SCRIPT % {
-        "exact": json.dumps(TRANSLATIONS, ensure_ascii=False),
+        "exact": json.dumps(_exact(), ensure_ascii=False),
         "patterns": json.dumps(PATTERNS, ensure_ascii=False),
         "attrs": json.dumps(list(ATTRIBUTES)),
     }
