@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+import uuid
 
 import polars as pl
 import streamlit as st
@@ -122,11 +123,16 @@ if rows:
     )
 
 # One intervention ----------------------------------------------------------------------------
+created = st.session_state.pop("iv_created", None)  # (id, title) of one just planned below
 if rows:
     titles = dict(zip(ivs["intervention_id"].to_list(), ivs["title"].to_list(), strict=True))
     ids = list(titles)
     url_id = st.query_params.get("insats", "")
     default = ids.index(int(url_id)) if url_id.isdigit() and int(url_id) in ids else 0
+    if created and created[0] in ids:
+        # Just planned with the form below: select it (the widget keeps its own value otherwise).
+        st.session_state["iv_pick"] = created[0]
+        st.success(f"Insatsen ”{created[1]}” är sparad och vald.")
     chosen = st.selectbox("Välj insats", ids, index=default, format_func=titles.get, key="iv_pick")
     st.query_params["insats"] = str(chosen)
     row = ivs.filter(pl.col("intervention_id") == chosen).row(0, named=True)
@@ -395,14 +401,20 @@ if rows:
 
 # Plan a new intervention -----------------------------------------------------------------------
 if can_write:
-    with st.expander("Planera ny insats", expanded=ivs.is_empty()):
+    # Open after a save too, so that its confirmation is seen where the user clicked.
+    with st.expander("Planera ny insats", expanded=ivs.is_empty() or bool(created)):
         problems = sp.problems()
         types = sp.intervention_types()
         area_df = data.areas()
         orgs = data.organisations()
         places = sp.places()
         area_names = dict(zip(area_df["area_id"].to_list(), area_df["name"].to_list(), strict=True))
-        with st.form("iv_new"):
+        if created:
+            st.success(f"”{created[1]}” är sparad och vald ovan. Formuläret är tomt för nästa.")
+        # One token per form instance: a double click stores one intervention, and a new token
+        # after a save draws a new, empty form (its widgets get new identities).
+        token = st.session_state.setdefault("iv_new_token", str(uuid.uuid4()))
+        with st.form(f"iv_new_{token}"):
             title = st.text_input("Rubrik *")
             description = st.text_area("Vad ska göras?")
             n1, n2 = st.columns(2)
@@ -519,6 +531,7 @@ if can_write:
                             status="planerad" if start > today else "pagaende",
                             user_id=user.id,
                             username=user.username,
+                            client_token=uuid.UUID(token),
                             conn=conn,
                         )
                 except ValueError as exc:
@@ -531,5 +544,6 @@ if can_write:
                 else:
                     load_interventions.clear()
                     st.query_params["insats"] = str(new_id)
-                    st.success("Insatsen är sparad.")
+                    st.session_state["iv_created"] = (new_id, title.strip())
+                    st.session_state["iv_new_token"] = str(uuid.uuid4())
                     st.rerun()

@@ -1,6 +1,7 @@
 """Problembilder: prioritise problem pictures by the six criteria and record their cause analysis."""
 
 import datetime as dt
+import uuid
 
 import polars as pl
 import streamlit as st
@@ -101,6 +102,7 @@ else:
     )
 
 # One problem picture -------------------------------------------------------------------------
+created = st.session_state.pop("pb_created", None)  # (id, title) of one just made below
 if not problems.is_empty():
     titles = dict(zip(problems["problem_id"].to_list(), problems["title"].to_list(), strict=True))
     order = ranked["problem_id"].to_list() + [
@@ -108,6 +110,10 @@ if not problems.is_empty():
     ]
     url_id = st.query_params.get("problem", "")
     default = order.index(int(url_id)) if url_id.isdigit() and int(url_id) in order else 0
+    if created and created[0] in order:
+        # Just made with the form below: select it (the widget keeps its own value otherwise).
+        st.session_state["pb_pick"] = created[0]
+        st.success(f"Problembilden ”{created[1]}” är skapad och vald. Gå igenom kriterierna.")
     chosen = st.selectbox(
         "Välj problembild",
         order,
@@ -364,7 +370,8 @@ if can_write:
     # Preselected from the filters in the address or chosen on another page (Karta, Översikt).
     f = Filters.from_query_params(follow())
     from_map = bool(f.categories or f.areas or f.subtypes)
-    with st.expander("Ny problembild", expanded=from_map or problems.is_empty()):
+    # Open after a save too, so that its confirmation is seen where the user clicked.
+    with st.expander("Ny problembild", expanded=from_map or problems.is_empty() or bool(created)):
         if from_map:
             st.caption("Förifyllt med urvalet från kartan.")
         code_to_id = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
@@ -376,7 +383,12 @@ if can_write:
             for k, label in subs.items()
         }
         first, last = f.bounds(today)
-        with st.form("pb_new"):
+        if created:
+            st.success(f"”{created[1]}” är skapad och vald ovan. Formuläret är tomt för nästa.")
+        # One token per form instance: a double click stores one problem picture, and a new
+        # token after a save draws a new, empty form (its widgets get new identities).
+        token = st.session_state.setdefault("pb_new_token", str(uuid.uuid4()))
+        with st.form(f"pb_new_{token}"):
             title = st.text_input("Rubrik *")
             description = st.text_area("Beskrivning (platser och händelser, inga personuppgifter)")
             c1, c2 = st.columns(2)
@@ -466,6 +478,7 @@ if can_write:
                             owner_org_id=owner,
                             user_id=user.id,
                             username=user.username,
+                            client_token=uuid.UUID(token),
                             conn=conn,
                         )
                 except ValueError as exc:
@@ -473,5 +486,6 @@ if can_write:
                 else:
                     clear()
                     st.query_params["problem"] = str(new_id)
-                    st.success("Problembilden är skapad. Gå igenom kriterierna ovan.")
+                    st.session_state["pb_created"] = (new_id, title.strip())
+                    st.session_state["pb_new_token"] = str(uuid.uuid4())
                     st.rerun()

@@ -10,10 +10,12 @@ by the local (Europe/Stockholm) date their time window starts.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ostan_dash.store import audit, execute, read_frame, scalar, transaction
@@ -331,6 +333,7 @@ def create_intervention(
     status: str = "planerad",
     user_id: int,
     username: str,
+    client_token: uuid.UUID | None = None,
     conn: Connection | None = None,
 ) -> int:
     """Plan an intervention. Where: areas, a polygon (WKT in SWEREF 99 TM) or a place with a radius."""
@@ -343,13 +346,18 @@ def create_intervention(
     if place_id is None and target_wkt is None and not target_area_ids:
         raise ValueError("Ange var insatsen görs: område, plats med radie eller polygon.")
     with transaction(conn) as c:
+        if client_token is not None:
+            # The same form instance again (a double click, a resent form): the row it made.
+            done = _made_with(c, "interventions", client_token)
+            if done is not None:
+                return done
         iid = scalar(
             """
             INSERT INTO interventions (title, description, kind, intervention_type_id, problem_id,
                 cause_hypothesis, categories, target_area_ids, target_geom, control_area_ids,
                 buffer_m, start_date, end_date, responsible_org_id, responsible_role, cost_sek,
                 cost_of_inaction_sek, expected_effect, goal_reduction_pct, baseline, status,
-                created_by)
+                created_by, client_token)
             VALUES (:title, :description, :kind, :type_id, :problem_id, :hyp,
                 CAST(:cats AS text[]), CAST(:areas AS integer[]),
                 CASE WHEN CAST(:wkt AS text) IS NOT NULL
@@ -357,7 +365,8 @@ def create_intervention(
                      ELSE (SELECT ST_Multi(ST_Buffer(geom, :radius)) FROM places WHERE id = :place_id)
                 END,
                 CAST(:controls AS integer[]), :buffer_m, :start, :end, :org, :role, :cost,
-                :inaction, :effect, :goal, :baseline, :status, :uid)
+                :inaction, :effect, :goal, :baseline, :status, :uid, :token)
+            ON CONFLICT (client_token) DO NOTHING
             RETURNING id
             """,
             {
@@ -385,9 +394,12 @@ def create_intervention(
                 "baseline": baseline,
                 "status": status,
                 "uid": user_id,
+                "token": client_token,
             },
             conn=c,
         )
+        if iid is None:  # made by a concurrent submit of the same form
+            return int(_made_with(c, "interventions", client_token))
         audit(
             c,
             username=username,
@@ -467,3 +479,13 @@ def counts_summary(df: pl.DataFrame) -> dict[str, Any]:
     for zone, period, n in df.group_by("zone", "period").agg(pl.col("n").sum()).iter_rows():
         out[zone][period] = int(n)
     return out
+
+
+def _made_with(c: Connection, table: str, token: uuid.UUID) -> int | None:
+    """The id of the row a form instance already made (``client_token``), if any."""
+    sql = {
+        "problem_pictures": "SELECT id FROM problem_pictures WHERE client_token = :t",
+        "interventions": "SELECT id FROM interventions WHERE client_token = :t",
+    }[table]
+    row = c.execute(sa.text(sql), {"t": token}).first()
+    return None if row is None else int(row[0])

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ostan_dash.store import audit, execute, read_frame, scalar, transaction
@@ -285,6 +287,7 @@ def create_problem(
     owner_org_id: int | None,
     user_id: int,
     username: str,
+    client_token: uuid.UUID | None = None,
     conn: Connection | None = None,
 ) -> int:
     """Create a problem picture; a place with a radius becomes its geometry (a buffer in PostGIS)."""
@@ -293,15 +296,22 @@ def create_problem(
     if place_id is not None and not radius_m:
         raise ValueError("Ange en radie runt platsen.")
     with transaction(conn) as c:
+        if client_token is not None:
+            # The same form instance again (a double click, a resent form): the row it made.
+            done = _made_with(c, "problem_pictures", client_token)
+            if done is not None:
+                return done
         pid = scalar(
             """
             INSERT INTO problem_pictures (title, description, categories, subtypes, area_ids, geom,
-                weekdays, hour_from, hour_to, period_from, period_to, owner_org_id, created_by)
+                weekdays, hour_from, hour_to, period_from, period_to, owner_org_id, created_by,
+                client_token)
             VALUES (:title, :description, CAST(:categories AS text[]), CAST(:subtypes AS text[]),
                 CAST(:area_ids AS integer[]),
                 (SELECT ST_Multi(ST_Buffer(geom, :radius)) FROM places WHERE id = :place_id),
                 CAST(:weekdays AS integer[]), :hour_from, :hour_to, :period_from, :period_to,
-                :owner, :user_id)
+                :owner, :user_id, :token)
+            ON CONFLICT (client_token) DO NOTHING
             RETURNING id
             """,
             {
@@ -319,9 +329,12 @@ def create_problem(
                 "period_to": period_to,
                 "owner": owner_org_id,
                 "user_id": user_id,
+                "token": client_token,
             },
             conn=c,
         )
+        if pid is None:  # made by a concurrent submit of the same form
+            return int(_made_with(c, "problem_pictures", client_token))
         audit(
             c,
             username=username,
@@ -456,3 +469,13 @@ def save_cause_analysis(
             entity_id=problem_id,
             details={"hypotheses": len(hyps), "evidence": len(evidence_ids)},
         )
+
+
+def _made_with(c: Connection, table: str, token: uuid.UUID) -> int | None:
+    """The id of the row a form instance already made (``client_token``), if any."""
+    sql = {
+        "problem_pictures": "SELECT id FROM problem_pictures WHERE client_token = :t",
+        "interventions": "SELECT id FROM interventions WHERE client_token = :t",
+    }[table]
+    row = c.execute(sa.text(sql), {"t": token}).first()
+    return None if row is None else int(row[0])

@@ -1,0 +1,63 @@
+"""Creating a problem picture in Chromium at 1280 px (issue 12): a double click on "Skapa
+problembild" stores exactly one, the new one is selected with its confirmation in view, and
+the form is empty again. Screenshot tests/artifacts/skapa-problembild.png."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from ostan_dash.store import engine
+from tests.e2e.conftest import logged_in, shot
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def wide(browser):
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="sv-SE", timezone_id="Europe/Stockholm"
+    )
+    pg = ctx.new_page()
+    pg.set_default_timeout(120_000)
+    yield pg
+    ctx.close()
+
+
+def _ids(title: str) -> list[int]:
+    with engine().connect() as c:
+        return [
+            r[0]
+            for r in c.execute(
+                sa.text("SELECT id FROM problem_pictures WHERE title = :t"), {"t": title}
+            )
+        ]
+
+
+def test_a_double_click_creates_one_problem_picture_and_selects_it(server, wide):
+    page = wide
+    title = f"Klotter vid gångtunneln {uuid.uuid4().hex[:6]}"
+    try:
+        logged_in(page, server, "analytiker")
+        page.goto(f"{server}/problembilder")
+        page.get_by_role("heading", name="Problembilder").first.wait_for()
+        page.get_by_text("Ny problembild").first.click()
+        page.get_by_label("Rubrik *").fill(title)
+        page.get_by_role("button", name="Skapa problembild").dblclick()
+
+        confirmation = page.get_by_text(f"”{title}” är skapad och vald ovan")
+        confirmation.wait_for()
+        page.get_by_role("heading", name=title).wait_for()
+        page.wait_for_timeout(1500)  # a second submission, if any, would land by now
+        assert len(_ids(title)) == 1
+        (new_id,) = _ids(title)
+        assert f"problem={new_id}" in page.url
+        assert page.get_by_label("Rubrik *").input_value() == ""
+        box = confirmation.bounding_box()
+        assert box is not None and 0 <= box["y"] < 900, box  # in the viewport where one clicked
+        shot(page, "skapa-problembild")
+    finally:
+        with engine().begin() as c:
+            c.execute(sa.text("DELETE FROM problem_pictures WHERE title = :t"), {"t": title})
