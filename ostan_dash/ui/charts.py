@@ -25,6 +25,8 @@ SV_LOCALE = {
         "Double-click to zoom back out": "Dubbelklicka för att zooma ut",
         "Download plot": "Ladda ned diagrammet",
         "Download plot as a png": "Ladda ned diagrammet som PNG",
+        "Download plot as a PNG": "Ladda ned diagrammet som PNG",
+        "Download plot as an SVG": "Ladda ned diagrammet som SVG",
         "Lasso Select": "Markera med lasso",
         "Pan": "Panorera",
         "Produced with Plotly.js": "Gjort med Plotly.js",
