@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
-APT_PACKAGES := postgresql postgresql-15-postgis-3 chromium chromium-driver fonts-dejavu-core
+APT_PACKAGES := postgresql postgresql-15-postgis-3 chromium chromium-driver fonts-dejavu-core nginx-light openssl
 RUN := $(UV) run --frozen
 TEST_DB := ostan_test
 
