@@ -116,7 +116,7 @@ def choropleth(
 
     Notes
     -----
-    ``map_provider=None, map_style=None``: no base map tiles (the product runs without internet). The tooltip uses
+    ``map_provider=None`` and an empty background style (``maps.EMPTY_MAP_STYLE``): no base map tiles (the product runs without internet). The tooltip uses
     deck.gl's text mode, so names and values are shown as text, never interpreted as HTML.
     """
     joined = areas.select("area_id", "name", "geojson_wgs84").join(

@@ -249,7 +249,7 @@ def zone_deck(zones: pl.DataFrame, areas: pl.DataFrame) -> pdk.Deck:
         layers=[maps.area_layer(areas), layer],
         initial_view_state=maps.view_for(areas),
         map_provider=None,
-        map_style=None,
+        map_style=maps.EMPTY_MAP_STYLE,
         tooltip={
             "html": "{tooltip}",
             "style": {"backgroundColor": "white", "color": "black", "fontSize": "14px"},

@@ -17,6 +17,9 @@ PAGE = "content/problembilder.py"
 
 
 def test_ranking_lists_open_pictures_by_criteria_met(as_role, db):
+    import streamlit as st
+
+    st.cache_data.clear()  # another test may have created and removed a picture since the cache
     at = as_role("analytiker")
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception

@@ -16,6 +16,7 @@ from statsmodels.stats.proportion import proportions_ztest
 from ostan_dash.analysis import areas as A
 from ostan_dash.analysis.survey import weighted_shares
 from ostan_dash.ui import area_maps, area_views
+from ostan_dash.ui.maps import EMPTY_MAP_STYLE
 
 # Three areas, two years. Populations 1 000 / 3 000 / 6 000 make the weighted means easy:
 # weights 0.1, 0.3, 0.6.
@@ -714,7 +715,7 @@ def test_choropleth_has_no_base_map_and_darker_means_more():
     values = pl.DataFrame({"area_id": [1, 2], "v": [5.0, 25.0]})
     deck = area_maps.choropleth(areas, values, value_col="v", label="Otrygga", unit="%")
     spec = json.loads(deck.to_json())
-    assert spec.get("mapStyle") in (None, "")
+    assert spec.get("mapStyle") == EMPTY_MAP_STYLE  # a background only: no tiles, no CDN
     assert spec.get("mapProvider") in (None, "")
     # A bare string would reach deck.gl as an expression ("@@=pixels") and nothing is drawn.
     assert spec["layers"][0]["lineWidthUnits"] == "pixels"

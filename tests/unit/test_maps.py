@@ -11,6 +11,7 @@ from pyproj import Transformer
 
 from ostan_dash.analysis.areas_compare import hotspot_grid, study_area
 from ostan_dash.ui import maps
+from ostan_dash.ui.maps import EMPTY_MAP_STYLE
 from tests.unit.karta_fixtures import X0, Y0, two_areas
 
 
@@ -37,7 +38,7 @@ def test_deck_has_area_boundaries_and_no_base_map(areas, grid):
     deck, omitted = maps.hotspot_deck(areas, grid, cell_size=250)
     spec = json.loads(deck.to_json())
     assert omitted == 0
-    assert spec.get("mapStyle") in (None, "")
+    assert spec.get("mapStyle") == EMPTY_MAP_STYLE  # a background only: no tiles, no CDN
     assert "mapProvider" not in spec or spec["mapProvider"] in (None, "")
     outlines = layer(deck, "omraden").data["features"]
     assert len(outlines) == 2
