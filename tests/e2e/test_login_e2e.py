@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize("username", ["admin", "analytiker", "lasare"])
 def test_each_demo_user_sees_oversikt(server, page, username):
     login(page, server, username)
-    page.get_by_role("heading", name="Översikt").wait_for()
+    page.get_by_role("heading", name="Översikt").first.wait_for()
     page.get_by_text("EST-rapporter").first.wait_for()
     path = shot(page, f"oversikt-{username}")
     assert path.stat().st_size > 10_000
@@ -70,7 +70,7 @@ def test_a_deep_link_survives_the_login_form(server, browser):
 
 def test_a_reporter_lands_on_the_report_form(server, page):
     login(page, server, "rapportor")
-    page.get_by_role("heading", name="Rapportera").wait_for()
+    page.get_by_role("heading", name="Rapportera").first.wait_for()
     assert page.get_by_role("heading", name="Översikt").count() == 0
 
 
