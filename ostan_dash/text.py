@@ -52,3 +52,47 @@ def count(n: int | float, singular: str, plural: str) -> str:
     """A number with its noun in the right form: ``1 händelse``, ``2 händelser``,
     ``1 234 händelser``, ``0 händelser`` (Swedish takes the singular only for exactly one)."""
     return f"{number(n)} {singular if n == 1 else plural}"
+
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+WEEKDAYS_SHORT = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+
+
+def long_date(d: dt.date) -> str:
+    """``26 november 2026``."""
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def datetime_local(t: dt.datetime) -> str:
+    """``2026-11-26 18:05`` in the time zone the value carries (Europe/Stockholm in this product)."""
+    return t.strftime("%Y-%m-%d %H:%M")
+
+
+def iso_week(d: dt.date) -> str:
+    """``v. 48 2026``: the ISO week (Monday first) and its ISO year."""
+    year, week, _ = d.isocalendar()
+    return f"v.{NBSP}{week} {year}"
+
+
+def week_range(monday: dt.date) -> str:
+    """``v. 47 2026 (16–22 november)``."""
+    sunday = monday + dt.timedelta(days=6)
+    if monday.month == sunday.month:
+        span = f"{monday.day}–{sunday.day} {MONTHS[sunday.month - 1]}"
+    else:
+        span = f"{monday.day} {MONTHS[monday.month - 1]}–{sunday.day} {MONTHS[sunday.month - 1]}"
+    return f"{iso_week(monday)} ({span})"

@@ -33,7 +33,7 @@ import polars as pl
 from numpy.typing import ArrayLike
 
 from ostan_dash.analysis.hotspots import adjusted_p_values
-from ostan_dash.text import NBSP, number, percent
+from ostan_dash.text import MONTHS, NBSP, number, percent
 
 METRICS = ("manhattan", "euclidean")
 # Elements of one block of the pair matrix (rows × columns): ~4 million floats, ~32 MB each.
@@ -479,20 +479,6 @@ def is_finite(value: float) -> bool:
 
 # Risk zones -----------------------------------------------------------------------------------
 
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 PLACE_RADIUS_M = 400.0
 
 ZONE_SCHEMA: dict[str, pl.DataType] = {

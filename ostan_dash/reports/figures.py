@@ -16,8 +16,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from ostan_dash.reports.periods import WEEKDAYS
 from ostan_dash.reports.weekly import SOURCE_LABELS
+from ostan_dash.text import WEEKDAYS
 
 CHROMIUM = "/usr/bin/chromium"
 FONT = "DejaVu Sans, Arial, sans-serif"

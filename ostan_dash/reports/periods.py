@@ -7,26 +7,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ostan_dash.text import NBSP
+from ostan_dash.text import week_range
 
 KINDS = {"vecka": "Veckolägesbild", "kvartal": "Kvartalsanalys", "ar": "Årsanalys"}
 """Document kinds (the ``analyses.kind`` values) and their titles."""
 
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
@@ -55,7 +40,7 @@ class Period:
     def label(self) -> str:
         """``v. 48 2026 (23–29 november)``, ``kvartal 3 2026`` or ``2026``."""
         if self.kind == "vecka":
-            return week_label(self.start)
+            return week_range(self.start)
         if self.kind == "kvartal":
             return f"kvartal {(self.start.month - 1) // 3 + 1} {self.start.year}"
         return str(self.start.year)
@@ -65,22 +50,6 @@ class Period:
         """``Veckolägesbild v. 48 2026``."""
         short = self.label.split(" (")[0]
         return f"{KINDS[self.kind]} {short}"
-
-
-def week_label(monday: dt.date) -> str:
-    """``v. 48 2026 (23–29 november)``; ``v. 1 2027 (28 december–3 januari)`` across months."""
-    year, week, _ = monday.isocalendar()
-    sunday = monday + dt.timedelta(days=6)
-    if monday.month == sunday.month:
-        span = f"{monday.day}–{sunday.day} {MONTHS[sunday.month - 1]}"
-    else:
-        span = f"{monday.day} {MONTHS[monday.month - 1]}–{sunday.day} {MONTHS[sunday.month - 1]}"
-    return f"v.{NBSP}{week} {year} ({span})"
-
-
-def long_date(d: dt.date) -> str:
-    """``5 december 2026``."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def week(monday: dt.date) -> Period:

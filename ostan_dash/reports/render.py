@@ -15,8 +15,7 @@ from typing import Any
 
 import jinja2
 
-from ostan_dash.reports.periods import long_date
-from ostan_dash.text import number, percent
+from ostan_dash.text import long_date, number, percent
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ostan_dash.reports.periods import WEEKDAYS
-from ostan_dash.text import number, percent
+from ostan_dash.text import WEEKDAYS, number, percent
 
 PARTS = (("natt", 0, 6), ("förmiddag", 6, 12), ("eftermiddag", 12, 18), ("kväll", 18, 24))
 """Parts of the day used in words: night 00–06, morning, afternoon, evening 18–24."""
