@@ -16,6 +16,14 @@ from sqlalchemy.engine import Connection, Engine  # noqa: E402
 from ostan_dash import store  # noqa: E402
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_pools_at_the_end() -> Iterator[None]:
+    """Close every pooled connection when the session ends: an Engine left to the garbage
+    collector drops open psycopg connections, whose ResourceWarning fails the run."""
+    yield
+    store.dispose()
+
+
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     """The test database's Engine."""

@@ -11,7 +11,6 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
 from typing import Any
 
 import polars as pl
@@ -25,26 +24,31 @@ STATEMENT_TIMEOUT_MS = int(os.environ.get("OSTAN_STATEMENT_TIMEOUT_MS", "30000")
 MAX_ROWS = 5_000_000
 
 
-@cache
+_ENGINES: dict[str, Engine] = {}
+
+
 def engine(url: str | None = None) -> Engine:
     """The process's Engine (one per URL): pre-ping, Stockholm time and a statement timeout."""
-    return sa.create_engine(
-        url or database_url(),
-        pool_pre_ping=True,
-        pool_size=5,
-        max_overflow=5,
-        connect_args={
-            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c timezone=Europe/Stockholm",
-            "application_name": "ostan-dash",
-        },
-    )
+    key = url or database_url()
+    if key not in _ENGINES:
+        _ENGINES[key] = sa.create_engine(
+            key,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=5,
+            connect_args={
+                "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "
+                "-c timezone=Europe/Stockholm",
+                "application_name": "ostan-dash",
+            },
+        )
+    return _ENGINES[key]
 
 
 def dispose() -> None:
-    """Close every pooled connection and forget the Engines (tests, after a fork)."""
-    if engine.cache_info().currsize:
-        engine().dispose()
-    engine.cache_clear()
+    """Close every pooled connection of every Engine and forget them (tests, after a fork)."""
+    while _ENGINES:
+        _ENGINES.popitem()[1].dispose()
 
 
 # The user a web request acts for, bound by app.py once the login gate has passed: every read

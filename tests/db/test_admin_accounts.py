@@ -18,9 +18,7 @@ pytestmark = pytest.mark.db
 
 
 def _dispose_engines() -> None:
-    """Close every pooled connection: ``store.begin()`` caches its Engine under ``engine(None)``,
-    a different key from ``engine()``, which ``store.dispose()`` alone would leave open."""
-    store.engine(None).dispose()
+    """Close every pooled connection of every Engine."""
     store.dispose()
 
 

@@ -139,3 +139,10 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def settled(page) -> None:
+    """Wait until the page's script run has finished (Streamlit marks the app container
+    ``data-test-script-state="notRunning"``), so that a click is not undone by a rerun that was
+    still drawing the page."""
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from ostan_dash.ui.navigation import pages_for
-from tests.e2e.conftest import logged_in, shot
+from tests.e2e.conftest import logged_in, settled, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -142,16 +142,27 @@ def test_forms_uploads_and_dropdowns_speak_swedish(server, wide):
     # A form: typing shows the Enter hint; a multiselect's list has no "Select all".
     page.goto(f"{server}/problembilder")
     page.get_by_role("heading", name="Problembilder").first.wait_for()
+    settled(page)
     page.get_by_text("Ny problembild").first.click()
     title = page.get_by_label("Rubrik *")
     title.fill("Test av tangenthjälpen")
-    hint = page.get_by_test_id("InputInstructions").first
+    # The hint of the field being typed in (other text inputs on the page carry hidden ones).
+    hint = page.locator(
+        "[data-testid=stTextInput]:has(input:focus) [data-testid=InputInstructions]"
+    )
     hint.wait_for()
     page.wait_for_timeout(300)
     assert hint.inner_text().startswith("Tryck Enter"), hint.inner_text()
+    settled(page)
     categories = page.locator("[data-testid=stMultiSelect]:visible").filter(has_text="Kategorier")
-    categories.first.locator("input").click()
-    page.keyboard.press("ArrowDown")
+    box = categories.first.locator("input")
+    box.click()
+    # A click sometimes only focuses the combobox; ArrowDown opens it (and is harmless once open).
+    for _ in range(20):
+        if box.get_attribute("aria-expanded") == "true":
+            break
+        page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(250)
     options = page.get_by_role("option")
     options.first.wait_for()
     labels = options.all_inner_texts()
