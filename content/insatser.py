@@ -1,6 +1,7 @@
 """Insatser: plan, implementation log, SMART goal progress and evaluation of interventions."""
 
 import datetime as dt
+import logging
 import math
 import uuid
 
@@ -9,6 +10,7 @@ import streamlit as st
 
 from ostan_dash import config, vocab
 from ostan_dash.analysis import interventions as ai
+from ostan_dash.ingest import freetext
 from ostan_dash.store import as_user
 from ostan_dash.store import interventions as si
 from ostan_dash.store import problems as sp
@@ -17,6 +19,7 @@ from ostan_dash.ui.intervention_charts import smart_figure
 from ostan_dash.ui.safe_text import plain_markdown
 
 TTL = 120
+log = logging.getLogger("ostan_dash.content.insatser")
 
 
 st.title("Insatser")
@@ -227,17 +230,21 @@ if rows:
                 )
                 note = st.text_area("Notering (inga personuppgifter)", max_chars=1000)
                 if st.form_submit_button("Spara uppföljning"):
-                    with as_user(user.id, user.role) as conn:
-                        si.add_log_entry(
-                            chosen,
-                            entry_date=entry_date,
-                            fidelity=fidelity,
-                            note=note,
-                            user_id=user.id,
-                            username=user.username,
-                            conn=conn,
-                        )
-                    load_interventions.clear()
+                    refused = freetext.problems(note, subject="Noteringen")
+                    if refused:
+                        st.error(" ".join(refused))
+                    else:
+                        with as_user(user.id, user.role) as conn:
+                            si.add_log_entry(
+                                chosen,
+                                entry_date=entry_date,
+                                fidelity=fidelity,
+                                note=note,
+                                user_id=user.id,
+                                username=user.username,
+                                conn=conn,
+                            )
+                        load_interventions.clear()
                     st.success("Uppföljningen är sparad.")
                     st.rerun()
 
@@ -504,6 +511,16 @@ if can_write:
             )
             if st.form_submit_button("Spara insatsen", type="primary"):
                 try:
+                    freetext.ensure_clean(
+                        {
+                            "Rubriken": title,
+                            "Beskrivningen": description,
+                            "Orsakshypotesen": hypothesis,
+                            "Ansvarig roll": role,
+                            "Förväntad effekt": effect,
+                        },
+                        one_line=("Rubriken", "Orsakshypotesen", "Ansvarig roll"),
+                    )
                     with as_user(user.id, user.role) as conn:
                         new_id = si.create_intervention(
                             title=title,
@@ -537,6 +554,7 @@ if can_write:
                 except ValueError as exc:
                     st.error(str(exc))
                 except Exception:  # noqa: BLE001 (never a stack trace to the user)
+                    log.exception("insatsen kunde inte sparas")
                     st.error(
                         "Insatsen kunde inte sparas. Kontrollera platsen eller polygonen "
                         "(WKT i SWEREF 99 TM) och försök igen."

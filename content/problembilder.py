@@ -8,6 +8,7 @@ import streamlit as st
 
 from ostan_dash import config, vocab
 from ostan_dash.analysis import problems as ap
+from ostan_dash.ingest import freetext
 from ostan_dash.store import as_user
 from ostan_dash.store import problems as sp
 from ostan_dash.ui import data, export, fmt, login, navigation
@@ -217,12 +218,21 @@ if not problems.is_empty():
                         and met != proposed
                         and not why.strip()
                     ]
+                    refused = [
+                        m
+                        for k, (_, why, _, _) in decisions.items()
+                        for m in freetext.problems(
+                            why, subject=f"Motiveringen för kriterium {k}", multiline=False
+                        )
+                    ]
                     if problems_found:
                         st.error(
                             "Motivera avvikelsen från förslaget för kriterium "
                             + ", ".join(str(k) for k in problems_found)
                             + "."
                         )
+                    elif refused:
+                        st.error(" ".join(refused))
                     else:
                         with as_user(user.id, user.role) as conn:
                             for k, (met, why, proposed, basis) in decisions.items():
@@ -305,22 +315,32 @@ if not problems.is_empty():
                 conclusion = st.text_area("Slutsats", value=ca["conclusion"] or "")
                 if st.form_submit_button("Spara orsaksanalysen", type="primary"):
                     rows = pl.DataFrame(edited) if not isinstance(edited, pl.DataFrame) else edited
-                    with as_user(user.id, user.role) as conn:
-                        sp.save_cause_analysis(
-                            chosen,
-                            known_facts=facts or None,
-                            hypotheses=[
-                                {"hypotes": r.get("Hypotes") or "", "stod": r.get("Stöd") or ""}
-                                for r in rows.iter_rows(named=True)
-                            ],
-                            evidence_ids=evidence,
-                            conclusion=conclusion or None,
-                            user_id=user.id,
-                            username=user.username,
-                            conn=conn,
-                        )
-                    st.success("Orsaksanalysen är sparad.")
-                    st.rerun()
+                    hypotheses = [
+                        {"hypotes": r.get("Hypotes") or "", "stod": r.get("Stöd") or ""}
+                        for r in rows.iter_rows(named=True)
+                    ]
+                    texts = {"Vad vi vet": facts, "Slutsatsen": conclusion}
+                    for i, h in enumerate(hypotheses, 1):
+                        texts[f"Hypotes {i}"] = h["hypotes"]
+                        texts[f"Stödet för hypotes {i}"] = h["stod"]
+                    try:
+                        freetext.ensure_clean(texts)
+                    except ValueError as exc:
+                        st.error(str(exc))
+                    else:
+                        with as_user(user.id, user.role) as conn:
+                            sp.save_cause_analysis(
+                                chosen,
+                                known_facts=facts or None,
+                                hypotheses=hypotheses,
+                                evidence_ids=evidence,
+                                conclusion=conclusion or None,
+                                user_id=user.id,
+                                username=user.username,
+                                conn=conn,
+                            )
+                        st.success("Orsaksanalysen är sparad.")
+                        st.rerun()
 
     with tab_lib:
         st.markdown("**Insatstyper och deras evidens**")
@@ -461,6 +481,9 @@ if can_write:
                 try:
                     subs = [s.split(":", 1)[1] for s in subtypes]
                     cats = list(dict.fromkeys(categories + [s.split(":", 1)[0] for s in subtypes]))
+                    freetext.ensure_clean(
+                        {"Rubriken": title, "Beskrivningen": description}, one_line=("Rubriken",)
+                    )
                     with as_user(user.id, user.role) as conn:
                         new_id = sp.create_problem(
                             title=title,

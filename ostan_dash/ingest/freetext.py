@@ -96,3 +96,33 @@ def problems(
         out.append(control)
     out += privacy.messages(privacy.find_personal_data(text, today=today), subject=subject)
     return out
+
+
+def ensure_clean(
+    fields: dict[str, str | None],
+    *,
+    one_line: tuple[str, ...] = (),
+    today: dt.date | None = None,
+) -> None:
+    """Refuse several free-text fields of one form at once: raise :class:`ValueError` with every
+    reason (Swedish, each naming its field) when any field fails :func:`problems`.
+
+    The pages of problem pictures and interventions call this right before they write, inside
+    the ``try`` that turns a ``ValueError`` into a message, so the user's text stays in the form.
+
+    Parameters
+    ----------
+    fields
+        Subject as the sentence names it (``"Rubriken"``, ``"Beskrivningen"``) → the text.
+    one_line
+        The subjects that are one-line fields (no newline or tab allowed).
+    today
+        Passed to :func:`ostan_dash.ingest.privacy.find_personal_data`.
+    """
+    found = [
+        msg
+        for subject, text in fields.items()
+        for msg in problems(text, subject=subject, multiline=subject not in one_line, today=today)
+    ]
+    if found:
+        raise ValueError(" ".join(found))

@@ -86,3 +86,36 @@ def test_a_new_intervention_is_selected_and_the_form_emptied(as_role):
         assert _by_label(at.multiselect, "Händelser som målet räknar *").value == []
     finally:
         _delete("interventions", title)
+
+
+def test_personal_data_in_a_problem_picture_or_intervention_is_refused_and_kept(as_role):
+    """The free-text guard of the report form also holds for problem pictures and interventions:
+    nothing is saved, the reason names the field, and the user's text stays in the form."""
+    title = f"Apptest pnr {uuid.uuid4().hex[:8]}"
+    try:
+        at = as_role("analytiker")
+        at.switch_page("content/problembilder.py").run()
+        _by_label(at.text_input, "Rubrik *").input(title)
+        label = "Beskrivning (platser och händelser, inga personuppgifter)"
+        _by_label(at.text_area, label).input("Sågs av 19121212-1212 vid skolan.")
+        _by_label(at.button, "Skapa problembild").click().run()
+        assert not at.exception, at.exception
+        assert _id("problem_pictures", title) == []
+        assert any(
+            "Beskrivningen ser ut att innehålla ett personnummer" in e.value for e in at.error
+        )
+        assert "19121212-1212" in _by_label(at.text_area, label).value
+
+        at.switch_page("content/insatser.py").run()
+        _by_label(at.text_input, "Rubrik *").input(title)
+        _by_label(at.text_area, "Förväntad effekt").input("Ring 070-123 45 67 vid frågor")
+        _by_label(at.multiselect, "Händelser som målet räknar *").select("skadegorelse")
+        _by_label(at.button, "Spara insatsen").click().run()
+        assert not at.exception, at.exception
+        assert _id("interventions", title) == []
+        assert any(
+            "Förväntad effekt ser ut att innehålla ett telefonnummer" in e.value for e in at.error
+        )
+    finally:
+        _delete("problem_pictures", title)
+        _delete("interventions", title)

@@ -232,3 +232,19 @@ def test_the_polars_prefilter_never_drops_a_text_with_findings():
     for (_text, expected, case_id), p in zip(CASES, passes, strict=True):
         assert p or not expected, case_id
     assert not all(passes)  # it does filter
+
+
+def test_a_form_is_refused_field_by_field_and_clean_fields_pass():
+    freetext.ensure_clean(
+        {"Rubriken": "Klotter vid skolan", "Beskrivningen": "rad 1\nrad 2"}, one_line=("Rubriken",)
+    )
+    with pytest.raises(ValueError) as caught:
+        freetext.ensure_clean(
+            {"Rubriken": "Ring 070-123 45 67", "Beskrivningen": "Sågs av 19121212-1212",
+             "Orsakshypotesen": "rad 1\nrad 2"},
+            one_line=("Rubriken", "Orsakshypotesen"),
+        )  # fmt: skip
+    msg = str(caught.value)
+    assert "Rubriken ser ut att innehålla ett telefonnummer" in msg
+    assert "Beskrivningen ser ut att innehålla ett personnummer" in msg
+    assert "Orsakshypotesen innehåller ett tecken som inte kan sparas: radbrytning" in msg
