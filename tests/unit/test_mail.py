@@ -1,0 +1,97 @@
+"""mail.send mot en lokal aiosmtpd-server i testprocessen (aldrig nätet)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from ostan_dash import mail
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    sink = _Sink()
+    ctl = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    ctl.start()
+    try:
+        yield (
+            sink,
+            mail.MailSettings(
+                host="127.0.0.1",
+                port=ctl.port,
+                tls="none",
+                user="",
+                password="",
+                sender="lagesbild@example.se",
+            ),
+        )
+    finally:
+        ctl.stop()
+
+
+def test_send_delivers_utf8_subject_and_pdf(smtp):
+    sink, cfg = smtp
+    pdf = b"%PDF-1.7\n\x00\xff binary data \n%%EOF"
+    mail.send(
+        ["a@example.se", "b@example.se"],
+        "Veckolägesbild vecka 48 – Östersund",
+        "Hej!\nHär är åäö.",
+        [("lagesbild.pdf", pdf, "application/pdf")],
+        settings=cfg,
+    )
+    assert len(sink.messages) == 1
+    rcpts, raw = sink.messages[0]
+    assert rcpts == ["a@example.se", "b@example.se"]
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    assert msg["Subject"] == "Veckolägesbild vecka 48 – Östersund"
+    assert "åäö" in msg.get_body(("plain",)).get_content()
+    atts = list(msg.iter_attachments())
+    assert [a.get_filename() for a in atts] == ["lagesbild.pdf"]
+    assert atts[0].get_content_type() == "application/pdf"
+    assert atts[0].get_content() == pdf
+
+
+def test_closed_port_raises_swedish_mailerror(caplog):
+    cfg = mail.MailSettings(
+        host="127.0.0.1",
+        port=_free_port(),
+        tls="none",
+        user="",
+        password="",
+        sender="x@example.se",
+        timeout=2.0,
+    )
+    with pytest.raises(mail.MailError, match="kunde inte skickas"):
+        mail.send(["a@example.se"], "Ämne", "text", settings=cfg)
+    assert any(r.name == "ostan_dash.mail" for r in caplog.records)
+
+
+def test_settings_none_when_unconfigured(monkeypatch, tmp_path):
+    for k in ("HOST", "PORT", "TLS", "USER", "PASSWORD", "SENDER"):
+        monkeypatch.delenv(f"OSTAN_SMTP_{k}", raising=False)
+    monkeypatch.setenv("OSTAN_SECRETS_FILE", str(tmp_path / "saknas.toml"))
+    assert mail.settings() is None
+    monkeypatch.setenv("OSTAN_SMTP_HOST", "smtp.example.se")
+    monkeypatch.setenv("OSTAN_SMTP_SENDER", "a@example.se")
+    monkeypatch.setenv("OSTAN_SMTP_TLS", "ssl")
+    s = mail.settings()
+    assert s is not None and s.port == 465 and s.tls == "ssl"
