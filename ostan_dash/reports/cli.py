@@ -1,5 +1,6 @@
-"""``ostan-dash lagesbild vecka 2026-W48 --pdf FILE``: a draft lägesbild as PDF (or HTML), not
-published, from the same functions as the page Lägesbilder."""
+"""``ostan-dash lagesbild vecka 2026-W48 --pdf FILE`` (also ``kvartal 2026-Q3``, ``ar 2025``): a
+draft lägesbild, kvartalsanalys or årsanalys as PDF (or HTML), not published, from the same
+functions as the page Lägesbilder."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser(
         "lagesbild", help="skriv ett utkast till lägesbild som PDF eller HTML (publicerar inte)"
     )
-    p.add_argument("kind", choices=["vecka"], help="slag (vecka; kvartal och år är inte byggda)")
-    p.add_argument("period", help="perioden, t.ex. 2026-W48")
+    p.add_argument("kind", choices=["vecka", "kvartal", "ar"], help="slag: vecka, kvartal eller ar")
+    p.add_argument("period", help="perioden, t.ex. 2026-W48, 2026-Q3 eller 2025")
     p.add_argument("--pdf", help="skriv PDF till denna fil")
     p.add_argument("--html", help="skriv utskriftsvänlig HTML till denna fil")
     p.set_defaults(func=cmd_lagesbild)

@@ -27,7 +27,12 @@ STATUS_STYLE = {
     "het": ("#fc8d59", "Het"),
     "minskande": ("#4575b4", "Minskande"),
 }
-SIZES = {"map": (720, 620), "hottimes": (720, 300), "trend": (720, 260)}
+SIZES = {
+    "map": (720, 620),
+    "hottimes": (720, 300),
+    "trend": (720, 260),
+    "area_trend": (720, 360),
+}
 
 
 def _layout(fig: go.Figure, *, title: str | None = None) -> go.Figure:
@@ -146,12 +151,55 @@ def _iso_week(iso: str) -> int:
     return dt.date.fromisoformat(iso).isocalendar().week
 
 
+def period_bars(t: Mapping[str, Any]) -> go.Figure:
+    """Counts per period (quarters or years) and source, the document's period last."""
+    fig = go.Figure()
+    colours = {"est": "#1f4e79", "polis": "#9e9e9e"}
+    for key, label in SOURCE_LABELS.items():
+        values = t["series"].get(key) or []
+        if any(values):
+            fig.add_trace(go.Bar(x=t["labels"], y=values, name=label, marker_color=colours[key]))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.12})
+    fig.update_yaxes(title_text="Antal", separatethousands=True)
+    return _layout(fig)
+
+
+def area_lines(profiles: list[Mapping[str, Any]], years: list[int]) -> go.Figure:
+    """Incidents (EST and police) per year in every area: one line each."""
+    fig = go.Figure()
+    for p in profiles:
+        fig.add_trace(
+            go.Scatter(
+                x=[str(y) for y in years],
+                y=p["yearly"]["total"],
+                mode="lines+markers",
+                name=p["name"],
+                line={"width": 1.5},
+            )
+        )
+    fig.update_yaxes(title_text="Händelser per år", separatethousands=True)
+    fig.update_layout(legend={"font": {"size": 9}})
+    return _layout(fig)
+
+
 def build(doc: Mapping[str, Any]) -> dict[str, go.Figure]:
     """The plotly figures of a document, from its content."""
+    if doc["kind"] == "vecka":
+        return {
+            "map": hotspot_map(doc["hotspots"]),
+            "hottimes": hottimes(doc["hottimes"]["weights"]),
+            "trend": trend(doc["trend"], highlight=doc["period"]["start"]),
+        }
+    if doc["kind"] == "kvartal":
+        return {
+            "map": hotspot_map(doc["hotspots"]),
+            "hottimes": hottimes(doc["hottimes"]["weights"]),
+            "trend": period_bars(doc["trend"]),
+        }
     return {
         "map": hotspot_map(doc["hotspots"]),
-        "hottimes": hottimes(doc["hottimes"]["weights"]),
-        "trend": trend(doc["trend"], highlight=doc["period"]["start"]),
+        "trend": period_bars(doc["trend"]),
+        "area_trend": area_lines(doc["area_profiles"], doc["years"]),
     }
 
 

@@ -10,7 +10,7 @@ import polars as pl
 
 from ostan_dash.analysis import areas as aa
 from ostan_dash.analysis import interventions as ai
-from ostan_dash.reports import periods, sentences, weekly
+from ostan_dash.reports import periods, quarterly, sentences, weekly
 from ostan_dash.reports.periods import Period
 
 
@@ -91,6 +91,83 @@ def focus_rows(period: Period, focus: pl.DataFrame | None = None) -> list[dict[s
     ]
 
 
+def focus_proposal(quarter_start: dt.date) -> list[dict[str, Any]]:
+    """The Områden page's proposal for the quarter starting ``quarter_start``: the three highest
+    :func:`areas.focus_scores` with the latest indicator year, the latest survey year and the
+    91 days before the quarter against the same days a year earlier."""
+    from ostan_dash.store import areas as sa
+
+    ind = sa.indicators()
+    if ind.is_empty():
+        return []
+    long = aa.criteria_long(ind, thresholds=thresholds(), counts=sa.incident_counts())
+    summary = aa.area_summary(long, year=int(ind["year"].max()))
+    survey = sa.survey_responses()
+    unsafety = (
+        aa.survey_unsafety(survey, year=int(survey["year"].max()))
+        if survey.height
+        else pl.DataFrame(
+            schema={"area_id": pl.Int64, "share": pl.Float64, "municipal": pl.Float64}
+        )
+    )
+    recent = sa.recent_incident_counts(quarter_start)
+    scores = aa.focus_scores(summary, trend=recent, unsafety=unsafety).head(3)
+    from ostan_dash.store import queries
+
+    areas = queries.areas()
+    names = dict(
+        zip(areas["area_id"].cast(pl.Int64).to_list(), areas["name"].to_list(), strict=True)
+    )
+    return [
+        {
+            "rank": int(r["rank"]),
+            "area_id": int(r["area_id"]),
+            "area": names.get(int(r["area_id"]), str(r["area_id"])),
+            "rationale": sentences.focus_rationale(
+                r["criteria_met"], r["n_worsened"], r["trend_pct"], r["score"]
+            ),
+            "proposed": True,
+        }
+        for r in scores.iter_rows(named=True)
+    ]
+
+
+def thresholds() -> aa.Thresholds:
+    """The analyst's stored area thresholds (the defaults when unset or unreadable, as on
+    Områden)."""
+    from ostan_dash.store import areas as sa
+
+    try:
+        return aa.Thresholds.from_json(sa.get_setting(aa.SETTINGS_KEY))
+    except (ValueError, TypeError, AttributeError):
+        return aa.DEFAULT_THRESHOLDS
+
+
+def next_focus(period: Period) -> list[dict[str, Any]]:
+    """The focus areas of the quarter after ``period`` with their problem pictures and planned
+    interventions: the recorded choice, else the proposal."""
+    from ostan_dash.store import areas as sa
+    from ostan_dash.store import interventions as si
+    from ostan_dash.store import problems as sp
+
+    nxt = quarterly.next_quarter(period)
+    chosen = sa.focus_areas().filter(pl.col("quarter_start") == nxt.start).sort("rank")
+    focus = (
+        [
+            {
+                "rank": r["rank"],
+                "area_id": r["area_id"],
+                "area": r["area"],
+                "rationale": r["rationale"],
+            }
+            for r in chosen.iter_rows(named=True)
+        ]
+        if chosen.height
+        else focus_proposal(nxt.start)
+    )
+    return quarterly.focus_section(focus, sp.problems(), si.interventions(), nxt)
+
+
 def draft(period: Period, *, figures: bool = True, **frames: Any) -> dict[str, Any]:
     """The document of ``period`` drafted from the database (frames given in ``frames``, as
     ``incidents``, ``areas``, ``population``, are used instead of reading them)."""
@@ -99,15 +176,30 @@ def draft(period: Period, *, figures: bool = True, **frames: Any) -> dict[str, A
     incidents = frames.get("incidents")
     areas = frames.get("areas")
     cells = frames.get("population")
-    doc = weekly.draft(
-        period,
-        incidents=queries.incidents() if incidents is None else incidents,
-        areas=queries.areas() if areas is None else areas,
-        population=population.cells() if cells is None else cells,
-        interventions=intervention_rows(period),
-        focus_areas=focus_rows(period),
-    )
-    doc["focus_quarter"] = aa.quarter_label(period.start)
+    incidents = queries.incidents() if incidents is None else incidents
+    areas = queries.areas() if areas is None else areas
+    cells = population.cells() if cells is None else cells
+    if period.kind == "vecka":
+        doc = weekly.draft(
+            period,
+            incidents=incidents,
+            areas=areas,
+            population=cells,
+            interventions=intervention_rows(period),
+            focus_areas=focus_rows(period),
+        )
+        doc["focus_quarter"] = aa.quarter_label(period.start)
+    elif period.kind == "kvartal":
+        doc = quarterly.draft(
+            period,
+            incidents=incidents,
+            areas=areas,
+            population=cells,
+            interventions=intervention_rows(period),
+            focus=next_focus(period),
+        )
+    else:
+        doc = annual_draft(period, incidents=incidents, areas=areas, population=cells)
     if figures:
         from ostan_dash.reports import figures as fig
 
@@ -115,11 +207,26 @@ def draft(period: Period, *, figures: bool = True, **frames: Any) -> dict[str, A
     return doc
 
 
+def annual_draft(period: Period, **frames: Any) -> dict[str, Any]:
+    """The årsanalys (built in :mod:`.annual`)."""
+    raise ValueError("årsanalysen är inte byggd än")
+
+
 def period_of(kind: str, text: str) -> Period:
     """``periods.parse`` (re-exported for the CLI)."""
     return periods.parse(kind, text)
 
 
-def with_texts(doc: Mapping[str, Any], *, assessment: str, recommendations: str) -> dict[str, Any]:
-    """The document with the analyst's assessment and recommended interventions."""
-    return {**doc, "assessment": assessment.strip(), "recommendations": recommendations.strip()}
+def with_texts(
+    doc: Mapping[str, Any],
+    *,
+    assessment: str,
+    recommendations: str = "",
+    cooperation: str | None = None,
+) -> dict[str, Any]:
+    """The document with the analyst's free text: the assessment, the recommended (weekly) or
+    planned (quarterly) interventions, and for the årsanalys how the cooperation worked."""
+    out = {**doc, "assessment": assessment.strip(), "recommendations": recommendations.strip()}
+    if cooperation is not None:
+        out["cooperation"] = cooperation.strip()
+    return out

@@ -98,3 +98,54 @@ def intervention_sentence(title: str, where: str | None, status: str, reason: st
     """``Trygghetsvandringar (Norrbacka): på väg – Minskningen i nuvarande takt når målet.``"""
     place = f" ({where})" if where else ""
     return f"{title}{place}: {status} – {reason}"
+
+
+def versus_year_sentence(label: str, count: int, before: int, when: str) -> str:
+    """``EST-rapporter: 1 520 (samma kvartal i fjol 1 402, +8 %).``"""
+    change = percent((count / before - 1) * 100, signed=True) if before > 0 else "–"
+    return f"{label}: {number(count)} ({when} {number(before)}, {change})."
+
+
+def year_change_sentence(
+    what: str, where: str | None, count: int, before: int, when: str, times: str = ""
+) -> str:
+    """``Skadegörelse i Norrbacka: 140 mot 96 samma kvartal i fjol, främst lördag kväll.``"""
+    place = f" i {where}" if where else ""
+    tail = f", främst {times}" if times else ""
+    return f"{what}{place}: {number(count)} mot {number(before)} {when}{tail}."
+
+
+def no_year_change_sentence(n_tests: int, when: str) -> str:
+    """What a kvartalsanalys or årsanalys says when no test is flagged after the correction."""
+    return (
+        "Ingen kategori, inget område och ingen kombination av dem hade ovanligt många "
+        f"händelser mot {when} (Benjamini–Hochberg över {number(n_tests)} test)."
+    )
+
+
+def area_sentence(
+    name: str, *, met: int, met_labels: Sequence[str], worsened: Sequence[str], year: int | None
+) -> str:
+    """``Norrbacka: 3 av 6 kriterier uppfyllda 2025 (Otrygga, Ej i arbete och Röstar inte);
+    försämrat: Otrygga.``"""
+    if year is None:
+        return f"{name}: ingen officiell statistik för året."
+    which = f" ({join(met_labels)})" if met_labels else ""
+    worse = f"; försämrat sedan året före: {join(worsened)}" if worsened else ""
+    return f"{name}: {number(met)} av 6 kriterier uppfyllda {year}{which}{worse}."
+
+
+def focus_rationale(
+    criteria_met: int, n_worsened: int, trend_pct: float | None, score: float
+) -> str:
+    """The proposal's reason in words: ``Förslag (poäng 6,5): 3 kriterier uppfyllda, 1
+    försämrat, händelser +18 % mot samma dagar i fjol.``"""
+    trend = (
+        f", händelser {percent(trend_pct, signed=True)} mot samma dagar i fjol"
+        if trend_pct is not None
+        else ""
+    )
+    return (
+        f"Förslag (poäng {number(score, 1)}): {number(criteria_met)} kriterier uppfyllda, "
+        f"{number(n_worsened)} försämrade{trend}."
+    )

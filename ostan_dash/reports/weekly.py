@@ -192,17 +192,22 @@ def hotspot_map(
     areas: pl.DataFrame,
     population: pl.DataFrame | None,
     period: Period,
+    *,
+    before: Period | None = None,
+    against: str = "veckan före",
 ) -> dict[str, Any]:
-    """Karta's hot cells for the week against the week before, with its default region and
-    expectation (populated cells against the population; counts alone without a grid)."""
+    """Karta's hot cells for the period against ``before`` (default the week before, named
+    ``against`` in the method text), with its default region and expectation (populated cells
+    against the population; counts alone without a grid)."""
     has_pop = population is not None and not population.is_empty()
     region, expectation = ("befolkade", "befolkning") if has_pop else ("hela", "antal")
     study = ac.study_area(
         areas, cell_size=CELL_SIZE, population=population if has_pop else None, region=region
     )
-    before = Period(
-        period.kind, period.start - dt.timedelta(days=7), period.start - dt.timedelta(days=1)
-    )
+    if before is None:
+        before = Period(
+            period.kind, period.start - dt.timedelta(days=7), period.start - dt.timedelta(days=1)
+        )
     grid, _ = ac.grid_results(
         in_week(incidents, period), in_week(incidents, before), study, expectation=expectation
     )
@@ -232,7 +237,7 @@ def hotspot_map(
                 if expectation == "befolkning"
                 else "Getis-Ord Gi* på antalen (Benjamini–Yekutieli, FDR 5 %)"
             )
-            + "; ny, växande och minskande mot veckan före (exakt test av rutans andel, "
+            + f"; ny, växande och minskande mot {against} (exakt test av rutans andel, "
             "Benjamini–Hochberg). Kalla rutor visas inte"
             + (", och bara befolkade rutor prövas." if region == "befolkade" else ".")
         ),
