@@ -139,6 +139,25 @@ def write_report(
         return run(c)
 
 
+def _changed(row: Any, draft: Any) -> list[str]:
+    """The parts of a stored report (``row``) that ``draft`` changes, in Swedish words."""
+    out = []
+    if (row.category, row.subtype) != (draft.category, draft.subtype):
+        out.append("typ")
+    if row.object_type != draft.object_type:
+        out.append("objekt")
+    if row.persons_count != draft.persons_count:
+        out.append("antal personer")
+    if (row.occurred_from, row.occurred_to) != (draft.occurred_from, draft.occurred_to):
+        out.append("tid")
+    # A point read back from PostGIS and sent again may differ in the last bits.
+    if abs(row.x - draft.x) > 0.01 or abs(row.y - draft.y) > 0.01:
+        out.append("plats")
+    if (row.description or None) != ((draft.description or "").strip() or None):
+        out.append("beskrivning")
+    return out
+
+
 def rewrite_report(
     report_id: int,
     draft: Any,
@@ -150,12 +169,24 @@ def rewrite_report(
     conn: Connection | None = None,
 ) -> None:
     """Correct one's own report within :data:`EDIT_WINDOW` of filing it, under the user's
-    database role (the row-level security allows a reporter only their own, for 48 hours)."""
+    database role (the row-level security allows a reporter only their own, for 48 hours).
+
+    Time window and place may change like the rest; the area follows the point in the database
+    (the trigger of ``sql/001_schema.sql``), and a point outside the municipality is refused.
+    The audit row names the parts that changed; a draft that changes nothing writes nothing.
+    """
     now = now or dt.datetime.now(TZ)
 
     def run(c: Connection) -> None:
         row = c.execute(
-            sa.text("SELECT reported_by, created_at FROM incidents WHERE id = :id FOR UPDATE"),
+            sa.text(
+                """
+                SELECT reported_by, created_at, category, subtype, object_type, persons_count,
+                       occurred_from, occurred_to, ST_X(geom) AS x, ST_Y(geom) AS y,
+                       ostan_incident_description(id) AS description
+                FROM incidents WHERE id = :id FOR UPDATE
+                """
+            ),
             {"id": report_id},
         ).first()
         if row is None or row.reported_by != user_id:
@@ -165,7 +196,10 @@ def rewrite_report(
                 f"Rapporten kan inte längre ändras (det går i {int(EDIT_WINDOW.total_seconds() // 3600)} "
                 "timmar efter att den skickats)."
             )
-        if not inside_municipality(draft.x, draft.y, conn=c):
+        changed = _changed(row, draft)
+        if not changed:
+            return
+        if "plats" in changed and not inside_municipality(draft.x, draft.y, conn=c):
             raise WriteRefused(OUTSIDE_MESSAGE)
         c.execute(
             sa.text(
@@ -189,8 +223,14 @@ def rewrite_report(
                 "id": report_id,
             },
         )
+        # Which parts changed, never the text itself (the audit trail is read more widely).
         audit(
-            c, username=username, action="rapport ändrad", entity="incidents", entity_id=report_id
+            c,
+            username=username,
+            action="rapport ändrad",
+            entity="incidents",
+            entity_id=report_id,
+            details={"ändrat": changed},
         )
 
     with savepoint(conn) as c, as_user(user_id, role, conn=c):
@@ -212,7 +252,11 @@ OWN_REPORTS_SCHEMA = {
     "description": pl.Utf8,
     "problem_pictures": pl.List(pl.Utf8),
     "interventions": pl.List(pl.Utf8),
+    "in_lagesbild": pl.Boolean,
+    "status": pl.Utf8,
 }
+# A report's status for its reporter, furthest first (texts in ostan_dash.ui.texts).
+STATUSES = ("insats", "problembild", "behandlad", "mottagen")
 
 
 def own_reports(
@@ -226,6 +270,11 @@ def own_reports(
     allowed). It fed an **intervention** when the intervention counts its category (or names
     none), targets its place (areas or polygon) and the report came before the intervention
     ended and at most a year before it started — the data its planning and follow-up used.
+
+    ``status`` is the furthest of :data:`STATUSES` the report has come: ``insats`` when it fed
+    an intervention, ``problembild`` a problem picture, ``behandlad`` when a lägesbild covering
+    its dates was published after it was filed (``in_lagesbild``), else ``mottagen``. There is
+    no stored link from a report to what used it: all of this is derived by the rules above.
     """
     with transaction(conn) as t, as_user(user_id, role, conn=t) as c:
         return _own_reports(c, user_id, limit)
@@ -234,6 +283,12 @@ def own_reports(
 def _own_reports(c: Connection, user_id: int, limit: int) -> pl.DataFrame:
     return read_frame(
         """
+        SELECT r.*,
+               CASE WHEN cardinality(r.interventions) > 0 THEN 'insats'
+                    WHEN cardinality(r.problem_pictures) > 0 THEN 'problembild'
+                    WHEN r.in_lagesbild THEN 'behandlad'
+                    ELSE 'mottagen' END AS status
+        FROM (
         SELECT i.id, i.created_at, i.category, i.subtype, i.object_type,
                i.persons_count::bigint AS persons_count, i.occurred_from, i.occurred_to,
                ST_X(i.geom) AS x, ST_Y(i.geom) AS y, a.name AS area,
@@ -254,16 +309,73 @@ def _own_reports(c: Connection, user_id: int, limit: int) -> pl.DataFrame:
                      AND (i.occurred_from AT TIME ZONE 'Europe/Stockholm')::date <= v.end_date
                      AND (i.occurred_from AT TIME ZONE 'Europe/Stockholm')::date
                          >= v.start_date - 365
-               ), '{}') AS interventions
+               ), '{}') AS interventions,
+               EXISTS (
+                   SELECT 1 FROM analysis_versions av JOIN analyses an ON an.id = av.analysis_id
+                   WHERE av.published_at >= i.created_at
+                     AND an.period_start <= (i.occurred_to AT TIME ZONE 'Europe/Stockholm')::date
+                     AND an.period_end >= (i.occurred_from AT TIME ZONE 'Europe/Stockholm')::date
+               ) AS in_lagesbild
         FROM incidents i LEFT JOIN areas a ON a.id = i.area_id
         WHERE i.reported_by = :u
         ORDER BY i.created_at DESC, i.id DESC
         LIMIT :n
+        ) r
+        ORDER BY r.created_at DESC, r.id DESC
         """,
         {"u": user_id, "n": limit},
         conn=c,
         schema=OWN_REPORTS_SCHEMA,
     )
+
+
+SIMILAR_SCHEMA = {
+    "id": pl.Int64,
+    "category": pl.Utf8,
+    "subtype": pl.Utf8,
+    "x": pl.Float64,
+    "y": pl.Float64,
+    "occurred_from": pl.Datetime("us", TZ_NAME),
+    "occurred_to": pl.Datetime("us", TZ_NAME),
+    "created_at": pl.Datetime("us", TZ_NAME),
+    "reported_by": pl.Int64,
+    "organisation_id": pl.Int64,
+    "area": pl.Utf8,
+}
+
+
+def recent_similar_reports(
+    category: str,
+    *,
+    user_id: int,
+    organisation_id: int,
+    role: str,
+    since: dt.datetime,
+    limit: int = 500,
+    conn: Connection | None = None,
+) -> pl.DataFrame:
+    """Reports of ``category`` filed since ``since`` by the user or the user's organisation:
+    the candidates :func:`ostan_dash.analysis.duplicates.likely_duplicates` judges before a new
+    report is filed. Read under the user's database role; no free text.
+
+    Columns: :data:`SIMILAR_SCHEMA` (points in SWEREF 99 TM, ``area`` the area's name).
+    """
+    with transaction(conn) as t, as_user(user_id, role, conn=t) as c:
+        return read_frame(
+            """
+            SELECT i.id, i.category, i.subtype, ST_X(i.geom) AS x, ST_Y(i.geom) AS y,
+                   i.occurred_from, i.occurred_to, i.created_at, i.reported_by::bigint AS reported_by,
+                   i.organisation_id::bigint AS organisation_id, a.name AS area
+            FROM incidents i LEFT JOIN areas a ON a.id = i.area_id
+            WHERE i.category = :cat AND i.created_at >= :since
+              AND (i.reported_by = :u OR i.organisation_id = :org)
+            ORDER BY i.created_at DESC, i.id DESC
+            LIMIT :n
+            """,
+            {"cat": category, "since": since, "u": user_id, "org": organisation_id, "n": limit},
+            conn=c,
+            schema=SIMILAR_SCHEMA,
+        )
 
 
 def known_places(*, conn: Connection | None = None) -> pl.DataFrame:
