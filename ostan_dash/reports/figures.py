@@ -160,7 +160,7 @@ def period_bars(t: Mapping[str, Any]) -> go.Figure:
         if any(values):
             fig.add_trace(go.Bar(x=t["labels"], y=values, name=label, marker_color=colours[key]))
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.12})
-    fig.update_yaxes(title_text="Antal", separatethousands=True)
+    fig.update_yaxes(title_text="Antal", tickformat=",d")
     return _layout(fig)
 
 
@@ -177,7 +177,7 @@ def area_lines(profiles: list[Mapping[str, Any]], years: list[int]) -> go.Figure
                 line={"width": 1.5},
             )
         )
-    fig.update_yaxes(title_text="Händelser per år", separatethousands=True)
+    fig.update_yaxes(title_text="Händelser per år", tickformat=",d")
     fig.update_layout(legend={"font": {"size": 9}})
     return _layout(fig)
 

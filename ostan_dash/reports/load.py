@@ -10,7 +10,7 @@ import polars as pl
 
 from ostan_dash.analysis import areas as aa
 from ostan_dash.analysis import interventions as ai
-from ostan_dash.reports import periods, quarterly, sentences, weekly
+from ostan_dash.reports import annual, periods, quarterly, sentences, weekly
 from ostan_dash.reports.periods import Period
 
 
@@ -208,8 +208,20 @@ def draft(period: Period, *, figures: bool = True, **frames: Any) -> dict[str, A
 
 
 def annual_draft(period: Period, **frames: Any) -> dict[str, Any]:
-    """The årsanalys (built in :mod:`.annual`)."""
-    raise ValueError("årsanalysen är inte byggd än")
+    """The årsanalys of ``period`` from the store (``incidents``, ``areas``, ``population`` as
+    given): Områden's indicators with the analyst's thresholds, the year's interventions and the
+    recorded focus areas."""
+    from ostan_dash.store import areas as sa
+
+    return annual.draft(
+        period,
+        **frames,
+        indicators=sa.indicators(),
+        thresholds=thresholds(),
+        indicator_counts=sa.incident_counts(),
+        interventions=intervention_rows(period),
+        focus=sa.focus_areas(),
+    )
 
 
 def period_of(kind: str, text: str) -> Period:
