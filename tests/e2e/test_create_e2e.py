@@ -49,7 +49,7 @@ def test_a_double_click_creates_one_problem_picture_and_selects_it(server, wide)
 
         confirmation = page.get_by_text(f"”{title}” är skapad och vald ovan")
         confirmation.first.wait_for()
-        page.get_by_role("heading", name=title).wait_for()
+        page.get_by_role("heading", name=title).first.wait_for()
         page.wait_for_timeout(1500)  # a second submission, if any, would land by now
         assert len(_ids(title)) == 1
         (new_id,) = _ids(title)

@@ -24,7 +24,7 @@ def test_overview_and_a_displaced_intervention(server, page):
     logged_in(page, server, "analytiker")
 
     page.goto(f"{server}/insatser")
-    page.get_by_role("heading", name="Insatser", exact=True).wait_for()
+    page.get_by_role("heading", name="Insatser", exact=True).first.wait_for()
     page.get_by_text("Alla insatser").wait_for()
     page.get_by_text("I riskzonen", exact=True).first.wait_for()  # the SMART counts
     page.get_by_role("button", name="Ladda ned CSV").first.wait_for()
@@ -33,7 +33,7 @@ def test_overview_and_a_displaced_intervention(server, page):
     assert overview.stat().st_size > 20_000
 
     page.goto(f"{server}/insatser?insats={_id(KNOWN.displaced_intervention)}")
-    page.get_by_role("heading", name=KNOWN.displaced_intervention).wait_for()
+    page.get_by_role("heading", name=KNOWN.displaced_intervention).first.wait_for()
     page.get_by_role("tab", name="Utvärdering").click()
     page.get_by_text("Minskning men omfördelning till omgivningen.").wait_for()
     page.get_by_text("WDQ", exact=True).first.wait_for()

@@ -13,7 +13,7 @@ DEEP = "/karta?period=kvartal&kalla=est&ruta=500&dag=6&dag=7"
 
 
 def _wait_for_map(page) -> None:
-    page.get_by_role("heading", name="Karta och tider").wait_for()
+    page.get_by_role("heading", name="Karta och tider").first.wait_for()
     # deck.gl draws into a canvas once the map element has its data.
     page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for()
     page.get_by_text("Teckenförklaring").wait_for()

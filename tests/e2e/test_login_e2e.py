@@ -51,9 +51,9 @@ def test_reloading_a_deep_link_stays_on_the_page(server, page):
     """A bookmarked sub-page with its filters survives a reload (login.md: upstream #179)."""
     logged_in(page, server, "analytiker")
     page.goto(f"{server}/karta?visning=stor")
-    page.get_by_role("heading", name="Karta och tider").wait_for()
+    page.get_by_role("heading", name="Karta och tider").first.wait_for()
     page.reload()
-    page.get_by_role("heading", name="Karta och tider").wait_for()
+    page.get_by_role("heading", name="Karta och tider").first.wait_for()
     assert "/karta" in page.url
 
 
@@ -63,7 +63,7 @@ def test_a_deep_link_survives_the_login_form(server, browser):
     page = ctx.new_page()
     page.set_default_timeout(120_000)
     login(page, f"{server}/karta?omrade=F01", "analytiker")
-    page.get_by_role("heading", name="Karta och tider").wait_for()
+    page.get_by_role("heading", name="Karta och tider").first.wait_for()
     assert "/karta" in page.url and "omrade=F01" in page.url
     ctx.close()
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_omraden_shows_the_worsened_criterion(server, page):
     logged_in(page, server, "analytiker")
     page.get_by_role("link", name="Områden").click()
-    page.get_by_role("heading", name="Områden").wait_for()
+    page.get_by_role("heading", name="Områden").first.wait_for()
     page.get_by_test_id("stAlertContentWarning").get_by_text("Försämrat sedan").wait_for()
     page.get_by_text(KNOWN.worsened_area).first.wait_for()
     page.wait_for_timeout(1500)  # let the data grid paint
@@ -36,7 +36,7 @@ def test_omraden_shows_the_worsened_criterion(server, page):
 def test_trygghet_shows_shares_and_trends(server, page):
     logged_in(page, server, "lasare")
     page.get_by_role("link", name="Trygghetsundersökning").click()
-    page.get_by_role("heading", name="Trygghetsundersökning").wait_for()
+    page.get_by_role("heading", name="Trygghetsundersökning").first.wait_for()
     page.get_by_text("utveckling över åren").wait_for()
     page.wait_for_timeout(2000)
     path = shot(page, "trygghet")

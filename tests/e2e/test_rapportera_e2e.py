@@ -62,7 +62,7 @@ def test_a_report_filed_on_a_phone_is_stored_once_and_counted_on_oversikt(server
     on_map_before = _on_the_map(page, server, day)
     try:
         page.goto(f"{server}/rapportera")
-        page.get_by_role("heading", name="Rapportera").wait_for()
+        page.get_by_role("heading", name="Rapportera").first.wait_for()
         page.get_by_text("Skadegörelse", exact=True).click()
         page.get_by_text("Klotter", exact=True).click()
         page.get_by_text("Skola", exact=True).click()

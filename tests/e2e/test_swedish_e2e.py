@@ -179,7 +179,7 @@ def test_the_smart_chart_has_swedish_months_and_modebar(server, wide):
     page = wide
     logged_in(page, server, "admin")
     page.goto(f"{server}/insatser")
-    page.get_by_role("heading", name="Insatser", exact=True).wait_for()
+    page.get_by_role("heading", name="Insatser", exact=True).first.wait_for()
     page.get_by_role("tab", name="SMART-mål").click()
     chart = page.get_by_test_id("stPlotlyChart").first
     chart.wait_for()
