@@ -11,7 +11,8 @@ swedish.install()  # Streamlit's own English texts in Swedish (see ui/swedish.py
 
 
 def pages(specs: list[navigation.PageSpec]) -> list[st.Page]:
-    """``st.Page`` objects for these specs; the first is the default page at "/".
+    """``st.Page`` objects for these specs; the first is the default page at "/", the public
+    page comes last.
 
     Streamlit serves the default page only at "/" (its ``url_path`` is ignored), so a link to
     /oversikt or a reporter's /rapportera would say "Page not found". The default page therefore
@@ -22,25 +23,45 @@ def pages(specs: list[navigation.PageSpec]) -> list[st.Page]:
         st.Page(home.path, title=home.title, icon=home.icon, url_path="start", default=True),
         st.Page(home.path, title=home.title, url_path=home.url_path, visibility="hidden"),
         *(st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path) for p in rest),
+        public_page(),
     ]
+
+
+def public_page() -> st.Page:
+    """The public page for citizens (/offentlig): it runs with or without a login."""
+    spec = navigation.PUBLIC
+    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path)
 
 
 def login_form() -> None:
     """The default page while logged out: the form itself is drawn by login.gate."""
 
 
-def keep_address() -> None:
-    """While the login form shows: every page registered, hidden and not run (see login.gate).
-    The default is the form, so that after login "/" opens the role's own home page."""
+def keep_address() -> st.Page:
+    """While logged out: every page registered, hidden and not run (see login.gate), and the
+    public page. The default is the form, so that after login "/" opens the role's own home
+    page. Returns the page the address asks for."""
     everything = [st.Page(p.path, title=p.title, url_path=p.url_path) for p in navigation.PAGES]
-    st.navigation(
-        [st.Page(login_form, title="Logga in", default=True), *everything], position="hidden"
+    return st.navigation(
+        [st.Page(login_form, title="Logga in", default=True), public_page(), *everything],
+        position="hidden",
     )
 
 
 store.bind(None, None)  # the login runs as the web login itself
+address_kept = False
+if not st.session_state.get("authentication_status"):
+    # Not logged in (or not yet known in this session): /offentlig is the one address that
+    # opens without login, so it is decided here, before the form is drawn. The page reads only
+    # what is published, as the database role ostan_offentlig (store.public), never as a user.
+    requested = keep_address()
+    address_kept = True
+    if requested.url_path == navigation.PUBLIC.url_path:
+        requested.run()
+        st.stop()
 try:
-    user = login.gate(keep_address=keep_address)
+    # keep_address has already run in this case: one hidden navigation, not two.
+    user = login.gate(keep_address=(lambda: None) if address_kept else keep_address)
 except OperationalError:
     st.error(texts.DB_DOWN)
     st.stop()

@@ -84,6 +84,15 @@ PAGES: tuple[PageSpec, ...] = (
         ("admin", "analytiker", "lasare"),
         "trygghet",
     ),
+    # Analysts choose what the public page shows (issue 11).
+    PageSpec(
+        "content/offentlig_val.py",
+        "Publicera",
+        ":material/public:",
+        EDITORS,
+        "publicera",
+        write_roles=EDITORS,
+    ),
     PageSpec(
         "content/admin.py",
         "Administration",
@@ -92,6 +101,14 @@ PAGES: tuple[PageSpec, ...] = (
         "admin",
         write_roles=("admin",),
     ),
+)
+
+
+# The public page for citizens: no login and no role (app.py runs it before the login gate);
+# logged in, every role sees it last in the navigation. Not in PAGES: nothing there opens
+# without login.
+PUBLIC = PageSpec(
+    "content/offentlig.py", "Offentlig sida", ":material/groups:", ALL_ROLES, "offentlig"
 )
 
 

@@ -40,3 +40,61 @@ EMPTY_DATA = (
 
 SOURCE_LABELS = {"est": "EST-rapporter", "polis": "Polisanmälda brott"}
 NO_ACCESS = "Du har inte behörighet att se den här sidan. Logga in med ett konto som har den."
+
+# The public page (/offentlig, no login) and the analysts' choice of what it shows.
+PUBLIC_NAV_TITLE = "Offentlig sida"
+PUBLIC_TITLE = "Tryggare Östan: så arbetar vi"
+PUBLIC_INTRO = (
+    "Östan kommun, polisen och flera andra aktörer arbetar tillsammans för att förebygga brott "
+    "och göra Östan tryggare. Vi följer arbetssättet EST, Effektiv samordning för trygghet: "
+    "varje vecka går vi igenom vad som har hänt och var, vi väljer några områden att lägga "
+    "extra kraft på och vi sätter in åtgärder där de gör mest nytta. Sedan följer vi upp om "
+    "åtgärderna gav resultat.\n\n"
+    "Här visar vi ett urval som våra analytiker har valt att publicera. Siffrorna gäller hela "
+    "områden och hela månader, aldrig enskilda platser eller personer."
+)
+PUBLIC_SUPPRESSION_NOTE = (
+    "Antal under fem visas som *färre än 5*, så att ingen enskild händelse eller person kan "
+    "pekas ut."
+)
+PUBLIC_EMPTY = (
+    "Här finns ingenting publicerat än. Kommunens analytiker väljer vad som visas här: logga in "
+    "som analytiker och välj sidan *Publicera* för att publicera fokusområden, insatser med "
+    "resultat eller utvecklingen i ett område."
+)
+PUBLIC_FOCUS = "Fokusområden"
+PUBLIC_FOCUS_CAPTION = "De områden där vi lägger extra kraft under kvartalet."
+PUBLIC_RUNNING = "Pågående insatser"
+PUBLIC_FINISHED = "Avslutade insatser och deras resultat"
+PUBLIC_TRENDS = "Utvecklingen i områdena"
+PUBLIC_TRENDS_CAPTION = (
+    "Antal rapporterade händelser och polisanmälda brott per månad i hela området."
+)
+PUBLIC_PUBLISHED = "Publicerad {datum}."
+PUBLIC_SMALL_NUMBER = (
+    "{falt} innehåller antalet {tal}. Skriv inte antal under fem på den offentliga sidan; "
+    "skriv *färre än 5* i stället (eller med bokstäver om det inte är ett antal)."
+)
+PUBLIC_KIND_LABELS = {
+    "omradestrend": "Utvecklingen i ett område",
+    "insats": "En insats och dess resultat",
+    "fokusomrade": "Ett fokusområde",
+}
+
+# Rapportera: a report's status for its reporter (ostan_dash.store.reports.STATUSES).
+REPORT_STATUS = {
+    "mottagen": "Mottagen",
+    "behandlad": "Behandlad",
+    "problembild": "Ingår i problembild",
+    "insats": "Ingår i insats",
+}
+REPORT_STATUS_HELP = (
+    "**Mottagen:** rapporten är sparad och räknas i kartor och lägesbilder. "
+    "**Behandlad:** en lägesbild som täcker händelsens datum har publicerats efter att du "
+    "skickade rapporten. **Ingår i problembild / insats:** rapporten hör till underlaget för en "
+    "problembild eller en insats (samma slags händelse, plats och tid)."
+)
+REPORT_DUPLICATE_CANCELLED = (
+    "Rapporten skickades inte. Du kan ändra uppgifterna och skicka igen, eller se den tidigare "
+    "rapporten under Mina rapporter."
+)
