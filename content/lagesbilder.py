@@ -1,11 +1,12 @@
-"""Lägesbilder: the veckolägesbild drafted from the data, the analyst's assessment, publishing a
-frozen version, and the archive of every published version as it was sent."""
+"""Lägesbilder: the veckolägesbild, kvartalsanalys and årsanalys drafted from the data, the
+analyst's texts, publishing a frozen version, and the archive of every published version as it
+was sent."""
 
 import streamlit as st
 
 from ostan_dash import config
 from ostan_dash.ingest import freetext
-from ostan_dash.reports import load, periods, render
+from ostan_dash.reports import forms, load, periods, render
 from ostan_dash.store import analyses
 from ostan_dash.ui import data, lagesbild_views, login, navigation
 
@@ -14,9 +15,9 @@ may_write = navigation.may_write(user.role, "lagesbilder")
 
 
 @st.cache_data(ttl=data.TTL_SECONDS, show_spinner="Skriver utkastet ur data …", max_entries=8)
-def draft(key: str, version: tuple[int, int]) -> dict:
-    """The draft of one week, keyed by the week and the data version."""
-    return load.draft(periods.parse("vecka", key), incidents=data.incidents(), areas=data.areas())
+def draft(kind: str, key: str, version: tuple[int, int]) -> dict:
+    """The draft of one period, keyed by its kind, the period and the data version."""
+    return load.draft(periods.parse(kind, key), incidents=data.incidents(), areas=data.areas())
 
 
 @st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
@@ -26,54 +27,47 @@ def archive():
 
 st.title("Lägesbilder")
 st.caption(
-    "Veckolägesbilden skrivs ur data med samma metoder som Översikt och Karta och tider. "
-    "Analytikern skriver bedömningen och de rekommenderade insatserna; när den publiceras "
-    "fryses siffrorna, figurerna och PDF:en som en version som sedan aldrig räknas om."
+    "Veckolägesbilden, kvartalsanalysen och årsanalysen skrivs ur data med samma metoder som "
+    "Översikt, Karta, Områden och Insatser. Analytikern skriver bedömningen och det övriga "
+    "i textfälten; när dokumentet publiceras fryses siffrorna, figurerna och PDF:en som en "
+    "version som sedan aldrig räknas om."
 )
 problems: list[str] = []
-tab_new, tab_archive = st.tabs(["Ny lägesbild" if may_write else "Senaste veckan", "Arkiv"])
+tab_new, tab_archive = st.tabs(["Ny lägesbild" if may_write else "Senaste perioden", "Arkiv"])
 
 with tab_new:
     c1, c2 = st.columns([1, 3])
-    c1.selectbox(
+    kind = c1.selectbox(
         "Slag",
-        ["vecka"],
+        list(forms.KIND_LABELS),
         format_func=periods.KINDS.get,
         key="lb_kind",
-        help="Kvartalsanalys och årsanalys är inte byggda än.",
+        help="Veckolägesbild varje vecka, kvartalsanalys varje kvartal, årsanalys varje år.",
     )
-    weeks = periods.complete_weeks(config.today(), n=26)
     chosen = c2.selectbox(
-        "Vecka",
-        weeks,
+        forms.PERIOD_LABELS[kind],
+        periods.complete(kind, config.today()),
         format_func=lambda p: p.label,
-        key="lb_week",
+        key=f"lb_period_{kind}" if kind != "vecka" else "lb_week",
     )
-    doc = draft(chosen.key, data.version(data.incidents()))
+    doc = draft(kind, chosen.key, data.version(data.incidents()))
     if may_write:
-        assessment = st.text_area(
-            "Bedömning",
-            key="lb_assessment",
-            height=140,
-            placeholder="Vad säger veckan? Vad är nytt, vad håller i sig?",
-        )
-        recommendations = st.text_area(
-            "Rekommenderade insatser kommande vecka",
-            key="lb_recommendations",
-            height=110,
-            placeholder="Vad, var och när – med fokus på helgen.",
-        )
-        problems = freetext.problems(assessment, subject="Bedömningen") + freetext.problems(
-            recommendations, subject="Rekommendationerna"
-        )
+        texts = {
+            f.name: st.text_area(
+                f.label, key=forms.key(kind, f.name), height=f.height, placeholder=f.placeholder
+            )
+            for f in forms.FIELDS[kind]
+        }
+        for f in forms.FIELDS[kind]:
+            problems += freetext.problems(texts[f.name], subject=f.subject)
         for p in problems:
             st.error(p)
-        doc = load.with_texts(doc, assessment=assessment, recommendations=recommendations)
+        doc = load.with_texts(doc, **texts)
     b1, b2, b3 = st.columns(3)
     b1.download_button(
         "Ladda ner PDF (utkast)",
         data=lambda: render.pdf(doc),
-        file_name=f"veckolagesbild-{chosen.key}-utkast.pdf",
+        file_name=forms.file_name(kind, chosen.key, "utkast.pdf"),
         mime="application/pdf",
         on_click="ignore",
         key="lb_draft_pdf",
@@ -81,7 +75,7 @@ with tab_new:
     b2.download_button(
         "Utskriftsvänlig HTML (utkast)",
         data=lambda: render.html(doc),
-        file_name=f"veckolagesbild-{chosen.key}-utkast.html",
+        file_name=forms.file_name(kind, chosen.key, "utkast.html"),
         mime="text/html",
         on_click="ignore",
         key="lb_draft_html",
@@ -131,7 +125,9 @@ with tab_archive:
                 st.download_button(
                     "Ladda ner PDF som den skickades",
                     data=old.pdf,
-                    file_name=f"veckolagesbild-{period_key}-v{old.version}.pdf",
+                    file_name=forms.file_name(
+                        old.document["kind"], period_key, f"v{old.version}.pdf"
+                    ),
                     mime="application/pdf",
                     on_click="ignore",
                     key="lb_old_pdf",

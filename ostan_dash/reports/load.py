@@ -236,8 +236,9 @@ def with_texts(
     recommendations: str = "",
     cooperation: str | None = None,
 ) -> dict[str, Any]:
-    """The document with the analyst's free text: the assessment, the recommended (weekly) or
-    planned (quarterly) interventions, and for the årsanalys how the cooperation worked."""
+    """The document with the analyst's free text (:data:`ostan_dash.reports.forms.FIELDS`): the
+    assessment, the recommended (weekly) or planned (quarterly) interventions, and for the
+    årsanalys how the cooperation worked."""
     out = {**doc, "assessment": assessment.strip(), "recommendations": recommendations.strip()}
     if cooperation is not None:
         out["cooperation"] = cooperation.strip()

@@ -84,3 +84,27 @@ def complete_weeks(today: dt.date, n: int = 26) -> list[Period]:
     """The ``n`` last ISO weeks that have ended before ``today``, newest first."""
     this_monday = today - dt.timedelta(days=today.weekday())
     return [week(this_monday - dt.timedelta(weeks=k)) for k in range(1, n + 1)]
+
+
+def complete_quarters(today: dt.date, n: int = 8) -> list[Period]:
+    """The ``n`` last calendar quarters that have ended before ``today``, newest first."""
+    out: list[Period] = []
+    year, q = today.year, (today.month - 1) // 3 + 1
+    for _ in range(n):
+        year, q = (year - 1, 4) if q == 1 else (year, q - 1)
+        out.append(parse("kvartal", f"{year}-Q{q}"))
+    return out
+
+
+def complete_years(today: dt.date, n: int = 5) -> list[Period]:
+    """The ``n`` last calendar years that have ended before ``today``, newest first."""
+    return [parse("ar", str(today.year - k)) for k in range(1, n + 1)]
+
+
+def complete(kind: str, today: dt.date) -> list[Period]:
+    """The periods of ``kind`` one can draft a document for on ``today``, newest first."""
+    if kind == "vecka":
+        return complete_weeks(today)
+    if kind == "kvartal":
+        return complete_quarters(today)
+    return complete_years(today)

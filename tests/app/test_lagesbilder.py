@@ -76,3 +76,54 @@ def test_personal_data_in_the_assessment_is_refused(as_role):
     at.run()
     assert at.error, "no refusal shown"
     assert at.button(key="lb_publish").disabled
+
+
+def test_analyst_drafts_and_publishes_a_kvartalsanalys(as_role, cleanup):
+    quarter = periods.complete_quarters(config.today(), n=1)[0]
+    at = as_role("analytiker")
+    at.switch_page(PAGE).run()
+    at.selectbox(key="lb_kind").select("kvartal").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="lb_period_kvartal").value == quarter
+    subheaders = [h.value for h in at.subheader]
+    for title in ("Kvartalet i siffror", "Uppföljning av kvartalets insatser", "Per område"):
+        assert title in subheaders, (title, subheaders)
+    assert any(h.startswith("Fokusområden nästa kvartal") for h in subheaders)
+    metrics = {m.label: m.value for m in at.metric}
+    est = store.scalar(
+        "SELECT count(*) FROM incidents WHERE (occurred_from AT TIME ZONE 'Europe/Stockholm')::date "
+        "BETWEEN :a AND :b",
+        {"a": quarter.start, "b": quarter.end},
+    )
+    assert metrics["EST-rapporter"] == fmt.number(est)
+    labels = [t.label for t in at.text_area]
+    assert labels == ["Bedömning", "Planerade insatser nästa kvartal"]
+    at.text_area(key="lb_kvartal_assessment").input("Kvartalet höll i sig; Österängen följs.")
+    at.run()
+    at.button(key="lb_publish").click().run()
+    assert not at.exception, at.exception
+    assert any(
+        "Kvartalsanalys" in s.value and "publicerad som version" in s.value for s in at.success
+    )
+    row = store.read_frame(
+        "SELECT a.kind, v.document->'period'->>'key' AS k, v.document->>'assessment' AS t "
+        "FROM analysis_versions v JOIN analyses a ON a.id = v.analysis_id ORDER BY v.id DESC LIMIT 1"
+    ).row(0, named=True)
+    assert row == {
+        "kind": "kvartal",
+        "k": quarter.key,
+        "t": "Kvartalet höll i sig; Österängen följs.",
+    }
+
+
+def test_the_year_has_its_own_text_about_the_cooperation(as_role):
+    at = as_role("analytiker")
+    at.switch_page(PAGE).run()
+    at.selectbox(key="lb_kind").select("ar").run()
+    assert not at.exception, at.exception
+    assert [t.label for t in at.text_area] == ["Bedömning", "Hur samverkan fungerat"]
+    assert "Områdena: kriterier och trend" in [h.value for h in at.subheader]
+    at.text_area(key="lb_ar_cooperation").input("Ring 070-123 45 67 om mötena.")
+    at.run()
+    assert at.error, "no refusal shown"
+    assert at.button(key="lb_publish").disabled
