@@ -351,12 +351,14 @@ def recent_similar_reports(
     organisation_id: int,
     role: str,
     since: dt.datetime,
+    exclude_token: Any = None,
     limit: int = 500,
     conn: Connection | None = None,
 ) -> pl.DataFrame:
     """Reports of ``category`` filed since ``since`` by the user or the user's organisation:
     the candidates :func:`ostan_dash.analysis.duplicates.likely_duplicates` judges before a new
-    report is filed. Read under the user's database role; no free text.
+    report is filed. Read under the user's database role; no free text. ``exclude_token``
+    leaves out the report this form already stored (a resent form is no duplicate of itself).
 
     Columns: :data:`SIMILAR_SCHEMA` (points in SWEREF 99 TM, ``area`` the area's name).
     """
@@ -369,10 +371,18 @@ def recent_similar_reports(
             FROM incidents i LEFT JOIN areas a ON a.id = i.area_id
             WHERE i.category = :cat AND i.created_at >= :since
               AND (i.reported_by = :u OR i.organisation_id = :org)
+              AND i.client_token IS DISTINCT FROM CAST(:tok AS uuid)
             ORDER BY i.created_at DESC, i.id DESC
             LIMIT :n
             """,
-            {"cat": category, "since": since, "u": user_id, "org": organisation_id, "n": limit},
+            {
+                "cat": category,
+                "since": since,
+                "u": user_id,
+                "org": organisation_id,
+                "tok": None if exclude_token is None else str(exclude_token),
+                "n": limit,
+            },
             conn=c,
             schema=SIMILAR_SCHEMA,
         )
