@@ -8,8 +8,8 @@ written from a file with a single bad row.
 import polars as pl
 import streamlit as st
 
-from ostan_dash.ingest import pipeline, validate
-from ostan_dash.store import imports
+from ostan_dash.ingest import pipeline, police_events, validate
+from ostan_dash.store import areas, imports
 from ostan_dash.ui import data, export, fmt, login
 
 CRS = {
@@ -25,6 +25,7 @@ FORMATS = {
     "platser": "CSV, .xlsx, GeoJSON eller GeoPackage",
     "rapporter": "CSV eller .xlsx",
     "befolkningsrutor": "GeoPackage eller CSV från SCB (rutid, rutans hörn eller polygon)",
+    "polishandelser": "JSON från polisens händelse-API (polisen.se/api/events), som den är",
 }
 PROBLEM_COLUMNS = {"rad": "Rad", "falt": "Fält", "orsak": "Orsak", "varde": "Värde"}
 
@@ -49,6 +50,21 @@ with st.expander("Vilka kolumner filen ska ha"):
         file_name=f"mall-{kind}.csv",
         mime="text/csv",
     )
+if kind == "polishandelser":
+    with st.expander("Vilka händelsetyper som räknas som brott"):
+        st.markdown(
+            "Bara händelser i kommunen vars typ är ett brott importeras; övriga visas i "
+            "förhandsgranskningen med skälet. Platsen är bara kommunen: inga punkter sparas."
+        )
+        export.table(police_events.type_table(), name="polisens-handelsetyper", key="imp_types")
+    saved = imports.municipality()
+    municipality = st.text_input(
+        "Kommun (namnet som SCB skriver det, t.ex. Malmö)",
+        value=saved["namn"] if saved else "",
+        key="imp_kommun",
+    )
+else:
+    saved, municipality = None, ""
 
 upload = st.file_uploader(
     "Fil", type=["csv", "txt", "xlsx", "geojson", "json", "gpkg"], key=f"imp_file_{kind}"
@@ -57,7 +73,7 @@ crs = st.radio("Koordinatsystem", list(CRS), format_func=CRS.get, horizontal=Tru
 
 if upload is not None:
     payload = upload.getvalue()
-    key = (kind, upload.name, len(payload), crs)
+    key = (kind, upload.name, len(payload), crs, municipality)
     if st.session_state.get("imp_preview_key") != key:
         with st.spinner("Kontrollerar filen …"):
             preview = pipeline.run_import(
@@ -70,6 +86,7 @@ if upload is not None:
                 username=user.username,
                 role=user.role,
                 organisation_id=user.organisation_id,
+                municipality=municipality or None,
             )
         st.session_state["imp_preview_key"] = key
         st.session_state["imp_preview"] = preview
@@ -93,6 +110,14 @@ if upload is not None:
         )
     for note in preview.notes:
         st.info(note)
+    if not preview.skipped.is_empty():
+        with st.expander(f"Rader som inte importeras ({fmt.number(preview.skipped.height)})"):
+            export.table(
+                preview.skipped.rename(PROBLEM_COLUMNS),
+                name=f"importeras-inte-{kind}",
+                key="imp_skipped",
+                height=export.table_height(preview.skipped.height, max_rows=10),
+            )
     if not preview.ok:
         n = preview.problems["rad"].n_unique()
         st.error(
@@ -120,7 +145,16 @@ if upload is not None:
                     role=user.role,
                     organisation_id=user.organisation_id,
                     progress=lambda f, t: bar.progress(f, text=t),
+                    municipality=municipality or None,
                 )
+                if result.written and municipality and municipality != (saved or {}).get("namn"):
+                    areas.save_setting(
+                        imports.MUNICIPALITY_SETTING,
+                        {"namn": imports.municipality_name(municipality)},
+                        user_id=user.id,
+                        username=user.username,
+                        role=user.role,
+                    )
                 st.session_state["imp_result"] = result
                 data.clear()
                 st.rerun()

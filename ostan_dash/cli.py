@@ -166,6 +166,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         progress=(lambda f, t: print(f"{f:4.0%} {t}", file=sys.stderr)) if args.progress else None,
         limits=worker.Limits.cli(),
+        municipality=args.kommun,
     )
     summary = {
         "fil": out.file_name,
@@ -179,6 +180,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         "sekunder": round(out.seconds, 2),
         "problem": out.problems.height,
         "noteringar": out.notes,
+        "rader_utelamnade": out.skipped.height,
     }
     print(json.dumps(summary, ensure_ascii=False))
     if not out.ok:
@@ -283,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
             "platser",
             "rapporter",
             "befolkningsrutor",
+            "polishandelser",
         ],
     )
     imp.add_argument("file")
@@ -292,6 +295,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--problems", help="skriv alla problem till denna CSV-fil")
     imp.add_argument("--max-problems", type=int, default=50)
     imp.add_argument("--progress", action="store_true")
+    imp.add_argument(
+        "--kommun",
+        help="kommunens namn (som SCB skriver det) för polisens händelser; annars inställningen",
+    )
     imp.set_defaults(func=cmd_import)
 
     bench = sub.add_parser("bench", help="mät laddning och interaktioner")

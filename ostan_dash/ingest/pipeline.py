@@ -37,6 +37,7 @@ def run_import(
     progress: Progress | None = None,
     limits: worker.Limits | None = None,
     isolate: bool = True,
+    municipality: str | None = None,
 ) -> ImportOutcome:
     """Read, validate and (unless ``dry_run`` or any row has a problem) write a file.
 
@@ -69,6 +70,9 @@ def run_import(
     isolate
         Read and validate in a child process under ``limits`` (always, except in tests that
         feed many small files and check only the messages).
+    municipality
+        Our municipality's name for the police's events (``polishandelser``), instead of the
+        setting (:func:`ostan_dash.store.imports.municipality`): only its events are imported.
 
     Returns
     -------
@@ -94,6 +98,9 @@ def run_import(
     outcome.rows_read = checked.rows_read
     outcome.file_format, outcome.encoding = checked.fmt, checked.encoding
     outcome.ignored_columns = checked.ignored_columns
+    outcome.notes = list(checked.notes)
+    if checked.skipped is not None:
+        outcome.skipped = checked.skipped
     step(0.2, f"Kontrollerar {checked.rows_read} rader …")
     if checked.rows.is_empty() and not checked.problems.is_empty():
         outcome.problems = checked.problems
@@ -113,6 +120,8 @@ def run_import(
         checked.problems,
         field_name=field_name,
         geometry_format=checked.geometry_format,
+        skipped=checked.skipped,
+        municipality_override=municipality,
         user_id=user_id,
         username=username,
         role=role,

@@ -12,6 +12,10 @@ Supported formats
 - **GeoJSON** (a FeatureCollection): one row per feature, its properties as cells and its
   geometry as GeoJSON text in the column :data:`GEOMETRY`. A legacy ``crs`` member naming
   EPSG:3006 is honoured; otherwise coordinates are classified by magnitude later.
+- **The police's events** (``polisen.se/api/events``, a JSON array of events with ``id``,
+  ``datetime``, ``name``, ``type`` and ``location``), recognised by that shape: one row per
+  event, ``location`` flattened to ``location.name`` and ``location.gps``
+  (:mod:`ostan_dash.ingest.police_events`).
 - **GeoPackage** (``.gpkg``, SQLite): the first feature table listed in ``gpkg_contents`` that is
   a real table (never a view or a virtual table, which could run arbitrary queries); the geometry
   column is turned from the GeoPackage binary format (a small header and ISO WKB) into hex WKB
@@ -71,8 +75,9 @@ class RawTable:
     frame: pl.DataFrame
     file_name: str
     sha256: str
-    fmt: str  # csv | xlsx | geojson | gpkg
+    fmt: str  # csv | xlsx | geojson | gpkg | json
     encoding: str | None = None
+    shape: str | None = None  # a known file recognised by its shape: "polishandelser"
     geometry_format: str | None = None  # geojson | wkb
     srid: int | None = None  # declared by the file, when it says
     notes: list[str] = field(default_factory=list)
@@ -360,23 +365,84 @@ def _srid_from_crs(crs: object) -> int | None:
     return int(digits) if re.fullmatch(r"[0-9]{1,6}", digits) else None
 
 
-def read_geojson(
-    data: bytes,
-) -> tuple[pl.DataFrame, int | None, list[tuple[int, str, str, str | None]]]:
-    """A GeoJSON FeatureCollection → properties as text cells plus geometry as GeoJSON text.
-
-    Returns the frame, the SRID a legacy ``crs`` member declares and row problems (a feature
-    that is not an object, coordinates that are not finite numbers).
-    """
+def _load_json(data: bytes) -> object:
     text, _ = decode_text(data)
     try:
-        doc = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as e:
         raise ReadError(f"Filen är inte giltig GeoJSON (rad {e.lineno}: {_json_error(e)}).") from e
     except RecursionError as e:
         raise ReadError("GeoJSON-filen är för djupt nästlad för att läsas.") from e
     except ValueError as e:  # e.g. an integer of more than 4 300 digits
         raise ReadError("GeoJSON-filen innehåller ett tal som är för långt.") from e
+
+
+POLICE_EVENT_KEYS = frozenset({"id", "datetime", "name", "type", "location"})
+POLICE_EVENT_COLUMNS = (
+    "id",
+    "datetime",
+    "name",
+    "type",
+    "summary",
+    "url",
+    "location.name",
+    "location.gps",
+)
+
+
+def is_police_events(doc: object) -> bool:
+    """The police's events API answer (``polisen.se/api/events``): a JSON array whose objects
+    have ``id``, ``datetime``, ``name``, ``type`` and ``location`` (the first ten are looked at)."""
+    if not isinstance(doc, list) or not doc:
+        return False
+    head = [e for e in doc[:10] if isinstance(e, dict)]
+    return bool(head) and all(POLICE_EVENT_KEYS <= e.keys() for e in head)
+
+
+def read_police_events(
+    doc: list,
+) -> tuple[pl.DataFrame, list[tuple[int, str, str, str | None]]]:
+    """The events of the police's API → one row per event, numbered from 1 as in the array.
+
+    Columns :data:`POLICE_EVENT_COLUMNS` (``location`` flattened to ``location.name`` and
+    ``location.gps``); an element that is not an object is a row problem.
+    """
+    rows: list[list[str | None]] = []
+    problems: list[tuple[int, str, str, str | None]] = []
+    for n, e in enumerate(doc, start=1):
+        if not isinstance(e, dict):
+            problems.append((n, "id", "händelsen är inte ett JSON-objekt", None))
+            rows.append([])
+            continue
+        loc = e.get("location")
+        loc = loc if isinstance(loc, dict) else {}
+        rows.append(
+            [
+                _cell_text(e.get("id")),
+                _cell_text(e.get("datetime")),
+                _cell_text(e.get("name")),
+                _cell_text(e.get("type")),
+                _cell_text(e.get("summary")),
+                _cell_text(e.get("url")),
+                _cell_text(loc.get("name")),
+                _cell_text(loc.get("gps")),
+            ]
+        )
+    frame = _frame(list(POLICE_EVENT_COLUMNS), rows, list(range(1, len(rows) + 1)))
+    return frame, problems
+
+
+def read_geojson(
+    data: bytes, doc: object = None
+) -> tuple[pl.DataFrame, int | None, list[tuple[int, str, str, str | None]]]:
+    """A GeoJSON FeatureCollection → properties as text cells plus geometry as GeoJSON text.
+
+    Returns the frame, the SRID a legacy ``crs`` member declares and row problems (a feature
+    that is not an object, coordinates that are not finite numbers). ``doc``: the file already
+    parsed as JSON.
+    """
+    if doc is None:
+        doc = _load_json(data)
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
@@ -639,7 +705,14 @@ def read_file(data: bytes, file_name: str) -> RawTable:
             frame, file_name, sha256(data), fmt, geometry_format="wkb", srid=srid, problems=problems
         )
     if fmt == "geojson":
-        frame, srid, problems = read_geojson(data)
+        doc = _load_json(data)
+        if is_police_events(doc):
+            assert isinstance(doc, list)
+            frame, problems = read_police_events(doc)
+            return RawTable(
+                frame, file_name, sha256(data), "json", shape="polishandelser", problems=problems
+            )
+        frame, srid, problems = read_geojson(data, doc)
         return RawTable(
             frame,
             file_name,

@@ -60,7 +60,7 @@ import polars as pl
 
 from ostan_dash import config, vocab
 from ostan_dash.config import TZ_NAME
-from ostan_dash.ingest import freetext, privacy, reports
+from ostan_dash.ingest import freetext, police_events, privacy, reports
 from ostan_dash.ingest.read import GEOMETRY, ROW
 from ostan_dash.store.imports import PROBLEM_SCHEMA
 
@@ -72,6 +72,7 @@ KINDS: dict[str, str] = {
     "platser": "Platser (skolor, hållplatser m.m.)",
     "rapporter": "EST-rapporter från annat system",
     "befolkningsrutor": "Befolkning på rutor (SCB)",
+    "polishandelser": "Polisens händelser (polisen.se, JSON)",
 }
 
 MAX_WINDOW_DAYS_INCIDENT = 31
@@ -272,6 +273,13 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("Dagbefolkning", "daytime_in", False, ("Dagtid", "Daytime")),
         Column("geometri", GEOMETRY, False),
     ),
+    "polishandelser": (
+        Column("id", "event_id", True, ("Händelse-id",)),
+        Column("datetime", "published_in", True, ("Publicerad",)),
+        Column("name", "title", True, ("Rubrik",)),
+        Column("type", "event_type", True, ("Händelsetyp",)),
+        Column("location.name", "location_name", False, ("Plats",)),
+    ),
     "rapporter": (
         Column("Ärende-id", "external_id", True, ("Id", "Rapport-id", "Ärendenummer", "Ärende")),
         Column("Kategori", "category_in", True, ("Händelsekategori",)),
@@ -295,6 +303,10 @@ class Validated:
     rows_read: int
     ignored_columns: list[str]
     column_names: dict[str, str] = field(default_factory=dict)  # key → header in the file
+    # Rows read and understood but not imported, with why (rad, falt, orsak, varde): e.g. the
+    # police's events that are not crimes. They are no problem: the rest of the file imports.
+    skipped: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROBLEM_SCHEMA))
+    notes: list[str] = field(default_factory=list)  # what the validation assumed, in Swedish
 
     def field_name(self, key: str) -> str:
         """The column ``key`` as the file names it (else its standard Swedish name)."""
@@ -379,6 +391,8 @@ class _Checks:
         self.df = df
         self.names = names  # key → column name as in the file
         self.parts: list[pl.DataFrame] = []
+        self.skips: list[pl.DataFrame] = []
+        self.notes: list[str] = []
 
     def name(self, key: str) -> str:
         return self.names.get(key, key)
@@ -399,6 +413,21 @@ class _Checks:
         )
         if part.height:
             self.parts.append(part)
+
+    def skip(
+        self, mask: pl.Expr, key: str, reason: str | pl.Expr, value: str | None = None
+    ) -> None:
+        """Leave the rows of ``mask`` out of the import with ``reason`` (not a problem); a row is
+        skipped once, for the first reason."""
+        before = len(self.parts)
+        self.flag(mask, key, reason, value)
+        self.skips.extend(self.parts[before:])
+        del self.parts[before:]
+
+    def skipped(self) -> pl.DataFrame:
+        if not self.skips:
+            return pl.DataFrame(schema=PROBLEM_SCHEMA)
+        return pl.concat(self.skips).sort("rad", maintain_order=True).unique("rad", keep="first")
 
     def problems(self) -> pl.DataFrame:
         if not self.parts:
@@ -1183,6 +1212,85 @@ def _population_cells(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     )
 
 
+def _police_events(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+    """The police's public events (:mod:`ostan_dash.ingest.police_events`): crimes only, the
+    time from the name, the place as a municipality or county name, never a point."""
+    pe = police_events
+    _required_text(df, ck, "event_id")
+    _required_text(df, ck, "title")
+    _required_text(df, ck, "event_type")
+    ident = _col(df, "event_id").str.strip_chars()
+    ck.flag(
+        ident.is_not_null() & ~ident.str.contains(r"^\d{1,18}$"),
+        "event_id",
+        "händelsens id ska vara ett heltal",
+    )
+    group = pe.group_expr(_col(df, "event_type"))
+    published = pe.parse_published(_col(df, "published_in"))
+    df = df.with_columns(
+        external_id=pl.lit("polisen.se:") + ident,
+        crime_group=group,
+        _pub=published,
+        _pub_local=published.dt.convert_time_zone(TZ_NAME),
+    )
+    ck.df = df
+    ck.skip(
+        pl.col("crime_group") == pe.NOT_A_CRIME,
+        "event_type",
+        pl.format("händelsetypen {} är inget brott: importeras inte", pl.col("event_type")),
+    )
+    ck.skip(
+        pl.col("crime_group") == pe.UNKNOWN,
+        "event_type",
+        pl.format(
+            "händelsetypen {} finns inte i tabellen över polisens händelsetyper: importeras "
+            "inte som brott",
+            pl.col("event_type"),
+        ),
+    )
+    _unique(df, ck, pl.col("external_id"), "event_id", "samma händelse-id")
+    df = ck.df
+    ck.flag(
+        _col(df, "published_in").is_not_null() & pl.col("_pub").is_null(),
+        "published_in",
+        "ogiltig tid (väntat t.ex. 2026-08-22 19:51:41 +02:00)",
+    )
+    date, minutes = pe.title_date(pl.col("title"), pl.col("_pub_local"))
+    occurred = local_epoch(date, minutes)
+    place = pl.coalesce(
+        pe.place_expr(pl.col("title"), pl.col("event_type")), _col(df, "location_name")
+    )
+    df = df.with_columns(
+        _occ=occurred,
+        t_published=pl.col("_pub").dt.epoch("s"),
+        place=place,
+    )
+    ck.df = df
+    fallback = df.filter(
+        pl.col("_occ").is_null()
+        & pl.col("t_published").is_not_null()
+        & ~pl.col("crime_group").is_in([pe.NOT_A_CRIME, pe.UNKNOWN])
+    ).height
+    if fallback:
+        ck.notes.append(
+            f"{fallback} händelser har ingen läsbar tid i rubriken (t.ex. ”22 augusti 17.59, "
+            "Brand, Kävlinge”): polisens publiceringstid används som tidpunkt."
+        )
+    t = pl.coalesce(pl.col("_occ"), pl.col("t_published"))
+    ck.flag(pl.col("place").is_null(), "title", "platsen saknas i rubriken")
+    return df.select(
+        ROW,
+        "external_id",
+        pl.col("event_type").str.strip_chars().alias("crime_type"),
+        "crime_group",
+        t.alias("t_from"),
+        t.alias("t_to"),
+        "t_published",
+        "place",
+        pe.precision_expr(pl.col("place")).alias("precision"),
+    )
+
+
 _KIND_FN = {
     "polisbrott": _police,
     "omraden": _areas,
@@ -1191,6 +1299,7 @@ _KIND_FN = {
     "platser": _places,
     "rapporter": _reports,
     "befolkningsrutor": _population_cells,
+    "polishandelser": _police_events,
 }
 
 
@@ -1239,9 +1348,12 @@ def validate(kind: str, raw: pl.DataFrame, *, crs: str = "auto") -> Validated:
     _control_characters(df, ck)
     out = _KIND_FN[kind](df, ck, crs)
     problems = ck.problems()
-    bad = set(problems["rad"].to_list())
+    skipped = ck.skipped().sort("rad")
+    if not skipped.is_empty():  # a row left out for a reason cannot block the file
+        problems = problems.filter(~pl.col("rad").is_in(skipped["rad"].implode()))
+    bad = set(problems["rad"].to_list()) | set(skipped["rad"].to_list())
     rows = out.filter(~pl.col(ROW).is_in(list(bad))) if bad else out
-    return Validated(rows, problems, raw.height, ignored, names)
+    return Validated(rows, problems, raw.height, ignored, names, skipped, ck.notes)
 
 
 def template(kind: str) -> pl.DataFrame:

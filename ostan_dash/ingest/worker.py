@@ -85,6 +85,8 @@ class Checked:
     srid: int | None = None
     ignored_columns: list[str] = field(default_factory=list)
     column_names: dict[str, str] = field(default_factory=dict)
+    skipped: pl.DataFrame | None = None  # rows left out with their reason (not problems)
+    notes: list[str] = field(default_factory=list)
     error: str | None = None  # a Swedish sentence about the whole file: nothing else is valid
     peak_rss_mb: float | None = None  # the child's peak resident memory during this file
     peak_vm_mb: float | None = None  # the child's peak address space (what RLIMIT_AS limits)
@@ -133,6 +135,13 @@ def read_validate(kind: str, data: bytes, file_name: str, crs: str = "auto") -> 
         out.fmt, out.encoding = raw.fmt, raw.encoding
         out.geometry_format, out.srid = raw.geometry_format, raw.srid
         effective_crs = crs if crs != "auto" or raw.srid is None else str(raw.srid)
+        if raw.shape is not None and raw.shape != kind:
+            out.error = (
+                "Filen är ett svar från polisens händelse-API (polisen.se/api/events) och kan "
+                f"bara importeras som ”{validate.KINDS.get(raw.shape, raw.shape)}”: välj den "
+                "importtypen."
+            )
+            return out
         checked = validate.validate(kind, raw.frame, crs=effective_crs)
     except read.ReadError as e:
         out.error = str(e)
@@ -164,6 +173,7 @@ def read_validate(kind: str, data: bytes, file_name: str, crs: str = "auto") -> 
     out.rows, out.problems = rows, problems
     out.ignored_columns = checked.ignored_columns
     out.column_names = checked.column_names
+    out.skipped, out.notes = checked.skipped, checked.notes
     return out
 
 
@@ -213,12 +223,15 @@ def _job(workdir: Path) -> int:
             "srid": out.srid,
             "ignored_columns": out.ignored_columns,
             "column_names": out.column_names,
+            "notes": out.notes,
             "error": out.error,
         }
         if out.error is None:
             assert out.rows is not None and out.problems is not None
             out.rows.write_ipc(workdir / "rows.arrow")
             out.problems.write_ipc(workdir / "problems.arrow")
+            if out.skipped is not None:
+                out.skipped.write_ipc(workdir / "skipped.arrow")
         del out
     except MemoryError:
         print("MemoryError: read/validate exceeded the memory limit", file=sys.stderr, flush=True)
@@ -470,6 +483,7 @@ def read_validate_bounded(
             srid=meta["srid"],
             ignored_columns=meta["ignored_columns"],
             column_names=meta["column_names"],
+            notes=meta.get("notes") or [],
             error=meta["error"],
             peak_rss_mb=meta["peak_rss_mb"],
             peak_vm_mb=meta["peak_vm_mb"],
@@ -477,6 +491,8 @@ def read_validate_bounded(
         if out.error is None:
             out.rows = pl.read_ipc(workdir / "rows.arrow", memory_map=False)
             out.problems = pl.read_ipc(workdir / "problems.arrow", memory_map=False)
+            if (workdir / "skipped.arrow").exists():
+                out.skipped = pl.read_ipc(workdir / "skipped.arrow", memory_map=False)
     out.seconds = time.perf_counter() - t0
     return out
 

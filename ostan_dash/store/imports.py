@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from ostan_dash.store import assume, audit, read_frame, savepoint
+from ostan_dash.store import assume, audit, read_frame, savepoint, scalar
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,12 @@ TARGET_TABLE = {
     "platser": "places",
     "rapporter": "incidents",
     "befolkningsrutor": "population_cells",
+    "polishandelser": "police_crimes",
 }
+
+MUNICIPALITY_SETTING = "kommun"
+"""``settings`` key of our municipality: ``{"namn": "Malmö", "kod": "1280"}`` (SCB's name and
+code). The police's events name their municipality as SCB does; only those are imported."""
 
 
 PROBLEM_SCHEMA = {"rad": pl.Int64, "falt": pl.Utf8, "orsak": pl.Utf8, "varde": pl.Utf8}
@@ -75,6 +81,9 @@ class ImportOutcome:
     encoding: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the import assumed, in Swedish
+    # Rows read but deliberately not imported, each with its reason (rad, falt, orsak, varde):
+    # the police's events that are no crimes or concern another municipality. Not problems.
+    skipped: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROBLEM_SCHEMA))
     seconds: float = 0.0
 
     @property
@@ -240,6 +249,9 @@ _STAGE_SQL: dict[str, str] = _fill(
         FROM _raw r
         CROSS JOIN LATERAL (SELECT CASE WHEN r.x IS NOT NULL THEN @POINT@ END AS g) s
         LEFT JOIN @AREA_MAP@ am ON am.k = lower(r.area_ref)""",
+        "polishandelser": """
+        CREATE TEMP TABLE _ingest AS
+        SELECT r.*, lower(r.place) = ANY(CAST(:kommun AS text[])) AS inside FROM _raw r""",
         "rapporter": """
         CREATE TEMP TABLE _ingest AS
         SELECT r.*, s.g, o.id AS organisation_id
@@ -291,6 +303,7 @@ _STAGE_SQL: dict[str, str] = _fill(
 
 _CHECK_SQL: dict[str, list[str]] = _fill(
     {
+        "polishandelser": [],
         "polisbrott": [
             "SELECT rad, 'area_ref', 'okänt område', area_ref FROM _ingest "
             "WHERE area_ref IS NOT NULL AND ref_area_id IS NULL AND g IS NULL",
@@ -352,6 +365,16 @@ _CHECK_SQL: dict[str, list[str]] = _fill(
     }
 )
 
+# Rows the database leaves out on purpose (rad, falt, orsak, varde): not problems, the rest of
+# the file is imported. The police's events outside our municipality are counted, not written.
+_SKIP_SQL: dict[str, list[str]] = {
+    "polishandelser": [
+        "SELECT rad, 'title', CASE WHEN precision = 'lan' THEN 'händelsen gäller hela ' "
+        "|| place ELSE 'händelsen gäller ' || place END || ', inte kommunen: importeras inte', "
+        "place FROM _ingest WHERE NOT inside",
+    ],
+}
+
 # After the insert: the trigger has put each new point in its area; none means outside.
 _POST_CHECK_SQL: dict[str, list[str]] = _fill(
     {
@@ -370,6 +393,15 @@ _POST_CHECK_SQL: dict[str, list[str]] = _fill(
 )
 
 _WRITE_SQL: dict[str, str] = {
+    # No point and no area: the event's place is known only as a municipality (sql/018).
+    "polishandelser": """
+        INSERT INTO police_crimes (external_id, crime_type, crime_group, occurred_from,
+                                   occurred_to, location_precision, location_name, published_at,
+                                   import_id)
+        SELECT external_id, crime_type, crime_group, to_timestamp(t_from), to_timestamp(t_to),
+               precision, place, to_timestamp(t_published), :imp
+        FROM _ingest ORDER BY rad
+        ON CONFLICT (external_id) DO NOTHING""",
     "polisbrott": """
         INSERT INTO police_crimes (external_id, crime_type, crime_group, occurred_from,
                                    occurred_to, geom, area_id, import_id)
@@ -553,6 +585,47 @@ def _audit(conn: Connection, outcome: ImportOutcome, username: str | None) -> No
     )
 
 
+def municipality_name(name: str | None) -> str | None:
+    """Our municipality as SCB and the police name it: ``Malmö kommun`` → ``Malmö``."""
+    if name is None or not name.strip():
+        return None
+    return re.sub(r"(?i)\s+kommun$", "", name.strip()) or None
+
+
+def _name_forms(name: str) -> list[str]:
+    """The forms a municipality's name may take in the police's text, lower case: the long form's
+    genitive ``Göteborgs kommun`` is ``Göteborg`` (``Borås kommun`` stays ``Borås``)."""
+    short = municipality_name(name) or ""
+    forms = [short]
+    if re.search(r"(?i)s\s+kommun$", name.strip()) and short.endswith("s"):
+        forms.append(short[:-1])
+    return [f.lower() for f in forms if f]
+
+
+def municipality(*, conn: Connection | None = None) -> dict[str, str] | None:
+    """The setting :data:`MUNICIPALITY_SETTING` (``{"namn": …, "kod": …}``), or None."""
+    value = scalar(
+        "SELECT value FROM settings WHERE key = :k", {"k": MUNICIPALITY_SETTING}, conn=conn
+    )
+    return value if isinstance(value, dict) and value.get("namn") else None
+
+
+def _skipped_note(
+    outcome: ImportOutcome, kind: str, *, not_crime: int, elsewhere: int
+) -> list[str]:
+    """What was left out and why, in one paragraph (the police's events)."""
+    if kind != "polishandelser":
+        return []
+    return [
+        f"Av {_count_text(outcome.rows_read)} händelser är {_count_text(outcome.rows_valid)}"
+        f" brott i kommunen; {_count_text(not_crime)} är inga brott (olyckor, bränder, "
+        f"sammanfattningar m.m.) och {_count_text(elsewhere)} gäller andra kommuner eller län. "
+        "Polisens händelser anger bara kommunen, inte platsen: de sparas utan punkt och syns inte "
+        "på kartor eller i analyser av platser. Tidpunkten är den i rubriken, inte "
+        "publiceringstiden.",
+    ]
+
+
 def write_checked(
     outcome: ImportOutcome,
     rows: pl.DataFrame,
@@ -560,6 +633,8 @@ def write_checked(
     *,
     field_name: Callable[[str], str],
     geometry_format: str | None,
+    skipped: pl.DataFrame | None = None,
+    municipality_override: str | None = None,
     user_id: int | None = None,
     username: str | None = None,
     role: str | None = None,
@@ -581,10 +656,28 @@ def write_checked(
     t0 = time.perf_counter() - outcome.seconds
     kind = outcome.kind
     file_name = outcome.file_name
+    skipped = skipped if skipped is not None else pl.DataFrame(schema=PROBLEM_SCHEMA)
     try:
         with savepoint(conn, url=url) as c:
             if role is not None:
                 assume(c, int(user_id or 0), role)
+            ours = municipality_override if municipality_name(municipality_override) else None
+            if kind == "polishandelser" and ours is None:
+                setting = municipality(conn=c)
+                ours = setting["namn"] if setting else None
+                if municipality_name(ours) is None:
+                    outcome.problems = pl.concat(
+                        [
+                            problem(
+                                None,
+                                "fil",
+                                "kommunen är inte inställd: ange kommunens namn som SCB skriver "
+                                "det (t.ex. Malmö), så importeras bara händelserna i kommunen",
+                            ),
+                            problems.cast(PROBLEM_SCHEMA),
+                        ]
+                    )
+                    raise _Rollback
             # A large file is one long transaction; the app's 30 s statement limit is for reads.
             c.execute(sa.text(f"SET LOCAL statement_timeout = '{IMPORT_TIMEOUT_S}s'"))
             # The planner guesses ~500 rows in a fresh temp table; with the geometry functions
@@ -593,8 +686,32 @@ def write_checked(
             step(0.4, "Läser in i databasen …")
             _stage(c, rows)
             c.execute(sa.text(_SAFE_GEOM_FN))
-            c.execute(sa.text(_STAGE_SQL[kind]), {"fmt": geometry_format, "org": organisation_id})
+            c.execute(
+                sa.text(_STAGE_SQL[kind]),
+                {
+                    "fmt": geometry_format,
+                    "org": organisation_id,
+                    "kommun": _name_forms(ours) if ours else None,
+                },
+            )
             step(0.55, "Kontrollerar koder och geometrier …")
+            db_skipped = _db_problems(c, _SKIP_SQL.get(kind, []))
+            if not db_skipped.is_empty():
+                c.execute(
+                    sa.text("DELETE FROM _ingest WHERE rad = ANY(:skip)"),
+                    {"skip": db_skipped["rad"].unique().to_list()},
+                )
+            outcome.skipped = pl.concat(
+                [
+                    skipped.cast(PROBLEM_SCHEMA),
+                    db_skipped.with_columns(
+                        pl.col("falt").replace_strict(
+                            {f: field_name(f) for f in db_skipped["falt"].unique().to_list()},
+                            return_dtype=pl.Utf8,
+                        )
+                    ),
+                ]
+            ).sort("rad")
             pre = _db_problems(c, _CHECK_SQL[kind])
             if not pre.is_empty():
                 c.execute(
@@ -602,7 +719,7 @@ def write_checked(
                     {"bad": pre["rad"].unique().to_list()},
                 )
             step(0.65, "Skriver …")
-            outcome.notes = _notes(c, kind)
+            outcome.notes = [*outcome.notes, *_notes(c, kind)]
             outcome.import_id = _record(c, outcome, user_id=user_id, username=username)
             written = c.execute(sa.text(_WRITE_SQL[kind]), {"imp": outcome.import_id}).rowcount
             step(0.9, "Kontrollerar att platserna ligger i kommunen …")
@@ -613,9 +730,17 @@ def write_checked(
             outcome.problems = pl.concat([problems, db_problems]).sort(
                 "rad", nulls_last=True, maintain_order=True
             )
-            outcome.rows_valid = rows.height - db_problems["rad"].n_unique()
+            outcome.rows_valid = (
+                rows.height - db_problems["rad"].n_unique() - db_skipped["rad"].n_unique()
+            )
             outcome.rows_new = int(written) - post.height
             outcome.rows_existing = outcome.rows_valid - outcome.rows_new
+            outcome.notes = [
+                *_skipped_note(
+                    outcome, kind, not_crime=skipped.height, elsewhere=db_skipped.height
+                ),
+                *outcome.notes,
+            ]
             if not outcome.problems.is_empty() or dry_run:
                 raise _Rollback
             c.execute(

@@ -70,6 +70,10 @@ EXPECTED = {
     "polisbrott/row_beyond_excel.xlsx": "Excels sista rad",
     "rapporter/year_9999.csv": "framtiden",
     "befolkningsrutor/coords_1e300.geojson": "orimliga",
+    "polishandelser/bad_datetime.json": "ogiltig tid",
+    "polishandelser/not_an_object.json": "inte ett JSON-objekt",
+    "polishandelser/duplicate_id.json": "samma händelse-id",
+    "polishandelser/id_text.json": "heltal",
 }
 
 

@@ -37,6 +37,7 @@ KINDS = (
     "platser",
     "rapporter",
     "befolkningsrutor",
+    "polishandelser",
 )
 
 # A header each kind accepts and one data row that is wrong in a way the validator names.
@@ -49,6 +50,7 @@ HEADERS = {
     "platser": "Namn;Typ;X-koordinat;Y-koordinat",
     "rapporter": "Ärende-id;Kategori;Undertyp;Från datum;X-koordinat;Y-koordinat",
     "befolkningsrutor": "Rutid;Befolkning",
+    "polishandelser": "id;datetime;name;type",
 }
 BAD_ROWS = {
     "polisbrott": "K1-26;1;Stöld;2026-13-45;25:99;abc;def",
@@ -58,6 +60,7 @@ BAD_ROWS = {
     "platser": "Skolan;okänd typ;1e300;1e300",
     "rapporter": "R1;okänd kategori;x;9999-01-01;1e300;1e300",
     "befolkningsrutor": "12345;-7",
+    "polishandelser": "x;igår;31 december 23.50, Misshandel, Östan;Misshandel",
 }
 
 # Östan lies around E 601 900, N 6 632 000 (SWEREF 99 TM).
@@ -581,7 +584,40 @@ def _value_cases(kind: str) -> dict[str, tuple[bytes, str, str]]:
             ),
         },
     }
+    if kind == "polishandelser":
+        table[kind] = _police_event_cases()
     return table.get(kind, {})
+
+
+def _police_event(**kw: object) -> dict:
+    base = {
+        "id": 1,
+        "datetime": "2026-08-22 19:51:41 +02:00",
+        "name": "22 augusti 17.59, Misshandel, Östan",
+        "summary": "",
+        "url": "/",
+        "type": "Misshandel",
+        "location": {"name": "Östans län", "gps": "59.3,18.0"},
+    }
+    return {**base, **kw}
+
+
+def _police_event_cases() -> dict[str, tuple[bytes, str, str]]:
+    """The police's events API answer (a JSON array) with one broken crime event each."""
+
+    def j(*events: object, note: str) -> tuple[bytes, str, str]:
+        return (json.dumps(list(events), ensure_ascii=False).encode(), "auto", note)
+
+    return {
+        "not_an_object.json": j(_police_event(), "text", note="an element that is not an object"),
+        "bad_datetime.json": j(_police_event(datetime="igår"), note="publication time as text"),
+        "id_text.json": j(_police_event(id="abc"), note="id not a number"),
+        "duplicate_id.json": j(_police_event(), _police_event(), note="the same id twice"),
+        "nul_in_name.json": j(
+            _police_event(name="22 augusti 17.59, Misshandel\x00, Östan"), note="NUL in the name"
+        ),
+        "no_type.json": j(_police_event(type=None), note="no type"),
+    }
 
 
 def row_beyond_excel() -> bytes:
