@@ -74,6 +74,7 @@ def bench_scale(scale: float, progress: Callable[[str], None]) -> dict[str, obje
             from ostan_dash.reports import bench as bench_reports
 
             lagesbild = bench_reports.weekly_pdf(frame, today=config.today(), progress=progress)
+            kvartal = bench_reports.quarterly_pdf(frame, today=config.today(), progress=progress)
         finally:
             os.environ.pop("OSTAN_DATABASE", None)
             store.dispose()
@@ -93,6 +94,7 @@ def bench_scale(scale: float, progress: Callable[[str], None]) -> dict[str, obje
             "karta": karta,
             "omraden_trygghet": areas,
             "lagesbild_vecka": lagesbild,
+            "lagesbild_kvartal": kvartal,
         }
     finally:
         store.dispose()
