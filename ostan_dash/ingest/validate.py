@@ -164,10 +164,20 @@ SPECS: dict[str, tuple[Column, ...]] = {
         *_COORDS,
     ),
     "omraden": (
-        Column("Kod", "code", True, ("Områdeskod", "Områdes-id", "Id", "Nyckelkod")),
-        Column("Namn", "name", True, ("Områdesnamn", "Område")),
-        Column("Typ", "kind", True, ("Områdestyp",)),
-        Column("Befolkning", "population", True, ("Folkmängd", "Invånare", "Antal invånare")),
+        Column(
+            "Kod",
+            "code",
+            True,
+            ("Områdeskod", "Områdes-id", "Id", "Nyckelkod", "desokod", "regsokod", "kommunkod"),
+        ),
+        Column("Namn", "name", False, ("Områdesnamn", "Område", "regso", "kommunnamn")),
+        Column("Typ", "kind", False, ("Områdestyp",)),
+        Column(
+            "Befolkning",
+            "population",
+            False,
+            ("Folkmängd", "Invånare", "Antal invånare", "Beftotalt", "Befolkning totalt"),
+        ),
         Column("geometri", GEOMETRY, True),
     ),
     "indikatorer": (
@@ -382,6 +392,49 @@ def match_columns(
         used.add(c.key)
     missing = [c for c in spec if c.required and c.key not in used]
     return found, missing, ignored
+
+
+@dataclass(frozen=True)
+class ScbLevel:
+    """SCB's geography a boundary file holds, and its columns for our Kod and Namn."""
+
+    label: str  # DeSO | RegSO | kommun
+    code: str  # the file's header
+    name: str | None  # None: SCB gives the areas no names (DeSO)
+
+
+# SCB's own column names (normalised) per geography, finest first: a DeSO file also carries its
+# RegSO and kommun codes, a RegSO file its kommun. DeSO 2018: deso, kommun (the code),
+# kommunnamn; DeSO/RegSO 2025: desokod, regsokod, regso, kommunkod, kommunnamn, lanskod;
+# SCB's kommun polygons: KnKod, KnNamn; SwedenMaps: kommun_kod, kommun (the name).
+_SCB_LEVELS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("DeSO", ("desokod", "deso"), ()),
+    ("RegSO", ("regsokod",), ("regso", "regsonamn")),
+    (
+        "kommun",
+        ("kommunkod", "knkod", "municipalitycode"),
+        ("kommunnamn", "knnamn", "kommun", "municipalityname"),
+    ),
+)
+_OUR_AREA_CODE = frozenset(
+    normalise_header(n) for n in ("Kod", "code", "Områdeskod", "Områdes-id", "Id", "Nyckelkod")
+)
+
+
+def scb_area_level(header: list[str]) -> ScbLevel | None:
+    """The SCB geography of a boundary file by its column names (None: not SCB's, or the file
+    has our own Kod column, which then wins)."""
+    norm: dict[str, str] = {}
+    for h in header:
+        norm.setdefault(normalise_header(h), h)
+    if _OUR_AREA_CODE & norm.keys():
+        return None
+    for label, codes, names in _SCB_LEVELS:
+        code = next((norm[c] for c in codes if c in norm), None)
+        if code is not None:
+            name = next((norm[n] for n in names if n in norm and norm[n] != code), None)
+            return ScbLevel(label, code, name)
+    return None
 
 
 class _Checks:
@@ -767,20 +820,34 @@ def _police(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
 
 
 def _areas(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+    """Area boundaries. Without a Namn column the code is the name (SCB's DeSO have none);
+    without Typ or Befolkning the store keeps a known area's and gives a new one ``blandat`` and
+    0 (and says so). A column that is there must be filled in on every row."""
+    if "name" not in df.columns:
+        df = df.with_columns(name=pl.col("code"))
+        ck.df = df
     for k in ("code", "name", GEOMETRY):
         _required_text(df, ck, k)
     _unique(df, ck, pl.col("code"), "code", "samma kod")
     _unique(ck.df, ck, pl.col("name"), "name", "samma namn")
     df = ck.df
-    kind = _lookup(
-        df,
-        ck,
-        "kind",
-        label_lookup(vocab.AREA_KINDS, {"landsbygd": "by", "industriomrade": "verksamhetsomrade"}),
-        "områdestyp",
-    )
-    _required_text(df, ck, "kind")
-    pop = _int(df, ck, "population", 0, 10_000_000, required=True)
+    if "kind" in df.columns:
+        kind = _lookup(
+            df,
+            ck,
+            "kind",
+            label_lookup(
+                vocab.AREA_KINDS, {"landsbygd": "by", "industriomrade": "verksamhetsomrade"}
+            ),
+            "områdestyp",
+        )
+        _required_text(df, ck, "kind")
+    else:
+        kind = pl.lit(None, dtype=pl.Utf8)
+    if "population" in df.columns:
+        pop = _int(df, ck, "population", 0, 10_000_000, required=True)
+    else:
+        pop = pl.lit(None, dtype=pl.Int64)
     return df.with_columns(kind=kind, population=pop).select(
         ROW,
         "code",
@@ -1326,6 +1393,24 @@ def validate(kind: str, raw: pl.DataFrame, *, crs: str = "auto") -> Validated:
     spec = SPECS[kind]
     header = [c for c in raw.columns if c != ROW]
     found, missing, ignored = match_columns(header, spec)
+    notes: list[str] = []
+    level = scb_area_level(header) if kind == "omraden" else None
+    if level is not None:
+        # SCB's columns decide Kod and Namn by the geography, not by the order in the file.
+        found = {h: k for h, k in found.items() if k not in ("code", "name")}
+        found[level.code] = "code"
+        if level.name is not None:
+            found[level.name] = "name"
+        ignored = [h for h in header if h not in found and h not in (ROW, GEOMETRY)]
+        missing = [c for c in spec if c.required and c.key not in found.values()]
+        notes.append(
+            f"Filen har SCB:s kolumner för {level.label}: Kod från ”{level.code}”"
+            + (
+                f", Namn från ”{level.name}”."
+                if level.name
+                else f"; SCB ger {level.label} inga namn, så koden används som namn."
+            )
+        )
     if missing:
         problems = pl.DataFrame(
             {
@@ -1345,6 +1430,7 @@ def validate(kind: str, raw: pl.DataFrame, *, crs: str = "auto") -> Validated:
     df = raw.select(ROW, *[pl.col(h).alias(k) for h, k in found.items()])
     names = {k: (h if h != GEOMETRY else "geometri") for h, k in found.items()}
     ck = _Checks(df, names)
+    ck.notes.extend(notes)
     _control_characters(df, ck)
     out = _KIND_FN[kind](df, ck, crs)
     problems = ck.problems()

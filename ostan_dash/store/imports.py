@@ -417,9 +417,13 @@ _WRITE_SQL: dict[str, str] = {
                to_timestamp(t_to), g, organisation_id, description, :imp, external_id
         FROM _ingest ORDER BY rad
         ON CONFLICT (organisation_id, external_id) DO NOTHING""",
+    # Without Typ / Befolkning in the file a known area keeps its own, a new one gets 'blandat'
+    # and 0 (a note says so).
     "omraden": """
         INSERT INTO areas (code, name, kind, population, geom)
-        SELECT code, name, kind, population, ST_Multi(g) FROM _ingest ORDER BY rad
+        SELECT i.code, i.name, coalesce(i.kind, a.kind, 'blandat'),
+               coalesce(i.population, a.population, 0), ST_Multi(i.g)
+        FROM _ingest i LEFT JOIN areas a ON a.code = i.code ORDER BY i.rad
         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,
             population = EXCLUDED.population, geom = EXCLUDED.geom
         WHERE (areas.name, areas.kind, areas.population) IS DISTINCT FROM
@@ -500,6 +504,21 @@ _PRE_WRITE_SQL: dict[str, list[tuple[str, str]]] = {
 
 # Notes on what the import assumed: a query giving one row (or none) and its Swedish text.
 _NOTE_SQL: dict[str, list[tuple[str, str]]] = {
+    "omraden": [
+        (
+            "SELECT count(*) AS n FROM _ingest i WHERE i.kind IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = i.code) HAVING count(*) > 0",
+            "Filen anger ingen områdestyp (kolumnen Typ): {n} nya områden får typen Blandat. "
+            "Kända områden behåller sin typ.",
+        ),
+        (
+            "SELECT count(*) AS n FROM _ingest i WHERE i.population IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM areas a WHERE a.code = i.code) HAVING count(*) > 0",
+            "Filen anger ingen befolkning (kolumnen Befolkning): {n} nya områden får 0 tills "
+            "befolkningen importeras (indikatorer eller befolkning på rutor). Kända områden "
+            "behåller sin.",
+        ),
+    ],
     "befolkningsrutor": [
         (
             "SELECT count(*) AS n FROM _ingest WHERE g IS NOT NULL "
