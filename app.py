@@ -57,10 +57,15 @@ if not st.session_state.get("authentication_status"):
     requested = keep_address()
     address_kept = True
     if requested.url_path == navigation.PUBLIC.url_path:
-        requested.run()
+        try:
+            requested.run()
+        except OperationalError:
+            st.error(texts.DB_DOWN)
         st.stop()
 try:
-    # keep_address has already run in this case: one hidden navigation, not two.
+    # keep_address has already run in this case. Should this run log the user in (the form
+    # or the cookie), the role's navigation below replaces the hidden one: st.navigation
+    # resolves the same address again (tests/e2e/test_login_e2e.py keeps deep links).
     user = login.gate(keep_address=(lambda: None) if address_kept else keep_address)
 except OperationalError:
     st.error(texts.DB_DOWN)
