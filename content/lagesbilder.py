@@ -106,18 +106,7 @@ with tab_archive:
             ),
             key="lb_archive_pick",
         )
-        st.dataframe(
-            listed.select("title", "version", "published_at", "published_by").rename(
-                {
-                    "title": "Lägesbild",
-                    "version": "Version",
-                    "published_at": "Publicerad",
-                    "published_by": "Av",
-                }
-            ),
-            hide_index=True,
-            key="lb_archive_table",
-        )
+        lagesbild_views.archive_table(listed)
         old = analyses.version(pick)
         if old is not None:
             period_key = old.document["period"]["key"]

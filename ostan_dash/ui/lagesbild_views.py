@@ -12,13 +12,21 @@ import polars as pl
 import streamlit as st
 
 from ostan_dash.config import TZ
-from ostan_dash.ui import fmt, widgets
+from ostan_dash.ui import export, fmt, widgets
 
 
 def _figure(doc: Mapping[str, Any], name: str) -> None:
     fig = doc.get("figures", {}).get(name)
     if fig is not None:
         st.plotly_chart(go.Figure(fig["plotly"]), width="stretch", key=f"lb_{name}_{id(doc)}")
+
+
+def _table(df: pl.DataFrame, *, key: str, decimals: dict[str, int] | None = None) -> None:
+    """A table with Swedish number formats (``1 234``, real minus sign, nulls as ``–``); floats
+    whole unless ``decimals`` says otherwise."""
+    st.dataframe(
+        export.swedish_styler(df, decimals=decimals, default_decimals=0), hide_index=True, key=key
+    )
 
 
 def date_block(doc: Mapping[str, Any], publication: Mapping[str, Any] | None) -> None:
@@ -82,7 +90,7 @@ def show_week(doc: Mapping[str, Any], publication: Mapping[str, Any] | None = No
         st.caption("Aoristisk fördelning av tidsfönstren över veckodag och timme (Ratcliffe 2002).")
         _figure(doc, "trend")
     st.subheader("Per område")
-    st.dataframe(
+    _table(
         pl.DataFrame(
             doc["areas"],
             schema={
@@ -103,8 +111,8 @@ def show_week(doc: Mapping[str, Any], publication: Mapping[str, Any] | None = No
             .otherwise(pl.lit(""))
             .alias("Signal"),
         ),
-        hide_index=True,
         key=f"lb_areas_{id(doc)}",
+        decimals={"Förväntat": 1},
     )
     st.subheader("Pågående insatser")
     if doc["interventions"]:
@@ -160,7 +168,7 @@ def _interventions(doc: Mapping[str, Any], title: str) -> None:
 
 
 def _area_table(doc: Mapping[str, Any], when: str) -> None:
-    st.dataframe(
+    _table(
         pl.DataFrame(
             doc["areas"],
             schema={
@@ -182,7 +190,6 @@ def _area_table(doc: Mapping[str, Any], when: str) -> None:
             .otherwise(pl.lit(""))
             .alias("Signal"),
         ),
-        hide_index=True,
         key=f"lb_areas_{id(doc)}",
     )
 
@@ -243,7 +250,7 @@ def show_year(doc: Mapping[str, Any], publication: Mapping[str, Any] | None = No
     st.subheader("Områdena: kriterier och trend")
     labels = doc["indicators"]
     years = doc["years"]
-    st.dataframe(
+    _table(
         pl.DataFrame(
             [
                 {
@@ -256,8 +263,7 @@ def show_year(doc: Mapping[str, Any], publication: Mapping[str, Any] | None = No
                 }
                 for a in doc["area_profiles"]
             ]
-        ).with_columns(pl.col("Mot året före %").cast(pl.Float64).round(0)),
-        hide_index=True,
+        ).with_columns(pl.col("Mot året före %").cast(pl.Float64)),
         key=f"lb_profiles_{id(doc)}",
     )
     if doc["indicator_year"]:
@@ -277,3 +283,16 @@ def show_year(doc: Mapping[str, Any], publication: Mapping[str, Any] | None = No
         st.subheader("Trend per år")
         _figure(doc, "trend")
     _free_text(doc, "cooperation", "Hur samverkan fungerat")
+
+
+def archive_table(listed: pl.DataFrame) -> None:
+    """Every published version: document, version, when (Swedish time) and by whom."""
+    _table(
+        listed.select(
+            pl.col("title").alias("Lägesbild"),
+            pl.col("version").alias("Version"),
+            pl.col("published_at").dt.strftime("%Y-%m-%d %H:%M").alias("Publicerad"),
+            pl.col("published_by").alias("Av"),
+        ),
+        key="lb_archive_table",
+    )

@@ -127,3 +127,24 @@ def test_the_year_has_its_own_text_about_the_cooperation(as_role):
     at.run()
     assert at.error, "no refusal shown"
     assert at.button(key="lb_publish").disabled
+
+
+@pytest.mark.parametrize("kind", ["vecka", "kvartal", "ar"])
+def test_every_kinds_tables_show_swedish_numbers(as_role, kind):
+    """Tables are drawn on a canvas: their display values must already be Swedish."""
+    import re
+
+    import pyarrow as pa
+
+    at = as_role("lasare")
+    at.switch_page(PAGE).run()
+    at.selectbox(key="lb_kind").select(kind).run()
+    assert not at.exception, at.exception
+    assert at.dataframe, "no table"
+    for el in at.dataframe:
+        arrow = el.proto.arrow_data
+        assert arrow.HasField("styler"), "a table without Swedish display values"
+        shown = pa.ipc.open_stream(arrow.styler.display_values).read_all().to_pylist()
+        for row in shown:
+            for value in row.values():
+                assert not (isinstance(value, str) and re.search(r"\d\.\d", value)), value
