@@ -304,7 +304,7 @@ def draft(
     (:func:`ostan_dash.reports.load.intervention_rows`); ``focus_areas`` the quarter's.
     """
     if period.kind != "vecka":
-        raise ValueError("draft() skriver veckolägesbilder; kvartal och år är inte byggda än")
+        raise ValueError("weekly.draft() skriver veckolägesbilder (kvartal: quarterly, år: annual)")
     years, by_source, by_cat, by_area, by_cell = week_tables(incidents, period.start)
     n_tests = by_cat.height + by_area.height + by_cell.height
     names = dict(zip(areas["area_id"].to_list(), areas["name"].to_list(), strict=True))

@@ -226,3 +226,26 @@ def test_a_published_kvartalsanalys_stays_frozen(db, quarter_doc, quarter_pdf):
     listed = analyses.versions(kind="kvartal", conn=db)
     assert vid in listed["version_id"].to_list()
     assert render.html(got.document, publication=got.publication).count("Kvartalsanalys") >= 1
+
+
+def test_without_a_recorded_choice_the_quarter_shows_the_omraden_proposal(db):
+    """No focus areas are recorded for 2027-Q1: the kvartalsanalys of 2026-Q4 names the three
+    highest focus scores of the Områden page, marked as a proposal."""
+    from ostan_dash.analysis import areas as aa
+    from ostan_dash.store import areas as sa
+
+    q4 = periods.parse("kvartal", "2026-Q4")
+    assert (
+        sa.focus_areas().filter(sa.focus_areas()["quarter_start"] == dt.date(2027, 1, 1)).is_empty()
+    )
+    got = load.next_focus(q4)
+    ind = sa.indicators()
+    long = aa.criteria_long(ind, thresholds=load.thresholds(), counts=sa.incident_counts())
+    survey = sa.survey_responses()
+    scores = aa.focus_scores(
+        aa.area_summary(long, year=int(ind["year"].max())),
+        trend=sa.recent_incident_counts(dt.date(2027, 1, 1)),
+        unsafety=aa.survey_unsafety(survey, year=int(survey["year"].max())),
+    )
+    assert [f["area_id"] for f in got] == scores["area_id"].head(3).to_list()
+    assert all(f["proposed"] and f["rationale"].startswith("Förslag (poäng ") for f in got)
