@@ -249,3 +249,17 @@ def test_without_a_recorded_choice_the_quarter_shows_the_omraden_proposal(db):
     )
     assert [f["area_id"] for f in got] == scores["area_id"].head(3).to_list()
     assert all(f["proposed"] and f["rationale"].startswith("Förslag (poäng ") for f in got)
+
+
+def test_the_cli_writes_an_unpublished_annual_draft(tmp_path, capsys, db):
+    from ostan_dash.cli import main
+
+    before = db.execute(sa.text("SELECT count(*) FROM analysis_versions")).scalar_one()
+    out = tmp_path / "arsanalys.html"
+    assert main(["lagesbild", "ar", "2025", "--html", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<h1>Årsanalys 2025</h1>" in page and "Hur samverkan fungerat" in page
+    assert "Årsanalys 2025: utkast, inte publicerat" in capsys.readouterr().out
+    assert db.execute(sa.text("SELECT count(*) FROM analysis_versions")).scalar_one() == before
+    assert main(["lagesbild", "kvartal", "2026-Q5", "--pdf", str(tmp_path / "x.pdf")]) == 2
+    assert "skriv perioden som 2026-Q3" in capsys.readouterr().err
