@@ -8,7 +8,7 @@ written from a file with a single bad row.
 import polars as pl
 import streamlit as st
 
-from ostan_dash.ingest import pipeline, police_events, validate
+from ostan_dash.ingest import pipeline, police_events, police_groups, validate
 from ostan_dash.store import areas, imports
 from ostan_dash.ui import data, export, fmt, login
 
@@ -50,6 +50,16 @@ with st.expander("Vilka kolumner filen ska ha"):
         file_name=f"mall-{kind}.csv",
         mime="text/csv",
     )
+if kind == "polisbrott":
+    with st.expander("Polisens egna brottsgrupper"):
+        st.markdown(
+            "Kolumnen Brottsgrupp får innehålla polisens eller Brås gruppnamn; de översätts så här."
+        )
+        st.markdown(
+            "\n".join(
+                f"- {polis} → {var}" for polis, var in police_groups.group_table().iter_rows()
+            )
+        )
 if kind == "polishandelser":
     with st.expander("Vilka händelsetyper som räknas som brott"):
         st.markdown(

@@ -60,7 +60,7 @@ import polars as pl
 
 from ostan_dash import config, vocab
 from ostan_dash.config import TZ_NAME
-from ostan_dash.ingest import freetext, police_events, privacy, reports
+from ostan_dash.ingest import freetext, police_events, police_groups, privacy, reports
 from ostan_dash.ingest.read import GEOMETRY, ROW
 from ostan_dash.store.imports import PROBLEM_SCHEMA
 
@@ -774,6 +774,31 @@ def crime_group_expr(crime_type: pl.Expr, code: pl.Expr) -> pl.Expr:
     )
 
 
+def _police_group(df: pl.DataFrame, ck: _Checks, derived: pl.Expr) -> pl.Expr:
+    """The Brottsgrupp column: our group (key or label), else the police's or Brå's own group
+    name through :data:`ostan_dash.ingest.police_groups.GROUP_NAMES` — for a group wider than
+    ours (Tillgreppsbrott) the row's crime type and code decide when they say more — else a
+    problem naming the row."""
+    pg = police_groups
+    folded = _fold_expr("crime_group_in").str.replace_all(r"\s*\([^)]*\)", "").str.strip_chars()
+    ours = folded.replace_strict(
+        label_lookup(vocab.POLICE_GROUPS), default=None, return_dtype=pl.Utf8
+    )
+    theirs = folded.replace_strict(
+        {_fold(k): v for k, v in pg.GROUP_NAMES.items()}, default=None, return_dtype=pl.Utf8
+    )
+    broad = folded.is_in([_fold(k) for k in pg.BROAD])
+    ck.flag(
+        pl.col("crime_group_in").is_not_null() & ours.is_null() & theirs.is_null(),
+        "crime_group_in",
+        "okänd brottsgrupp (tillåtna: "
+        + ", ".join(vocab.POLICE_GROUPS.values())
+        + ", eller polisens egna gruppnamn som Tillgreppsbrott; se tabellen på sidan Import)",
+    )
+    refined = pl.when(broad & (derived != "ovrigt")).then(derived).otherwise(theirs)
+    return pl.coalesce(ours, refined)
+
+
 # Per kind ----------------------------------------------------------------------------------------
 def _police(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     _required_text(df, ck, "case_no")
@@ -787,16 +812,9 @@ def _police(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     ck.df = df
     _unique(df, ck, pl.col("external_id"), "case_no", "samma diarienummer och brottsnummer")
     df = ck.df
-    explicit = (
-        _lookup(df, ck, "crime_group_in", label_lookup(vocab.POLICE_GROUPS), "brottsgrupp")
-        if "crime_group_in" in df.columns
-        else pl.lit(None, dtype=pl.Utf8)
-    )
-    df = df.with_columns(
-        crime_group=pl.coalesce(
-            explicit, crime_group_expr(pl.col("crime_type"), _col(df, "crime_code"))
-        )
-    )
+    derived = crime_group_expr(pl.col("crime_type"), _col(df, "crime_code"))
+    explicit = _police_group(df, ck, derived) if "crime_group_in" in df.columns else pl.lit(None)
+    df = df.with_columns(crime_group=pl.coalesce(explicit, derived))
     ck.df = df
     df = _times(df, ck)
     df = _coordinates(df, ck, crs, required=False)
