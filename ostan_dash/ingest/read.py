@@ -390,6 +390,32 @@ POLICE_EVENT_COLUMNS = (
 )
 
 
+def is_pxweb(doc: object) -> bool:
+    """An answer of SCB's PxWeb API (v1 JSON: ``columns``, ``data`` with ``key``/``values``)."""
+    return (
+        isinstance(doc, dict)
+        and isinstance(doc.get("columns"), list)
+        and isinstance(doc.get("data"), list)
+        and "type" not in doc
+    )
+
+
+def pxweb_refusal(doc: dict) -> str:
+    """The Swedish refusal of a PxWeb answer, naming the table when the answer says which."""
+    meta = doc.get("metadata")
+    label = (
+        meta[0].get("label")
+        if isinstance(meta, list) and meta and isinstance(meta[0], dict)
+        else None
+    )
+    title = f" (”{str(label)[:120]}”)" if label else ""
+    return (
+        f"Filen är ett svar från SCB:s PxWeb-API{title}, som inte kan importeras direkt än: "
+        "räkna fram värdena per område och år och spara dem som CSV enligt mallen för "
+        "importtypen (t.ex. Områdesindikatorer)."
+    )
+
+
 def is_police_events(doc: object) -> bool:
     """The police's events API answer (``polisen.se/api/events``): a JSON array whose objects
     have ``id``, ``datetime``, ``name``, ``type`` and ``location`` (the first ten are looked at)."""
@@ -712,6 +738,9 @@ def read_file(data: bytes, file_name: str) -> RawTable:
             return RawTable(
                 frame, file_name, sha256(data), "json", shape="polishandelser", problems=problems
             )
+        if is_pxweb(doc):
+            assert isinstance(doc, dict)
+            raise ReadError(pxweb_refusal(doc))
         frame, srid, problems = read_geojson(data, doc)
         return RawTable(
             frame,

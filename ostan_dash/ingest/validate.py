@@ -8,11 +8,15 @@ The kinds and their columns (``*`` = required)
 -----------------------------------------------
 ``polisbrott`` – the police's weekly extract of reported crimes
     Diarienummer*, Brottsnummer (one case can hold several crimes; the key is
-    ``Diarienummer/Brottsnummer``), Brottskod, Brottsbenämning*, Brottsgrupp (derived from the
-    benämning and the Brå code's chapter when absent), Från datum*, Från tid, Till datum,
-    Till tid, Område (code or name) and/or a coordinate pair X-koordinat, Y-koordinat.
+    ``Diarienummer/Brottsnummer``), Brottskod, Brottsbenämning*, Brottsgrupp (ours, or the
+    police's / Brå's own group names through :mod:`ostan_dash.ingest.police_groups`; derived
+    from the benämning and the Brå code's chapter when absent), Från datum*, Från tid,
+    Till datum, Till tid, Område (code or name) and/or a coordinate pair X-koordinat,
+    Y-koordinat.
 ``omraden`` – area boundaries (GeoJSON or GeoPackage)
-    Kod*, Namn*, Typ*, Befolkning*, geometry* (Polygon or MultiPolygon).
+    Kod*, Namn (else the code), Typ, Befolkning (else a known area's own, for a new one
+    ``blandat`` and 0), geometry* (Polygon or MultiPolygon). SCB's DeSO, RegSO and kommun files
+    are recognised by their own columns (:func:`scb_area_level`).
 ``indikatorer`` – yearly official statistics per area
     Områdeskod*, År*, Folkmängd*, Folkmängd 0–17 år*, Andel otrygga (%), Andel som inte
     arbetar (%), Andel utan gymnasieutbildning (%), Andel utan fullständiga betyg (%),
@@ -33,6 +37,10 @@ The kinds and their columns (``*`` = required)
     corner as a coordinate pair (``x``/``y``, ``Ostkoordinat``/``Nordkoordinat``), and/or the
     cell's polygon; Rutstorlek (``rutstorl``: 250 or 1000 m; else from the polygon, else from
     the corners), År (``referenstid`` 20241231 counts as 2024), Dagbefolkning (Ja/Nej).
+``polishandelser`` – the police's public events API answer (JSON, read as it is)
+    id*, datetime*, name*, type*, location.name. Only crimes, by an explicit table of event
+    types; other events are *skipped* (:attr:`Validated.skipped`), not problems. See
+    :mod:`ostan_dash.ingest.police_events`.
 
 Coordinates are classified per row by magnitude, which is unambiguous inside Sweden: SWEREF 99
 TM northing 6.1–7.7 million m and easting 0.18–1.0 million m (in either column order, since
