@@ -488,7 +488,11 @@ class _Checks:
     def skipped(self) -> pl.DataFrame:
         if not self.skips:
             return pl.DataFrame(schema=PROBLEM_SCHEMA)
-        return pl.concat(self.skips).sort("rad", maintain_order=True).unique("rad", keep="first")
+        return (
+            pl.concat(self.skips)
+            .sort("rad", maintain_order=True)
+            .unique("rad", keep="first", maintain_order=True)
+        )
 
     def problems(self) -> pl.DataFrame:
         if not self.parts:

@@ -57,9 +57,7 @@ def _set_municipality(db, name: str = OURS) -> None:
 
 
 def _run(db, data: bytes, **kw):
-    return pipeline.run_import(
-        "polishandelser", data, REAL.name, conn=db, username="test", isolate=False, **kw
-    )
+    return pipeline.run_import("polishandelser", data, REAL.name, conn=db, username="test", **kw)
 
 
 def _count(db, sql: str = "SELECT count(*) FROM police_crimes") -> int:
