@@ -3,8 +3,8 @@
 from ``var/pgpass``, or ``DATABASE_URL``.
 
 A dump holds the database but not the cluster-wide roles; :data:`ROLES_SQL` creates the app's
-roles and memberships (the same as ``sql/003_roles.sql`` and ``sql/008_app_login.sql``) before
-a restore, so a dump restores on a new server too. Restores go into an empty database only,
+roles and memberships (the same as ``sql/003_roles.sql``, ``sql/008_app_login.sql`` and
+``sql/017_public.sql``) before a restore, so a dump restores on a new server too. Restores go into an empty database only,
 unless forced (then the dump's objects replace the existing ones).
 """
 
@@ -37,6 +37,9 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ostan_switch') THEN
         CREATE ROLE ostan_switch NOLOGIN NOINHERIT;
     END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ostan_offentlig') THEN
+        CREATE ROLE ostan_offentlig NOLOGIN NOINHERIT;  -- the public page (017)
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ostan_app') THEN
         CREATE ROLE ostan_app LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
     END IF;
@@ -46,6 +49,7 @@ BEGIN
         EXECUTE format('GRANT %I TO ostan_switch', r);
     END LOOP;
     GRANT ostan_lasare TO ostan_web;
+    GRANT ostan_offentlig TO ostan_switch;
     GRANT ostan_web, ostan_switch TO ostan_app;
 END $$;
 """
