@@ -4,8 +4,8 @@ from ``var/pgpass``, or ``DATABASE_URL``.
 
 A dump holds the database but not the cluster-wide roles; :data:`ROLES_SQL` creates the app's
 roles and memberships (the same as ``sql/003_roles.sql``, ``sql/008_app_login.sql`` and
-``sql/017_public.sql``) before a restore, so a dump restores on a new server too. Restores go into an empty database only,
-unless forced (then the dump's objects replace the existing ones).
+``sql/017_public.sql``) before a restore, so a dump restores on a new server too. Restores go
+into an empty database only, unless forced (then the dump's objects replace the existing ones).
 """
 
 from __future__ import annotations
