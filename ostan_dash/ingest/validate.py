@@ -101,6 +101,28 @@ WGS_LON = (10.0, 25.0)
 MULTILINE_KEYS = frozenset({"description"})
 
 
+# OpenStreetMap's amenity / category values (exports such as Overpass or osmnx) → our place kinds.
+OSM_PLACE_KINDS: dict[str, str] = {
+    "police": "polisstation",
+    "school": "skola",
+    "kindergarten": "forskola",
+    "hospital": "vard",
+    "clinic": "vard",
+    "doctors": "vard",
+    "nursing_home": "aldreboende",
+    "bus_station": "busshallplats",
+    "bus_stop": "busshallplats",
+    "station": "resecentrum",
+    "mall": "kopcentrum",
+    "marketplace": "centrum",
+    "community_centre": "fritidsgard",
+    "youth_centre": "fritidsgard",
+    "sports_centre": "idrottsplats",
+    "pitch": "idrottsplats",
+    "park": "park",
+}
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of an import kind: its Swedish name, internal key and accepted aliases."""
@@ -266,7 +288,7 @@ SPECS: dict[str, tuple[Column, ...]] = {
     ),
     "platser": (
         Column("Namn", "name", True, ("Platsnamn", "Benämning")),
-        Column("Typ", "kind", True, ("Platstyp", "Kategori")),
+        Column("Typ", "kind", True, ("Platstyp", "Kategori", "category", "amenity")),
         Column("Skyddsvärd", "critical", False, ("Skyddsvärt objekt", "Kritisk")),
         *_COORDS,
         Column("geometri", GEOMETRY, False),
@@ -1007,6 +1029,7 @@ def _places(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
                 "polis": "polisstation",
                 "grundskola": "skola",
                 "gymnasium": "skola",
+                **OSM_PLACE_KINDS,
             },
         ),
         "platstyp",
