@@ -199,3 +199,16 @@ def test_an_analyst_publishes_a_trend_and_a_count_under_5_in_the_text_is_refused
 
     public = _logged_out_public_page()
     assert f"Utvecklingen i {area}" in "\n".join(_visible_texts(public))
+
+    at.run()
+    next(b for b in at.button if b.label == "Dra tillbaka").click().run()
+    assert any("tillbakadragen" in s.value for s in at.success), [s.value for s in at.success]
+    with engine.connect() as c:
+        withdrawn = c.execute(
+            sa.text("SELECT withdrawn_at IS NOT NULL FROM public_items WHERE area_id = :a"),
+            {"a": area_id},
+        ).scalar_one()
+    assert withdrawn
+    public = _logged_out_public_page()
+    assert f"Utvecklingen i {area}" not in "\n".join(_visible_texts(public))
+    assert [i.value for i in public.info] == [texts.PUBLIC_EMPTY]
