@@ -212,3 +212,19 @@ def test_an_analyst_publishes_a_trend_and_a_count_under_5_in_the_text_is_refused
     public = _logged_out_public_page()
     assert f"Utvecklingen i {area}" not in "\n".join(_visible_texts(public))
     assert [i.value for i in public.info] == [texts.PUBLIC_EMPTY]
+
+
+@pytest.mark.parametrize("kind", ["insats", "fokusomrade"])
+def test_publicera_previews_an_intervention_and_a_focus_area(as_role, kind):
+    at = as_role("admin")
+    at.switch_page("content/offentlig_val.py").run()
+    at.radio(key="pub_kind").set_value(kind).run()
+    assert not at.exception, at.exception
+    choice = at.selectbox[0]
+    assert choice.options, "the demo has something to choose"
+    choice.select(choice.options[0]).run()
+    assert not at.exception, at.exception
+    title = next(t for t in at.text_input if t.label == "Rubrik")
+    assert title.value and not pf.small_numbers(title.value)
+    if kind == "insats":
+        assert any(m.value.startswith("**Resultat som det visas:**") for m in at.markdown)
