@@ -8,6 +8,7 @@ written from a file with a single bad row.
 import polars as pl
 import streamlit as st
 
+from ostan_dash import vocab
 from ostan_dash.ingest import pipeline, police_events, police_groups, validate
 from ostan_dash.store import areas, imports
 from ostan_dash.ui import data, export, fmt, login
@@ -66,7 +67,32 @@ if kind == "polishandelser":
             "Bara händelser i kommunen vars typ är ett brott importeras; övriga visas i "
             "förhandsgranskningen med skälet. Platsen är bara kommunen: inga punkter sparas."
         )
-        export.table(police_events.type_table(), name="polisens-handelsetyper", key="imp_types")
+        type_overrides = imports.event_type_overrides()
+        edited = st.data_editor(
+            police_events.type_table(type_overrides).to_pandas(),
+            key="imp_types",
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Brottsgrupp": st.column_config.SelectboxColumn(
+                    "Brottsgrupp",
+                    options=[*vocab.POLICE_GROUPS.values(), police_events.NOT_A_CRIME_LABEL],
+                    required=True,
+                )
+            },
+        )
+        changed = police_events.overrides_from_table(pl.from_pandas(edited))
+        if changed != type_overrides and st.button("Spara händelsetyperna", key="imp_types_save"):
+            areas.save_setting(
+                imports.EVENT_TYPES_SETTING,
+                changed,
+                user_id=user.id,
+                username=user.username,
+                role=user.role,
+            )
+            st.session_state.pop("imp_preview_key", None)
+            st.rerun()
     saved = imports.municipality()
     municipality = st.text_input(
         "Kommun (namnet som SCB skriver det, t.ex. Malmö)",
@@ -74,7 +100,7 @@ if kind == "polishandelser":
         key="imp_kommun",
     )
 else:
-    saved, municipality = None, ""
+    saved, municipality, type_overrides = None, "", {}
 
 upload = st.file_uploader(
     "Fil", type=["csv", "txt", "xlsx", "geojson", "json", "gpkg"], key=f"imp_file_{kind}"
@@ -83,7 +109,7 @@ crs = st.radio("Koordinatsystem", list(CRS), format_func=CRS.get, horizontal=Tru
 
 if upload is not None:
     payload = upload.getvalue()
-    key = (kind, upload.name, len(payload), crs, municipality)
+    key = (kind, upload.name, len(payload), crs, municipality, str(type_overrides))
     if st.session_state.get("imp_preview_key") != key:
         with st.spinner("Kontrollerar filen …"):
             preview = pipeline.run_import(

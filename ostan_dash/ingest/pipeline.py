@@ -16,7 +16,13 @@ import time
 from sqlalchemy.engine import Connection
 
 from ostan_dash.ingest import read, validate, worker
-from ostan_dash.store.imports import ImportOutcome, Progress, problem, write_checked
+from ostan_dash.store.imports import (
+    ImportOutcome,
+    Progress,
+    event_type_overrides,
+    problem,
+    write_checked,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +89,15 @@ def run_import(
     step = progress or (lambda _f, _t: None)
     outcome = ImportOutcome(kind, file_name, read.sha256(data))
     step(0.05, "Läser filen …")
+    # The municipality's changes to the police's event types (read here: the child has no DB).
+    event_types = event_type_overrides(conn=conn) if kind == "polishandelser" and not url else None
     if isolate:
-        checked = worker.read_validate_bounded(kind, data, file_name, crs, limits=limits)
+        checked = worker.read_validate_bounded(
+            kind, data, file_name, crs, limits=limits, event_types=event_types
+        )
     else:
         try:
-            checked = worker.read_validate(kind, data, file_name, crs)
+            checked = worker.read_validate(kind, data, file_name, crs, event_types)
         except MemoryError:
             log.warning("import %s of %s: out of memory reading in-process", kind, file_name)
             checked = worker.Checked(error=worker.msg_memory(None))

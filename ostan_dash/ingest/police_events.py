@@ -32,6 +32,9 @@ What we take from it, and why
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 import polars as pl
 
 # The police's event type → our crime group (ostan_dash.vocab.POLICE_GROUPS), or None: not a
@@ -171,16 +174,42 @@ def fold_type(e: pl.Expr) -> pl.Expr:
     )
 
 
-def _table() -> dict[str, str]:
+def _fold_key(event_type: str) -> str:
+    return re.sub(r"\s*,\s*", ", ", re.sub(r"\s+", " ", event_type.lower())).strip()
+
+
+def effective_types(overrides: Mapping[str, str | None] | None = None) -> dict[str, str | None]:
+    """:data:`EVENT_TYPES` with the municipality's own choices (the setting
+    ``polishandelser_typer``: event type → group key, or None for "not a crime") on top.
+
+    Overrides with a group that is not ours are ignored, so a stale setting cannot put rows
+    outside the database's crime groups.
+    """
+    from ostan_dash import vocab
+
+    table = dict(EVENT_TYPES)
+    folded = {_fold_key(k): k for k in table}
+    for k, v in (overrides or {}).items():
+        if (
+            not isinstance(k, str)
+            or not k.strip()
+            or (v is not None and v not in vocab.POLICE_GROUPS)
+        ):
+            continue
+        table[folded.get(_fold_key(k), k.strip())] = v
+    return table
+
+
+def _table(types: Mapping[str, str | None]) -> dict[str, str]:
     """Folded type → group key, or :data:`NOT_A_CRIME`."""
-    return {k.lower(): (v if v is not None else NOT_A_CRIME) for k, v in EVENT_TYPES.items()}
+    return {_fold_key(k): (v if v is not None else NOT_A_CRIME) for k, v in types.items()}
 
 
-def group_expr(event_type: pl.Expr) -> pl.Expr:
-    """The crime group of an event type (:data:`EVENT_TYPES`): a group key,
+def group_expr(event_type: pl.Expr, types: Mapping[str, str | None] | None = None) -> pl.Expr:
+    """The crime group of an event type (``types``, default :data:`EVENT_TYPES`): a group key,
     :data:`NOT_A_CRIME`, or :data:`UNKNOWN` when neither the type nor its part before the first
     comma is in the table."""
-    table = _table()
+    table = _table(EVENT_TYPES if types is None else types)
     folded = fold_type(event_type)
     exact = folded.replace_strict(table, default=None, return_dtype=pl.Utf8)
     head = folded.str.split(",").list.first().str.strip_chars()
@@ -255,16 +284,38 @@ def parse_published(e: pl.Expr) -> pl.Expr:
     )
 
 
-def type_table() -> pl.DataFrame:
-    """:data:`EVENT_TYPES` as a table for the Import page: Händelsetyp, Brottsgrupp."""
+NOT_A_CRIME_LABEL = "– (inget brott, importeras inte)"
+
+
+def type_table(overrides: Mapping[str, str | None] | None = None) -> pl.DataFrame:
+    """The event types in effect as a table for the Import page: Händelsetyp, Brottsgrupp
+    (Swedish labels; :data:`NOT_A_CRIME_LABEL` for events that are not crimes)."""
     from ostan_dash import vocab
 
+    types = effective_types(overrides)
     return pl.DataFrame(
         {
-            "Händelsetyp": list(EVENT_TYPES),
+            "Händelsetyp": list(types),
             "Brottsgrupp": [
-                vocab.POLICE_GROUPS[g] if g else "– (inget brott, importeras inte)"
-                for g in EVENT_TYPES.values()
+                vocab.POLICE_GROUPS[g] if g else NOT_A_CRIME_LABEL for g in types.values()
             ],
         }
     )
+
+
+def overrides_from_table(table: pl.DataFrame) -> dict[str, str | None]:
+    """The rows of an edited :func:`type_table` that differ from :data:`EVENT_TYPES`, as the
+    setting's value (type → group key or None). Blank types are dropped; a label that is not a
+    group means "not a crime"."""
+    from ostan_dash import vocab
+
+    by_label = {v: k for k, v in vocab.POLICE_GROUPS.items()}
+    out: dict[str, str | None] = {}
+    for event_type, label in table.select("Händelsetyp", "Brottsgrupp").iter_rows():
+        if not event_type or not str(event_type).strip():
+            continue
+        group = by_label.get(str(label)) if label else None
+        key = str(event_type).strip()
+        if key not in EVENT_TYPES or EVENT_TYPES[key] != group:
+            out[key] = group
+    return out

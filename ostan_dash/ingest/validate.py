@@ -1332,9 +1332,16 @@ def _population_cells(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     )
 
 
-def _police_events(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+def _police_events(
+    df: pl.DataFrame,
+    ck: _Checks,
+    crs: str,
+    *,
+    event_types: dict[str, str | None] | None = None,
+) -> pl.DataFrame:
     """The police's public events (:mod:`ostan_dash.ingest.police_events`): crimes only, the
-    time from the name, the place as a municipality or county name, never a point."""
+    time from the name, the place as a municipality or county name, never a point.
+    ``event_types``: the municipality's changes to the table of event types."""
     pe = police_events
     _required_text(df, ck, "event_id")
     _required_text(df, ck, "title")
@@ -1345,7 +1352,7 @@ def _police_events(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
         "event_id",
         "händelsens id ska vara ett heltal",
     )
-    group = pe.group_expr(_col(df, "event_type"))
+    group = pe.group_expr(_col(df, "event_type"), pe.effective_types(event_types))
     published = pe.parse_published(_col(df, "published_in"))
     df = df.with_columns(
         external_id=pl.lit("polisen.se:") + ident,
@@ -1423,7 +1430,13 @@ _KIND_FN = {
 }
 
 
-def validate(kind: str, raw: pl.DataFrame, *, crs: str = "auto") -> Validated:
+def validate(
+    kind: str,
+    raw: pl.DataFrame,
+    *,
+    crs: str = "auto",
+    event_types: dict[str, str | None] | None = None,
+) -> Validated:
     """Validate the text cells of a file (``rad`` + one column per header) as import ``kind``.
 
     Parameters
@@ -1434,6 +1447,9 @@ def validate(kind: str, raw: pl.DataFrame, *, crs: str = "auto") -> Validated:
         The frame of :class:`ostan_dash.ingest.read.RawTable` (all columns text).
     crs
         ``auto`` (classify each coordinate by magnitude), ``3006`` or ``4326`` (only accept that).
+    event_types
+        For ``polishandelser``: changes to :data:`ostan_dash.ingest.police_events.EVENT_TYPES`
+        (event type → crime group key, or None for "not a crime").
 
     Returns
     -------
@@ -1485,7 +1501,10 @@ def validate(kind: str, raw: pl.DataFrame, *, crs: str = "auto") -> Validated:
     ck = _Checks(df, names)
     ck.notes.extend(notes)
     _control_characters(df, ck)
-    out = _KIND_FN[kind](df, ck, crs)
+    if kind == "polishandelser":
+        out = _police_events(df, ck, crs, event_types=event_types)
+    else:
+        out = _KIND_FN[kind](df, ck, crs)
     problems = ck.problems()
     skipped = ck.skipped().sort("rad")
     if not skipped.is_empty():  # a row left out for a reason cannot block the file

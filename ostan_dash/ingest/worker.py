@@ -117,7 +117,13 @@ def msg_memory(limits: Limits | None) -> str:
     )
 
 
-def read_validate(kind: str, data: bytes, file_name: str, crs: str = "auto") -> Checked:
+def read_validate(
+    kind: str,
+    data: bytes,
+    file_name: str,
+    crs: str = "auto",
+    event_types: dict[str, str | None] | None = None,
+) -> Checked:
     """Read and validate in this process; every failure becomes a Swedish message.
 
     Row problems the reader found (a geometry blob that cannot be decoded) join the
@@ -142,7 +148,7 @@ def read_validate(kind: str, data: bytes, file_name: str, crs: str = "auto") -> 
                 "importtypen."
             )
             return out
-        checked = validate.validate(kind, raw.frame, crs=effective_crs)
+        checked = validate.validate(kind, raw.frame, crs=effective_crs, event_types=event_types)
     except read.ReadError as e:
         out.error = str(e)
         return out
@@ -213,7 +219,11 @@ def _job(workdir: Path) -> int:
     t0 = time.perf_counter()
     try:
         out = read_validate(
-            job["kind"], (workdir / "input.bin").read_bytes(), job["file_name"], job["crs"]
+            job["kind"],
+            (workdir / "input.bin").read_bytes(),
+            job["file_name"],
+            job["crs"],
+            job.get("event_types"),
         )
         meta = {
             "rows_read": out.rows_read,
@@ -409,6 +419,7 @@ def read_validate_bounded(
     crs: str = "auto",
     *,
     limits: Limits | None = None,
+    event_types: dict[str, str | None] | None = None,
 ) -> Checked:
     """:func:`read_validate` in a child process with ``limits`` (default :meth:`Limits.web`).
 
@@ -430,7 +441,10 @@ def read_validate_bounded(
         workdir = Path(d)
         (workdir / "input.bin").write_bytes(data)
         (workdir / "job.json").write_text(
-            json.dumps({"kind": kind, "file_name": file_name, "crs": crs})
+            json.dumps(
+                {"kind": kind, "file_name": file_name, "crs": crs, "event_types": event_types},
+                ensure_ascii=False,
+            )
         )
         w = _take(limits)
         what = f"import {kind} of {file_name!r} ({len(data)} bytes)"

@@ -621,6 +621,20 @@ def _name_forms(name: str) -> list[str]:
     return [f.lower() for f in forms if f]
 
 
+EVENT_TYPES_SETTING = "polishandelser_typer"
+"""``settings`` key of the municipality's changes to the police's event types: ``{"Bråk":
+"vald", "Stöld/inbrott": "inbrott", "Knivlagen": null}`` (type → crime group key, or null for
+"not a crime"), on top of :data:`ostan_dash.ingest.police_events.EVENT_TYPES`."""
+
+
+def event_type_overrides(*, conn: Connection | None = None) -> dict[str, str | None]:
+    """The setting :data:`EVENT_TYPES_SETTING` (empty when not set or not an object)."""
+    value = scalar(
+        "SELECT value FROM settings WHERE key = :k", {"k": EVENT_TYPES_SETTING}, conn=conn
+    )
+    return dict(value) if isinstance(value, dict) else {}
+
+
 def municipality(*, conn: Connection | None = None) -> dict[str, str] | None:
     """The setting :data:`MUNICIPALITY_SETTING` (``{"namn": …, "kod": …}``), or None."""
     value = scalar(

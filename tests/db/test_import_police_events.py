@@ -154,3 +154,17 @@ def test_preview_counts_what_would_be_written_and_writes_nothing(db):
     assert out.ok and not out.written
     assert out.rows_new == 4  # Misshandel ×2, Rån ×2
     assert _count(db) == before
+
+
+def test_the_setting_of_event_types_reaches_the_validation_in_the_child(db):
+    _set_municipality(db)
+    db.execute(
+        sa.text(
+            "INSERT INTO settings (key, value) VALUES (:k, CAST(:v AS jsonb)) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+        ),
+        {"k": imports.EVENT_TYPES_SETTING, "v": json.dumps({"Fylleri": "ovrigt"})},
+    )
+    out = _run(db, REAL.read_bytes(), dry_run=True)
+    assert out.ok, out.problems
+    assert out.rows_new == 10  # Malmö's 9 crimes and its one Fylleri

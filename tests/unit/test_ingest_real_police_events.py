@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import polars as pl
 import pytest
 
 from ostan_dash.ingest import police_events, read, validate, worker
@@ -187,3 +188,30 @@ def test_every_group_in_the_type_table_is_one_of_ours():
     assert groups <= set(vocab.POLICE_GROUPS)
     table = police_events.type_table()
     assert table.height == len(police_events.EVENT_TYPES)
+
+
+def test_the_municipality_can_change_the_type_table():
+    """Bråk counted as violence and Knivlagen left out: the setting's changes win."""
+    events = _events()
+    raw = read.read_file(REAL.read_bytes(), REAL.name)
+    changes = {"bråk": "vald", "Knivlagen": None, "Okänd ny typ": "stold", "Brand": "nonsense"}
+    v = validate.validate("polishandelser", raw.frame, event_types=changes)
+    assert v.ok, v.problems
+    types = set(v.rows["crime_type"])
+    assert "Bråk" in types and "Knivlagen" not in types
+    assert "Brand" not in types  # a group that is not ours is ignored
+    n_brak = sum(e["type"] == "Bråk" for e in events)
+    n_kniv = sum(e["type"] == "Knivlagen" for e in events)
+    assert v.rows.height == _validated().rows.height + n_brak - n_kniv
+
+
+def test_an_edited_table_becomes_only_the_changes():
+    table = police_events.type_table()
+    edited = table.with_columns(
+        Brottsgrupp=pl.when(pl.col("Händelsetyp") == "Bråk")
+        .then(pl.lit("Våldsbrott"))
+        .otherwise(pl.col("Brottsgrupp"))
+    ).vstack(pl.DataFrame({"Händelsetyp": ["Ny typ", None], "Brottsgrupp": ["Rån", None]}))
+    assert police_events.overrides_from_table(edited) == {"Bråk": "vald", "Ny typ": "rån"}
+    shown = police_events.type_table({"Bråk": "vald"})
+    assert shown.filter(pl.col("Händelsetyp") == "Bråk")["Brottsgrupp"][0] == "Våldsbrott"
