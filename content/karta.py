@@ -151,7 +151,7 @@ if not has_population:
     region, expectation = "hela", "antal"
 c4, c5, _ = st.columns(3)
 show_density = c4.toggle("Visa täthetsyta", value=qp.get("tathet") == "1", key="karta_tathet")
-large = c5.toggle("Presentationsläge", value=qp.get("visning") == "stor", key="karta_visning")
+large = c5.toggle("Presentationsläge", value=widgets.meeting_mode(), key="karta_visning")
 for key, value, default in (
     ("ruta", str(cell_size), "250"),
     ("region", region if has_population else "befolkade", "befolkade"),

@@ -59,12 +59,7 @@ years = sorted(ind["year"].unique().to_list(), reverse=True)
 
 top_left, _, top_right = st.columns([1, 2, 1])
 year = top_left.selectbox("År (officiell statistik)", years, index=0, key="omraden_ar")
-large = top_right.toggle("Presentationsläge", value=st.query_params.get("visning") == "stor")
-if large:
-    st.query_params["visning"] = "stor"
-    widgets.presentation_mode_css()
-elif "visning" in st.query_params:
-    del st.query_params["visning"]
+large = widgets.meeting_toggle(top_right)
 summary = A.area_summary(long, year=year)
 
 worse = A.worsened_criteria(long, year=year)

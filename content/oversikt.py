@@ -44,14 +44,9 @@ chosen = c1.multiselect(
     placeholder="Hela kommunen",
     select_all=False,
 )
-large = c3.toggle("Presentationsläge", value=st.query_params.get("visning") == "stor")
+large = widgets.meeting_toggle(c3)
 st.query_params["omrade"] = [code_of[a] for a in chosen]
 filters.remember()
-if large:
-    st.query_params["visning"] = "stor"
-    widgets.presentation_mode_css()
-elif "visning" in st.query_params:
-    del st.query_params["visning"]
 
 scope = incidents if not chosen else incidents.filter(pl.col("area_id").is_in(chosen))
 scope_label = "hela kommunen" if not chosen else ", ".join(area_names[a] for a in chosen)

@@ -44,12 +44,7 @@ years = sorted(survey["year"].unique().to_list(), reverse=True)
 
 c1, c2, c3 = st.columns([1, 2, 1])
 year = c1.selectbox("År", years, index=0, key="trygghet_ar")
-large = c3.toggle("Presentationsläge", value=st.query_params.get("visning") == "stor")
-if large:
-    st.query_params["visning"] = "stor"
-    widgets.presentation_mode_css()
-elif "visning" in st.query_params:
-    del st.query_params["visning"]
+large = widgets.meeting_toggle(c3)
 question = c2.selectbox(
     "Fråga (trender och jämförelse med händelser)",
     list(QUESTIONS),

@@ -12,9 +12,9 @@ from plotly.subplots import make_subplots
 
 from ostan_dash.analysis.area_texts import bh_family_text
 from ostan_dash.analysis.areas import LEVELS
-from ostan_dash.ui import export, fmt
+from ostan_dash.ui import charts, export, fmt
 from ostan_dash.ui import export as export_ui
-from ostan_dash.ui.charts import FONT, PALETTE
+from ostan_dash.ui.charts import PALETTE
 
 MUNICIPAL_COLOUR = "#555555"
 
@@ -22,7 +22,6 @@ MUNICIPAL_COLOUR = "#555555"
 def _style(fig: go.Figure, *, title: str, large: bool = False) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left"),
-        font=dict(family=FONT, size=18 if large else 14),
         separators=", ",
         legend=dict(orientation="h", yanchor="bottom", y=1.04, xanchor="left", x=0, title=None),
         margin=dict(l=10, r=10, t=90, b=10),
@@ -30,7 +29,7 @@ def _style(fig: go.Figure, *, title: str, large: bool = False) -> go.Figure:
     )
     fig.update_xaxes(showgrid=False)
     fig.update_yaxes(gridcolor="#e5e5e5", rangemode="tozero")
-    return fig
+    return charts.fonts(fig, large=large)
 
 
 def indicator_trends(
@@ -611,8 +610,14 @@ def show_table(
     returns (the selection, when enabled)."""
     import streamlit as st
 
+    from ostan_dash.ui import widgets
+
+    shown = styler if styler is not None else swedish_styler(df, decimals=decimals)
+    if widgets.meeting_mode():  # no selection on the wall: the map opens a profile
+        widgets.wall_table(shown)
+        return None
     out = st.dataframe(
-        styler if styler is not None else swedish_styler(df, decimals=decimals),
+        shown,
         hide_index=True,
         width="stretch",
         height=height or table_height(df.height),

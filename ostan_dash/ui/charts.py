@@ -87,12 +87,47 @@ def month_ticks(days: list) -> tuple[list, list[str]]:
     return vals, texts
 
 
+# Meeting mode (issue 11): every text of a figure at least 20 px on a 1920 × 1080 wall. Streamlit's
+# plotly theme sets tick labels and axis titles in rem of the page (0.75 / 0.875), so each text
+# gets its size here explicitly rather than through ``layout.font`` alone.
+LARGE_PX = 22
+NORMAL_PX = 14
+
+
+def fonts(fig: go.Figure, *, large: bool) -> go.Figure:
+    """Give every text of ``fig`` (title, axes, ticks, legend, hover, colour bars, annotations)
+    the normal or the meeting-mode size."""
+    px = LARGE_PX if large else NORMAL_PX
+    fig.update_layout(
+        font=dict(family=FONT, size=px),
+        title_font_size=px + 4,
+        legend_font_size=px,
+        hoverlabel_font_size=px,
+    )
+    if large:
+        fig.update_xaxes(tickfont_size=px, title_font_size=px)
+        fig.update_yaxes(tickfont_size=px, title_font_size=px)
+        fig.update_annotations(font_size=px)
+        fig.update_coloraxes(colorbar_tickfont_size=px, colorbar_title_font_size=px)
+        fig.for_each_trace(_large_trace_text)
+    return fig
+
+
+def _large_trace_text(trace) -> None:
+    """Text drawn by a trace itself (bar labels, heatmap colour bars) in meeting-mode size."""
+    if "textfont" in trace:
+        trace.update(textfont_size=LARGE_PX)
+    if "colorbar" in trace:
+        trace.update(colorbar_tickfont_size=LARGE_PX, colorbar_title_font_size=LARGE_PX)
+    if "marker" in trace and "colorbar" in trace.marker:
+        trace.update(marker_colorbar_tickfont_size=LARGE_PX)
+
+
 def _layout(
     fig: go.Figure, *, title: str, y_title: str, x_title: str = "", large: bool = False
 ) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left"),
-        font=dict(family=FONT, size=18 if large else 14),
         separators=", ",  # decimal comma, space for thousands
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title=None),
         margin=dict(l=10, r=10, t=70, b=10),
@@ -101,7 +136,7 @@ def _layout(
     )
     fig.update_xaxes(title=x_title or None, showgrid=False)
     fig.update_yaxes(title=y_title, gridcolor="#e5e5e5", rangemode="tozero")
-    return fig
+    return fonts(fig, large=large)
 
 
 def weekly_trend(

@@ -316,7 +316,12 @@ def table(
     """
     import streamlit as st
 
+    from ostan_dash.ui import widgets
+
     config_rest, formats = split_number_formats(column_config)
+    if widgets.meeting_mode():
+        widgets.wall_table(swedish_styler(df, decimals=decimals, formats=formats))
+        return
     st.dataframe(
         swedish_styler(df, decimals=decimals, formats=formats),
         hide_index=True,

@@ -11,9 +11,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from ostan_dash.analysis.hottimes import hot_time_wide
-from ostan_dash.ui import fmt
+from ostan_dash.ui import charts, fmt
 
-FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 NOW = "#0072B2"  # Okabe–Ito blue
 BEFORE = "#E69F00"  # Okabe–Ito orange
 MONTHS_SHORT = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -23,14 +22,13 @@ YEAR_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
 def _layout(fig: go.Figure, *, title: str, large: bool, height: int | None = None) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left"),
-        font=dict(family=FONT, size=18 if large else 14),
         separators=", ",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title=None),
         margin=dict(l=10, r=10, t=80, b=10),
         plot_bgcolor="white",
         height=height,
     )
-    return fig
+    return charts.fonts(fig, large=large)
 
 
 def hot_times(matrix: pl.DataFrame, *, title: str, large: bool = False) -> go.Figure:

@@ -37,17 +37,54 @@ def kpi(
     )
 
 
+def meeting_mode() -> bool:
+    """Whether this page is shown in meeting mode (``?visning=stor`` in the address)."""
+    return st.query_params.get("visning") == "stor"
+
+
+def meeting_toggle(container) -> bool:
+    """The "Presentationsläge" toggle in ``container``, kept in the address (``visning=stor``) so
+    the wall's browser opens in it; in meeting mode the page gets :func:`presentation_mode_css`."""
+    large = container.toggle("Presentationsläge", value=meeting_mode())
+    if large:
+        st.query_params["visning"] = "stor"
+        presentation_mode_css()
+    elif "visning" in st.query_params:
+        del st.query_params["visning"]
+    return large
+
+
+def wall_table(styler) -> None:
+    """A table for the wall: plain HTML with every row (no inner scrolling, no canvas), in the
+    page's meeting-mode type size."""
+    st.table(styler.hide(axis="index"))
+
+
+# Meeting mode (issue 11): on a 1920 × 1080 wall every text is at least 20 px. Streamlit sizes its
+# small texts (captions, metric deltas, widget labels, tooltips) in rem fractions, so the floor is
+# set on every element of the main area with max(20px, 1em); headings and the big numbers keep
+# their larger sizes by more specific rules. Labels wrap instead of ending in an ellipsis, and the
+# download buttons (nothing to download at a meeting) are left out.
+_MEETING_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stDownloadButton"] {display: none !important;}
+html, body, [data-testid="stAppViewContainer"] {font-size: 22px;}
+[data-testid="stMain"] * {font-size: max(20px, 1em) !important;}
+[data-testid="stMain"] h1, [data-testid="stMain"] h1 * {font-size: 3rem !important;}
+[data-testid="stMain"] h2, [data-testid="stMain"] h2 * {font-size: 2.2rem !important;}
+[data-testid="stMain"] h3, [data-testid="stMain"] h3 * {font-size: 1.6rem !important;}
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] * {font-size: 3.2rem !important;}
+[data-testid="stMain"] [data-testid="stMetricLabel"] *,
+[data-testid="stMain"] [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stMain"] [data-testid="stTable"] {overflow: visible !important;}
+</style>
+"""
+
+
 def presentation_mode_css() -> None:
-    """Large type and no sidebar, for a projector at the Thursday meeting."""
-    st.markdown(
-        """
-        <style>
-        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
-        html, body, [data-testid="stAppViewContainer"] {font-size: 22px;}
-        [data-testid="stMetricValue"] {font-size: 3.2rem;}
-        [data-testid="stMetricLabel"] p {font-size: 1.3rem;}
-        h1 {font-size: 3rem !important;}
-        </style>
-        """,
-        unsafe_allow_html=True,
-    )
+    """Large type and no sidebar, for a projector or a wall screen at the Thursday meeting."""
+    st.markdown(_MEETING_CSS, unsafe_allow_html=True)
