@@ -25,6 +25,7 @@ from ostan_dash.demo import indicators as ind
 from ostan_dash.demo import interventions as ivs
 from ostan_dash.demo import people, survey, workflow
 from ostan_dash.demo import population as demo_population
+from ostan_dash.demo import public as demo_public
 from ostan_dash.demo.clock import default_today
 
 if TYPE_CHECKING:  # the database stack is imported only when something is loaded
@@ -165,6 +166,11 @@ def load(
         est_all = pl.concat(est_frames)
         pol_all = pl.concat(police_frames)
         counts |= _workflow(cur, seed, scale, today, est_all, pol_all, area_id, user_id)
+
+        say("Offentlig sida")
+        counts["public_items"] = demo_public.publish_examples(
+            conn, today=today, analyst_id=user_id["analytiker"]
+        )
 
         say("ANALYZE")
         for table in (

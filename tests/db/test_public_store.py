@@ -171,3 +171,16 @@ def test_the_web_login_may_switch_to_the_anonymous_role_without_inheriting_it(db
         )
     ).one()
     assert member and not usage
+
+
+def test_the_demo_publishes_focus_areas_trends_and_interventions(db):
+    from ostan_dash import config
+    from ostan_dash.demo import public as demo_public
+
+    before = public_store.published(conn=db).height
+    n = demo_public.publish_examples(db, today=config.today(), analyst_id=_user(db, "analytiker"))
+    shown = public_store.published(conn=db)
+    assert n >= 4 and shown.height == before + n
+    assert set(shown["kind"]) == {"fokusomrade", "omradestrend", "insats"}
+    for raw in shown["figures"]:
+        assert pf.small_numbers(raw) == [], raw
