@@ -70,7 +70,8 @@ def as_public(conn: Connection | None = None) -> Iterator[Connection]:
 
 
 def published(*, conn: Connection | None = None) -> pl.DataFrame:
-    """Every published, not withdrawn item, newest first, read as the anonymous public.
+    """Every published, not withdrawn item, newest first (what was published together in its
+    order: the demo's focus areas by rank), read as the anonymous public.
 
     ``figures`` is the frozen JSON text (already suppressed when it was published).
     """
@@ -79,7 +80,7 @@ def published(*, conn: Connection | None = None) -> pl.DataFrame:
             """
             SELECT id, kind, title, body, figures::text AS figures, published_at
             FROM public_items WHERE withdrawn_at IS NULL
-            ORDER BY published_at DESC, id DESC
+            ORDER BY published_at DESC, id
             """,
             conn=c,
             schema=PUBLISHED_SCHEMA,
