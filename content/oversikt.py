@@ -5,6 +5,7 @@ import streamlit as st
 
 from ostan_dash import config, vocab
 from ostan_dash.analysis import overview
+from ostan_dash.reports import weekly
 from ostan_dash.ui import charts, data, export, filters, fmt, login, texts, widgets
 
 login.page_user("oversikt")
@@ -67,6 +68,16 @@ by_cat, by_area = overview.flag_together(
 method = overview.comparison_text(
     week, years=years, n_tests=by_cat.height + by_area.height, baseline_weeks=BASELINE_WEEKS
 )
+story = weekly.week_story(
+    by_source,
+    by_cat,
+    by_area,
+    scope,
+    week_start=week,
+    area_names=area_names,
+    n_tests=by_cat.height + by_area.height,
+)
+st.markdown("**Veckan i korthet.** " + " ".join(story))
 kpi_help = (
     f"Antal under {fmt.iso_week(week)}; förändring mot förväntat antal (hur det räknas står "
     "under korten)."

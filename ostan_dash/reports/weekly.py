@@ -142,6 +142,42 @@ def change_sentences(
     return out
 
 
+_NO_CELLS = pl.DataFrame(
+    schema={"unusual": pl.Boolean, "count": pl.Int64, "expected": pl.Float64, "p_high": pl.Float64}
+)
+
+
+def week_story(
+    by_source: pl.DataFrame,
+    by_cat: pl.DataFrame,
+    by_area: pl.DataFrame,
+    incidents: pl.DataFrame,
+    *,
+    week_start: dt.date,
+    area_names: Mapping[int, str],
+    n_tests: int,
+) -> list[str]:
+    """The week in three sentences, as Översikt opens in meeting mode: each source against its
+    expectation, then the strongest flagged change with its peak times (or that nothing was
+    unusual after the correction). The tables are Översikt's (:func:`overview.flag_together`), so
+    the sentences and the cards below them cannot disagree."""
+    src = {r["source"]: r for r in by_source.iter_rows(named=True)}
+    story = [
+        sentences.headline_sentence(
+            label, int(src.get(key, {}).get("count", 0)), float(src.get(key, {}).get("expected", 0))
+        )
+        for key, label in SOURCE_LABELS.items()
+    ]
+    week_frame = incidents.filter(
+        pl.col("occurred_from").dt.date().is_between(week_start, week_start + dt.timedelta(days=6))
+    )
+    changes = change_rows(by_cat, by_area, _NO_CELLS)
+    story += change_sentences(changes, week_frame, area_names, limit=1) or [
+        sentences.no_change_sentence(n_tests)
+    ]
+    return story
+
+
 def headline(by_source: pl.DataFrame, by_cat: pl.DataFrame) -> list[dict[str, Any]]:
     """The headline rows: each source, then each EST category (zeros where nothing happened)."""
     src = {r["source"]: r for r in by_source.iter_rows(named=True)}

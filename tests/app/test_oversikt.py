@@ -103,3 +103,21 @@ def test_area_filter_comes_from_the_url(as_role, db):
         {"a": week, "b": week + dt.timedelta(days=6), "id": area_id},
     ).scalar_one()
     assert {m.label: m for m in at.metric}["EST-rapporter"].value == fmt.number(n)
+
+
+def test_the_week_in_three_sentences_agrees_with_the_cards(as_role, db):
+    """Issue 11 (meeting mode): the page opens with the week in words, from the same tables."""
+    week = last_complete_week(config.today())
+    sunday = week + dt.timedelta(days=6)
+    at = as_role("analytiker")
+    story = next(m.value for m in at.markdown if m.value.startswith("**Veckan i korthet.**"))
+    est = fmt.number(_count(db, "est", week, sunday))
+    police = fmt.number(_count(db, "polis", week, sunday))
+    assert f"EST-rapporter: {est} (förväntat " in story
+    assert f"Polisanmälda brott: {police} (förväntat " in story
+    if any(
+        w.value.startswith("Ovanligt många") for w in at.warning
+    ):  # the strongest change is one of the flagged rows, in words
+        assert " mot normalt " in story
+    else:
+        assert "Benjamini–Hochberg" in story

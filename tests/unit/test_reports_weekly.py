@@ -167,3 +167,45 @@ def test_html_escapes_the_analysts_text_and_states_the_draft():
         },
     )
     assert "version 2, 2026-12-03 09:15 av Anna Analytiker" in published
+
+
+def _story(frame: pl.DataFrame) -> list[str]:
+    """Översikt's week in three sentences, from Översikt's own two tables (no cells)."""
+    from ostan_dash.analysis import overview
+
+    def against(f: pl.DataFrame, by: str) -> pl.DataFrame:
+        return overview.week_vs_baseline(f, week_start=LAST, by=[by], baseline_weeks=12, years=1)
+
+    by_cat, by_area = overview.flag_together(against(frame, "category"), against(frame, "area_id"))
+    return weekly.week_story(
+        against(frame, "source"),
+        by_cat,
+        by_area,
+        frame,
+        week_start=LAST,
+        area_names={i: f"Område {i}" for i in range(1, AREAS + 1)},
+        n_tests=by_cat.height + by_area.height,
+    )
+
+
+def test_the_week_in_three_sentences(null_counts):
+    frame = incidents(null_counts[2], np.random.default_rng(4))
+    story = _story(frame)
+    in_week = weekly.in_week(frame, week(LAST)).height
+    assert len(story) == 3
+    assert story[0].startswith(f"EST-rapporter: {in_week} (förväntat ")
+    assert story[1].startswith("Polisanmälda brott: 0 (förväntat 0")
+    assert story[2].startswith("Ingen kategori, inget område")  # a null week
+    friday = dt.datetime.combine(LAST + dt.timedelta(days=4), dt.time(21))
+    spike = pl.DataFrame(
+        {
+            "id": np.arange(10**6, 10**6 + 30),
+            "source": "est",
+            "category": "skadegorelse",
+            "area_id": np.int32(2),
+            "occurred_from": [friday] * 30,
+        }
+    ).with_columns(pl.col("occurred_from").dt.replace_time_zone(TZ))
+    spiked = _story(pl.concat([frame, spike.with_columns(occurred_to=pl.col("occurred_from"))]))
+    assert spiked[2].startswith(("Skadegörelse i hela kommunen: ", "Alla händelser i Område 2: "))
+    assert spiked[2].endswith("främst fredag kväll.")
