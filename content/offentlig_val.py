@@ -10,6 +10,7 @@ from ostan_dash.store import areas as area_store
 from ostan_dash.store import interventions as iv_store
 from ostan_dash.store import public as public_store
 from ostan_dash.ui import data, fmt, login, navigation, public_views, texts
+from ostan_dash.ui.safe_text import plain_markdown as plain
 
 user = login.page_user("publicera")
 can_write = navigation.may_write(user.role, "publicera")
@@ -67,7 +68,7 @@ if can_write:
             figures = public_views.intervention_figures(row, today)
             ref["intervention_id"] = int(iv_id)
             default_title = row["title"]
-            st.markdown(f"**Resultat som det visas:** {figures['resultat']}")
+            st.markdown(f"**Resultat som det visas:** {plain(figures['resultat'])}")
     else:
         focus = area_store.focus_areas()
         if focus.is_empty():
@@ -136,8 +137,8 @@ for item in shown.to_dicts():
     with st.container(border=True):
         c1, c2 = st.columns([4, 1])
         c1.markdown(
-            f"**{item['title']}**  \n{texts.PUBLIC_KIND_LABELS[item['kind']]} · publicerad "
-            f"{fmt.date(item['published_at'])} av {item['published_by'] or '–'}"
+            f"**{plain(item['title'])}**  \n{texts.PUBLIC_KIND_LABELS[item['kind']]} · "
+            f"publicerad {fmt.date(item['published_at'])} av {plain(item['published_by'])}"
         )
         if can_write and c2.button("Dra tillbaka", key=f"pub_withdraw_{item['id']}"):
             public_store.withdraw(int(item["id"]), user_id=user.id, role=user.role)
@@ -149,6 +150,6 @@ if not withdrawn.is_empty():
     with st.expander(f"Tillbakadragna ({withdrawn.height})"):
         for item in withdrawn.to_dicts():
             st.markdown(
-                f"- {item['title']} (dragen tillbaka {fmt.date(item['withdrawn_at'])} "
-                f"av {item['withdrawn_by'] or '–'})"
+                f"- {plain(item['title'])} (dragen tillbaka {fmt.date(item['withdrawn_at'])} "
+                f"av {plain(item['withdrawn_by'])})"
             )

@@ -21,6 +21,7 @@ from ostan_dash.ingest import freetext
 from ostan_dash.store import interventions as iv_store
 from ostan_dash.store import public as public_store
 from ostan_dash.ui import fmt, texts
+from ostan_dash.ui.safe_text import plain_markdown as plain
 
 TTL_SECONDS = 60
 
@@ -106,35 +107,39 @@ def _published_line(at: dt.datetime) -> None:
 def _focus(row: dict[str, Any]) -> None:
     fig = _figures(row["figures"])
     with st.container(border=True):
-        st.markdown(f"**{row['title']}**")
+        st.markdown(f"**{plain(row['title'])}**")
         if fig.get("omrade") or fig.get("kvartal"):
-            st.markdown(f"{fig.get('omrade', '')}, {fig.get('kvartal', '')}")
+            st.markdown(plain(f"{fig.get('omrade', '')}, {fig.get('kvartal', '')}"))
         if row["body"]:
-            st.markdown(row["body"])
+            st.markdown(plain(row["body"]))
         _published_line(row["published_at"])
 
 
 def _intervention(row: dict[str, Any]) -> None:
     fig = _figures(row["figures"])
     with st.container(border=True):
-        st.markdown(f"**{row['title']}**")
+        st.markdown(f"**{plain(row['title'])}**")
         st.markdown(
-            f"{fig.get('status_text', '')} · {fig.get('omraden', '')} · "
-            f"{fig.get('start', '')} till {fig.get('slut', '')}"
+            plain(
+                f"{fig.get('status_text', '')} · {fig.get('omraden', '')} · "
+                f"{fig.get('start', '')} till {fig.get('slut', '')}"
+            )
         )
         if row["body"]:
-            st.markdown(row["body"])
+            st.markdown(plain(row["body"]))
         if fig.get("resultat"):
-            st.markdown(f"**Resultat:** {fig['resultat']}")
+            st.markdown(f"**Resultat:** {plain(str(fig['resultat']))}")
         before, during = fig.get("fore"), fig.get("under")
         if isinstance(before, dict) and isinstance(during, dict):
             c1, c2 = st.columns(2)
             c1.markdown(
-                f"Före insatsen ({before.get('fran', '')} till {before.get('till', '')}):  \n"
+                f"Före insatsen ({plain(str(before.get('fran', '')))} till "
+                f"{plain(str(before.get('till', '')))}):  \n"
                 f"**{pf.shown_count(_int(before.get('antal')))}** rapporter"
             )
             c2.markdown(
-                f"Under insatsen ({during.get('fran', '')} till {during.get('till', '')}):  \n"
+                f"Under insatsen ({plain(str(during.get('fran', '')))} till "
+                f"{plain(str(during.get('till', '')))}):  \n"
                 f"**{pf.shown_count(_int(during.get('antal')))}** rapporter"
             )
         _published_line(row["published_at"])
@@ -143,9 +148,9 @@ def _intervention(row: dict[str, Any]) -> None:
 def _trend(row: dict[str, Any]) -> None:
     fig = _figures(row["figures"])
     with st.container(border=True):
-        st.markdown(f"**{row['title']}**")
+        st.markdown(f"**{plain(row['title'])}**")
         if row["body"]:
-            st.markdown(row["body"])
+            st.markdown(plain(row["body"]))
         table = trend_table(fig)
         if table.height:
             st.table(table.to_pandas().set_index("Månad"))

@@ -239,3 +239,30 @@ def test_publicera_previews_an_intervention_and_a_focus_area(as_role, kind):
     assert title.value and not pf.small_numbers(title.value)
     if kind == "insats":
         assert any(m.value.startswith("**Resultat som det visas:**") for m in at.markdown)
+
+
+def _one_published_item() -> None:
+    import datetime as dt
+
+    import polars as pl
+
+    from ostan_dash.store import public as public_store
+    from ostan_dash.ui import public_views
+
+    item = {
+        "id": 1,
+        "kind": "fokusomrade",
+        "title": "[Klicka här](http://example.invalid)",
+        "body": "![x](http://example.invalid/x.png) :red[rött]",
+        "figures": '{"omrade": "Centrum", "kvartal": "oktober–december 2026"}',
+        "published_at": dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC),
+    }
+    public_views.render_published(pl.DataFrame([item], schema=public_store.PUBLISHED_SCHEMA))
+
+
+def test_an_analysts_text_is_shown_as_typed_not_as_markdown():
+    at = AppTest.from_function(_one_published_item).run()
+    assert not at.exception, at.exception
+    sources = [m.value for m in at.markdown]
+    assert r"**\[Klicka här\]\(http\:\/\/example\.invalid\)**" in sources
+    assert any(s.startswith(r"\!\[x\]\(http") and r"\:red\[rött\]" in s for s in sources)
