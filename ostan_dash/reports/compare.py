@@ -266,3 +266,50 @@ def change_sentences(
             sentences.year_change_sentence(what, where, r["count"], r["count_before"], when, times)
         )
     return out
+
+
+def document_head(
+    period: Period,
+    *,
+    incidents: pl.DataFrame,
+    frame: pl.DataFrame,
+    by_source: pl.DataFrame,
+    by_cat: pl.DataFrame,
+    n_tests: int,
+    changes: list[str],
+    drafted_at: dt.datetime | None,
+    schema: int,
+    classification: str,
+) -> dict[str, Any]:
+    """What a kvartalsanalys and an årsanalys open with: the period and the one it is compared
+    with, the headline rows against the same period a year earlier, the method with its family
+    of tests, and the changes in words (or that there were none after the correction)."""
+    when = WHEN[period.kind]
+    prev = before(period)
+    return {
+        "schema": schema,
+        "kind": period.kind,
+        "period": {
+            "key": period.key,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "label": period.label,
+        },
+        "title": period.title,
+        "classification": classification,
+        "drafted_at": (drafted_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+        "compared_with": {
+            "start": prev.start.isoformat(),
+            "end": prev.end.isoformat(),
+            "label": prev.label,
+        },
+        "data": {
+            "incidents_total": int(incidents.height),
+            "incidents_in_period": int(frame.height),
+        },
+        "headline": headline(by_source, by_cat, when=when),
+        "method": method_text(period, n_tests=n_tests),
+        "n_tests": n_tests,
+        "changes": changes or [sentences.no_year_change_sentence(n_tests, when)],
+        "n_changes": len(changes),
+    }

@@ -29,7 +29,7 @@ from ostan_dash.analysis import problems as ap
 from ostan_dash.analysis.areas import next_quarter_start, quarter_label
 from ostan_dash.analysis.hottimes import hot_time_matrix
 from ostan_dash.analysis.interventions import STATUS_LABELS as IV_STATUS
-from ostan_dash.reports import compare, sentences, weekly
+from ostan_dash.reports import compare, weekly
 from ostan_dash.reports.periods import Period
 
 SCHEMA_VERSION = 1
@@ -173,31 +173,18 @@ def draft(
     prev = compare.before(period)
     nxt = next_quarter(period)
     return {
-        "schema": SCHEMA_VERSION,
-        "kind": period.kind,
-        "period": {
-            "key": period.key,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-            "label": period.label,
-        },
-        "title": period.title,
-        "classification": weekly.CLASSIFICATION,
-        "drafted_at": (drafted_at or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
-        "compared_with": {
-            "start": prev.start.isoformat(),
-            "end": prev.end.isoformat(),
-            "label": prev.label,
-        },
-        "data": {
-            "incidents_total": int(incidents.height),
-            "incidents_in_period": int(frame.height),
-        },
-        "headline": compare.headline(by_source, by_cat, when=when),
-        "method": compare.method_text(period, n_tests=n_tests),
-        "n_tests": n_tests,
-        "changes": changes or [sentences.no_year_change_sentence(n_tests, when)],
-        "n_changes": len(changes),
+        **compare.document_head(
+            period,
+            incidents=incidents,
+            frame=frame,
+            by_source=by_source,
+            by_cat=by_cat,
+            n_tests=n_tests,
+            changes=changes,
+            drafted_at=drafted_at,
+            schema=SCHEMA_VERSION,
+            classification=weekly.CLASSIFICATION,
+        ),
         "areas": compare.area_rows(by_area, areas),
         "trend": quarter_series(incidents, period),
         "hotspots": weekly.hotspot_map(
