@@ -1,6 +1,6 @@
 """``ostan-dash hotspots``: the Karta page's hot spots without the browser.
 
-The same filter model (:mod:`ostan_dash.ui.filters`, pure apart from its ``render``), the same
+The same filter model (:mod:`ostan_dash.filters`), the same
 study region and the same analysis functions as ``content/karta.py``
 (:func:`ostan_dash.analysis.areas_compare.study_area`, :func:`~.grid_results`,
 :func:`~.hotspot_cells`), so the command and the page agree cell for cell.
@@ -16,8 +16,8 @@ import sys
 
 def add_parser(sub) -> None:
     """Register the ``hotspots`` subcommand on the ``ostan-dash`` parser."""
+    from ostan_dash import filters
     from ostan_dash.analysis import areas_compare as ac
-    from ostan_dash.ui import filters
 
     p = sub.add_parser(
         "hotspots",
@@ -41,10 +41,9 @@ def add_parser(sub) -> None:
 
 
 def cmd_hotspots(args: argparse.Namespace) -> int:
-    from ostan_dash import config
+    from ostan_dash import config, filters
     from ostan_dash.analysis import areas_compare as ac
     from ostan_dash.store import population, queries
-    from ostan_dash.ui import filters
 
     if args.period == "eget" and not (args.start and args.end and args.start <= args.end):
         print("--period eget kräver --from och --to (från ≤ till)", file=sys.stderr)

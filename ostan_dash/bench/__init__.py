@@ -71,7 +71,7 @@ def bench_scale(scale: float, progress: Callable[[str], None]) -> dict[str, obje
             karta = bench_karta.interactions(frame)
             progress(f"Skala {scale}: Områden och Trygghetsundersökning …")
             areas = bench_areas.interactions()
-            from ostan_dash.reports import bench as bench_reports
+            from ostan_dash.bench import reports as bench_reports
 
             lagesbild = bench_reports.weekly_pdf(frame, today=config.today(), progress=progress)
             kvartal = bench_reports.quarterly_pdf(frame, today=config.today(), progress=progress)

@@ -20,9 +20,9 @@ import datetime as dt
 import polars as pl
 
 from ostan_dash import config
+from ostan_dash import filters as flt
 from ostan_dash.analysis import areas_compare as ac
 from ostan_dash.bench.timing import timed
-from ostan_dash.ui import filters as flt
 from ostan_dash.ui import maps
 
 BASE = flt.Filters(preset="4v")

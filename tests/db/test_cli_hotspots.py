@@ -10,8 +10,8 @@ import pytest
 
 from ostan_dash import cli, config
 from ostan_dash.analysis import areas_compare as ac
+from ostan_dash.filters import Filters, apply
 from ostan_dash.store import population, queries
-from ostan_dash.ui.filters import Filters, apply
 
 pytestmark = pytest.mark.db
 

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from ostan_dash.config import TZ
-from ostan_dash.ui.filters import (
+from ostan_dash.filters import (
     PRESETS,
     Filters,
     apply,
