@@ -58,6 +58,15 @@ _GEO_CSS = """
       border: 1px solid #999; background: #f0f2f6; cursor: pointer; min-height: 3rem;}
 """
 
+# A warning that appears under the button a reporter pressed may end below the fold on a phone:
+# bring it and its buttons into view (Streamlit has no scroll API).
+_SCROLL_JS = """
+export default function(component) {
+  const mark = component.parentElement.querySelector("span");
+  requestAnimationFrame(() => mark.scrollIntoView({block: "end", behavior: "smooth"}));
+}
+"""
+
 _MOBILE_CSS = """
 <style>
 div[role="radiogroup"] label {padding: 0.35rem 0; min-height: 2.4rem; font-size: 1.05rem;}
@@ -69,6 +78,11 @@ div[data-testid="stButton"] button {min-height: 3rem; font-size: 1.05rem;}
 @st.cache_resource
 def _geolocation():
     return st.components.v2.component("ostan_geolocation", html=_GEO_HTML, css=_GEO_CSS, js=_GEO_JS)
+
+
+@st.cache_resource
+def _scroll_into_view():
+    return st.components.v2.component("ostan_scroll_into_view", html="<span></span>", js=_SCROLL_JS)
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -441,6 +455,7 @@ def new_report(user) -> None:
                 _file(draft, user)
             else:
                 pending = {
+                    "n": st.session_state.get("rap_pending_n", 0) + 1,
                     "signature": signature,
                     "text": report_form.duplicate_warning(
                         dups.row(0, named=True),
@@ -450,6 +465,7 @@ def new_report(user) -> None:
                     ),
                 }
                 st.session_state["rap_pending"] = pending
+                st.session_state["rap_pending_n"] = pending["n"]
 
     if pending is not None:
         # Right under the button the reporter pressed, so it is in view on a phone.
@@ -457,6 +473,7 @@ def new_report(user) -> None:
         with st.container(horizontal=True):
             again = st.button("Skicka ändå", type="primary", key="rap_dup_send")
             cancel = st.button("Avbryt", key="rap_dup_cancel")
+        _scroll_into_view()(key=f"rap_dup_scroll_{pending['n']}")
         if again:
             _file(draft, user)
         elif cancel:

@@ -42,8 +42,9 @@ def duplicate_warning(earlier: dict, *, more: int, user_id: int, now: dt.datetim
     what = vocab.subtype_label(earlier["category"], earlier["subtype"])
     where = f" i {earlier['area']}" if earlier.get("area") else ""
     text = (
-        f"**Liknande rapport finns redan.** {who} skickade {ago_text(earlier['created_at'], now)} "
-        f"rapport nr {earlier['id']}: {vocab.CATEGORIES.get(earlier['category'], '')} – {what}"
+        f"**Liknande rapport finns redan.** {who} skickade rapport nr {earlier['id']} "
+        f"{ago_text(earlier['created_at'], now)}: "
+        f"{vocab.CATEGORIES.get(earlier['category'], '')} – {what}"
         f"{where}, {number(earlier['distance_m'])} m härifrån, "
         f"tid {window_text(earlier['occurred_from'], earlier['occurred_to'])}."
     )

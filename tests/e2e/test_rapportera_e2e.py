@@ -8,10 +8,11 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from ostan_dash import config, store
 from ostan_dash.analysis import overview
-from tests.e2e.conftest import logged_in, shot
+from tests.e2e.conftest import logged_in, settled, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -98,6 +99,82 @@ def test_a_report_filed_on_a_phone_is_stored_once_and_counted_on_oversikt(server
         shot(page, "rapportera-telefon-oversikt")
         assert _on_the_map(page, server, day) == on_map_before + 1
         shot(page, "rapportera-telefon-karta")
+    finally:
+        with store.begin() as c:
+            ids = (
+                c.execute(
+                    sa.text("SELECT id FROM incidents WHERE reported_by = :u AND created_at >= :t"),
+                    {"u": user_id, "t": started},
+                )
+                .scalars()
+                .all()
+            )
+            for i in ids:
+                c.execute(
+                    sa.text("DELETE FROM audit_log WHERE entity = 'incidents' AND entity_id = :i"),
+                    {"i": str(i)},
+                )
+                c.execute(sa.text("DELETE FROM incidents WHERE id = :i"), {"i": i})
+
+
+def _klotter_at_stora_torget(page) -> None:
+    settled(page)
+    page.get_by_text("Skadegörelse", exact=True).click()
+    settled(page)
+    page.get_by_text("Klotter", exact=True).click()
+    page.get_by_text("Skola", exact=True).click()
+    settled(page)
+    place_box = page.get_by_label("Plats eller område")
+    place_box.click()
+    page.keyboard.type("Stora torget")
+    page.get_by_role("option", name=re.compile("^Stora torget")).first.click()
+    page.get_by_text("Vald plats:").wait_for()
+    settled(page)
+
+
+def test_the_same_report_again_on_a_phone_is_warned_about_in_view_and_avbryt_files_nothing(
+    server, phone
+):
+    page = phone
+    user_id = store.scalar("SELECT id FROM users WHERE username = 'rapportor'")
+    started = store.scalar("SELECT now()")
+
+    def filed() -> int:
+        return store.scalar(
+            "SELECT count(*) FROM incidents WHERE reported_by = :u AND created_at >= :t",
+            {"u": user_id, "t": started},
+        )
+
+    logged_in(page, server, "rapportor")
+    try:
+        page.goto(f"{server}/rapportera")
+        page.get_by_role("heading", name="Rapportera").wait_for()
+        _klotter_at_stora_torget(page)
+        page.get_by_role("button", name="Skicka rapport").click()
+        page.get_by_text(re.compile(r"Rapporten är sparad \(nr \d+\)")).wait_for()
+        assert filed() == 1
+        page.get_by_role("button", name="Mina rapporter").first.wait_for()
+        page.get_by_role("button", name="Ny rapport").click()
+        page.get_by_text("Vad har hänt?").wait_for()
+        settled(page)
+
+        _klotter_at_stora_torget(page)
+        page.get_by_role("button", name="Skicka rapport").click()
+        warning = page.get_by_text("Liknande rapport finns redan.")
+        warning.wait_for()
+        settled(page)
+        # The page brings the warning and its buttons into view (they appear under the button).
+        for thing in (warning, page.get_by_role("button", name="Skicka ändå")):
+            expect(thing).to_be_in_viewport(ratio=1, timeout=10_000)
+        page.screenshot(
+            path=str(shot(page, "rapportera-telefon-dubblett")).replace(".png", "-vy.png")
+        )
+        assert filed() == 1
+
+        page.get_by_role("button", name="Avbryt").click()
+        page.get_by_text("Rapporten skickades inte.").wait_for()
+        page.wait_for_timeout(1000)
+        assert filed() == 1
     finally:
         with store.begin() as c:
             ids = (

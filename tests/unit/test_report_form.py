@@ -71,8 +71,10 @@ def _earlier(**over):
 
 def test_the_warning_names_the_reporters_own_earlier_report():
     text = duplicate_warning(_earlier(), more=0, user_id=7, now=NOW)
-    assert text.startswith("**Liknande rapport finns redan.** Du skickade för 12 minuter sedan")
-    assert "rapport nr 4711: Skadegörelse – Klotter i Centrum, 42 m härifrån" in text
+    assert text.startswith(
+        "**Liknande rapport finns redan.** Du skickade rapport nr 4711 för 12 minuter sedan: "
+        "Skadegörelse – Klotter i Centrum, 42 m härifrån"
+    )
     assert "tid 2026-12-05 18:00–19:15" in text
     assert "**Skicka ändå**" in text and "till." not in text
 
