@@ -309,10 +309,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.set_defaults(func=cmd_bench)
 
-    from ostan_dash import cli_hotspots, cli_maintenance
+    from ostan_dash import cli_alerts, cli_hotspots, cli_maintenance
 
     cli_hotspots.add_parser(sub)
     cli_maintenance.add_parser(sub)
+    cli_alerts.add_parser(sub)
     from ostan_dash.reports import cli as cli_lagesbild
 
     cli_lagesbild.add_parser(sub)

@@ -1,0 +1,192 @@
+"""``ostan-dash alerts run``: pröva bevakningarna och skicka e-post (för cron eller en systemd-timer).
+
+Each subscription's condition is evaluated with the pages' own analysis functions
+(:mod:`ostan_dash.analysis.alerts`); every alert is reserved in the log before it is sent
+(``UNIQUE (subscription, condition, period)``, :func:`ostan_dash.store.alerts.claim`), so a
+condition goes out at most once per period however often the timer runs. Failures are logged
+with their reason in ``alert_log`` and, with the stack trace, in the server's log file
+(``var/log/alerts.log`` or ``OSTAN_ALERTS_LOG``); the terminal gets a Swedish summary only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Connection
+
+from ostan_dash import config, mail
+from ostan_dash.analysis import alerts as aa
+
+log = logging.getLogger(__name__)
+
+
+def base_url() -> str:
+    """The address links in e-mails point to: ``OSTAN_BASE_URL`` or the local default."""
+    return os.environ.get("OSTAN_BASE_URL", "").strip() or aa.DEFAULT_BASE_URL
+
+
+def log_path() -> Path:
+    """The server-side log of the alert runs (stack traces go here, never to the terminal)."""
+    env = os.environ.get("OSTAN_ALERTS_LOG", "").strip()
+    return Path(env) if env else config.VAR_DIR / "log" / "alerts.log"
+
+
+@dataclass
+class RunResult:
+    """What one run found and did."""
+
+    today: dt.date
+    alerts: list[aa.Alert] = field(default_factory=list)
+    sent: list[aa.Alert] = field(default_factory=list)
+    already: list[aa.Alert] = field(default_factory=list)
+    failed: list[tuple[aa.Alert, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> list[str]:
+        """The run in Swedish, one line per fact."""
+        verb = "skulle skickas" if self.dry_run else "skickade"
+        lines = [
+            f"Bevakningar {self.today.isoformat()}: {len(self.alerts)} villkor uppfyllda, "
+            f"{len(self.sent)} {verb}, {len(self.already)} redan skickade denna period, "
+            f"{len(self.failed)} misslyckade."
+        ]
+        head = "Skulle skicka" if self.dry_run else "Skickat"
+        lines += [f"{head} till {a.email}: {a.subject}" for a in self.sent]
+        lines += [f"Misslyckades till {a.email}: {a.subject} ({why})" for a, why in self.failed]
+        return lines
+
+
+def evaluate(
+    today: dt.date, *, base: str | None = None, conn: Connection | None = None
+) -> list[aa.Alert]:
+    """Every alert the active subscriptions give on ``today`` (nothing sent, nothing logged)."""
+    from ostan_dash.analysis import overview
+    from ostan_dash.store import alerts as sa
+    from ostan_dash.store import queries
+
+    base = base or base_url()
+    subs = sa.subscriptions(active_only=True, conn=conn)
+    out: list[aa.Alert] = []
+    cat_subs = subs.filter(subs["kind"] == "kategori_hog")
+    if not cat_subs.is_empty():
+        incidents = sa.incidents(conn=conn)
+        areas = queries.areas()
+        week = overview.last_complete_week(today)
+        ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
+        names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=True))
+        scopes = {c or aa.WHOLE for c in cat_subs["area_code"].to_list()}
+        tables = {
+            s: aa.oversikt_category_table(incidents, week_start=week, area_id=ids.get(s))
+            for s in scopes
+        }
+        out += aa.category_alerts(
+            cat_subs, tables, week_start=week, area_names=names, base_url=base
+        )
+    return out
+
+
+def run(
+    today: dt.date,
+    *,
+    dry_run: bool = False,
+    settings: mail.MailSettings | None = None,
+    base: str | None = None,
+    conn: Connection | None = None,
+) -> RunResult:
+    """Evaluate, reserve each alert in the log, send it and record how it went."""
+    from ostan_dash.store import alerts as sa
+
+    result = RunResult(today=today, dry_run=dry_run, alerts=evaluate(today, base=base, conn=conn))
+    for alert in result.alerts:
+        if dry_run:
+            (result.already if sa.already_logged(alert, conn=conn) else result.sent).append(alert)
+            continue
+        log_id = sa.claim(alert, conn=conn)
+        if log_id is None:
+            result.already.append(alert)
+            continue
+        try:
+            mail.send([alert.email], alert.subject, alert.body, settings=settings)
+        except mail.MailError as exc:  # mail.send has logged the trace
+            sa.finish(log_id, ok=False, error=str(exc), conn=conn)
+            result.failed.append((alert, str(exc)))
+        except Exception as exc:  # noqa: BLE001 – one bad alert must not stop the others
+            log.exception("Bevakning %s kunde inte skickas", alert.condition_key)
+            reason = f"oväntat fel ({type(exc).__name__}), se serverloggen"
+            sa.finish(log_id, ok=False, error=reason, conn=conn)
+            result.failed.append((alert, reason))
+        else:
+            sa.finish(log_id, ok=True, conn=conn)
+            result.sent.append(alert)
+    return result
+
+
+def _file_logging() -> logging.Handler | None:
+    """Send this package's log records (with traces) to the server log file, not the terminal."""
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("ostan_dash").addHandler(handler)
+    return handler
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    handler = _file_logging()
+    pkg = logging.getLogger("ostan_dash")
+    propagate, pkg.propagate = pkg.propagate, False
+    try:
+        today = args.today or config.today()
+        settings = None
+        if not args.dry_run:
+            try:
+                settings = mail.settings()
+            except mail.MailError as exc:
+                print(f"Bevakningarna skickas inte: {exc}", file=sys.stderr)
+                return 2
+            if settings is None:
+                print(
+                    "Bevakningarna skickas inte: e-post är inte konfigurerad (OSTAN_SMTP_HOST och "
+                    "OSTAN_SMTP_SENDER eller [smtp] i secrets.toml). Prova med --dry-run.",
+                    file=sys.stderr,
+                )
+                return 2
+        try:
+            result = run(today, dry_run=args.dry_run, settings=settings)
+        except Exception:  # noqa: BLE001 – the trace goes to the server log, not the terminal
+            log.exception("alerts run avbröts")
+            print(
+                f"Bevakningarna kunde inte prövas (se serverloggen {log_path()}).",
+                file=sys.stderr,
+            )
+            return 1
+        print("\n".join(result.summary()))
+        return 1 if result.failed else 0
+    finally:
+        pkg.propagate = propagate
+        if handler is not None:
+            pkg.removeHandler(handler)
+            handler.close()
+
+
+def add_parser(sub) -> None:
+    """Register ``alerts run`` on the ``ostan-dash`` parser."""
+    p = sub.add_parser("alerts", help="bevakningar: pröva villkoren och skicka e-post")
+    asub = p.add_subparsers(dest="alerts_action", required=True)
+    r = asub.add_parser(
+        "run", help="pröva alla aktiva bevakningar och skicka e-post (högst en gång per period)"
+    )
+    r.add_argument("--dry-run", action="store_true", help="visa bara vad som skulle skickas")
+    r.add_argument(
+        "--today", type=dt.date.fromisoformat, help="ÅÅÅÅ-MM-DD i stället för dagens datum"
+    )
+    r.set_defaults(func=cmd_run)
