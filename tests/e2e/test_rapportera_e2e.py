@@ -151,9 +151,14 @@ def test_the_same_report_again_on_a_phone_is_warned_about_in_view_and_avbryt_fil
         page.get_by_role("heading", name="Rapportera").wait_for()
         _klotter_at_stora_torget(page)
         page.get_by_role("button", name="Skicka rapport").click()
-        page.get_by_text(re.compile(r"Rapporten är sparad \(nr \d+\)")).wait_for()
+        confirmation = page.get_by_text(re.compile(r"Rapporten är sparad \(nr \d+\)"))
+        confirmation.wait_for()
         assert filed() == 1
-        page.get_by_role("button", name="Mina rapporter").first.wait_for()
+        settled(page)
+        # The confirmation is in view with its two ways on: a new report or Mina rapporter.
+        expect(confirmation).to_be_in_viewport(ratio=1, timeout=10_000)
+        for name in ("Ny rapport", "Mina rapporter"):
+            expect(page.get_by_role("button", name=name)).to_be_in_viewport(ratio=1)
         page.get_by_role("button", name="Ny rapport").click()
         page.get_by_text("Vad har hänt?").wait_for()
         settled(page)
