@@ -91,6 +91,10 @@ def evaluate(
     return out
 
 
+def _key(alert: aa.Alert) -> tuple[int, str, str]:
+    return alert.subscription_id, alert.condition_key, alert.period_key
+
+
 def run(
     today: dt.date,
     *,
@@ -105,9 +109,11 @@ def run(
     result = RunResult(today=today, dry_run=dry_run, alerts=evaluate(today, base=base, conn=conn))
     for alert in result.alerts:
         if dry_run:
-            (result.already if sa.already_logged(alert, conn=conn) else result.sent).append(alert)
+            (result.already if sa.already_logged(*_key(alert), conn=conn) else result.sent).append(
+                alert
+            )
             continue
-        log_id = sa.claim(alert, conn=conn)
+        log_id = sa.claim(*_key(alert), subject=alert.subject, link=alert.link, conn=conn)
         if log_id is None:
             result.already.append(alert)
             continue

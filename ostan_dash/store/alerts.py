@@ -10,7 +10,6 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ostan_dash.analysis.alerts import Alert
 from ostan_dash.store import copy_frame, queries, read_frame, transaction
 
 SUBSCRIPTION_SCHEMA = {
@@ -135,7 +134,9 @@ def delete(subscription_id: int, *, conn: Connection | None = None) -> int:
         ).rowcount
 
 
-def already_logged(alert: Alert, *, conn: Connection | None = None) -> bool:
+def already_logged(
+    subscription_id: int, condition_key: str, period_key: str, *, conn: Connection | None = None
+) -> bool:
     """Whether this condition and period has been sent, or is being sent, for the subscription."""
     frame = read_frame(
         """
@@ -143,14 +144,22 @@ def already_logged(alert: Alert, *, conn: Connection | None = None) -> bool:
         WHERE subscription_id = :s AND condition_key = :c AND period_key = :p
           AND status <> 'misslyckad'
         """,
-        {"s": alert.subscription_id, "c": alert.condition_key, "p": alert.period_key},
+        {"s": subscription_id, "c": condition_key, "p": period_key},
         conn=conn,
     )
     return not frame.is_empty()
 
 
-def claim(alert: Alert, *, conn: Connection | None = None) -> int | None:
-    """Reserve the log row of ``alert`` before sending; ``None`` when it was already sent.
+def claim(
+    subscription_id: int,
+    condition_key: str,
+    period_key: str,
+    *,
+    subject: str,
+    link: str,
+    conn: Connection | None = None,
+) -> int | None:
+    """Reserve the log row of an alert before sending it; ``None`` when it was already sent.
 
     The UNIQUE (subscription, condition, period) decides: a second run, or a run overlapping
     this one, gets no row. A row of a failed attempt is taken over and tried again. Without
@@ -171,11 +180,11 @@ def claim(alert: Alert, *, conn: Connection | None = None) -> int | None:
                 """
             ),
             {
-                "s": alert.subscription_id,
-                "c": alert.condition_key,
-                "p": alert.period_key,
-                "subject": alert.subject,
-                "link": alert.link,
+                "s": subscription_id,
+                "c": condition_key,
+                "p": period_key,
+                "subject": subject,
+                "link": link,
             },
         ).scalar()
 
