@@ -1,10 +1,19 @@
 """Östan-dash: page config, login gate and the navigation this user's role may see."""
 
+import logging
+
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from ostan_dash import store, vocab
 from ostan_dash.ui import login, navigation, swedish, texts
+
+log = logging.getLogger("ostan_dash.app")
+if not logging.getLogger("ostan_dash").handlers:  # once per server process: our log to stderr
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("ostan_dash").addHandler(_handler)
+    logging.getLogger("ostan_dash").setLevel(logging.INFO)
 
 st.set_page_config(page_title=texts.APP_TITLE, page_icon="🛡️", layout="wide")
 swedish.install()  # Streamlit's own English texts in Swedish (see ui/swedish.py)
@@ -77,4 +86,13 @@ nav = st.navigation(pages(navigation.pages_for(user.role)))
 with st.sidebar:
     st.markdown(f"**{user.name}**  \n{vocab.ROLES[user.role]}, {user.organisation}")
     login.logout_button()
-nav.run()
+try:
+    nav.run()
+except OperationalError:
+    log.exception("Databasen svarade inte på sidan %s (/%s)", nav.title, nav.url_path)
+    st.error(texts.DB_DOWN)
+except Exception:  # noqa: BLE001 – Streamlit's stop and rerun are BaseExceptions and pass through
+    # Never a stack trace on screen (showErrorDetails = "none" only hides its details): a Swedish
+    # message for the user, the trace in the server's log.
+    log.exception("Sidan %s (/%s) kunde inte visas för %s", nav.title, nav.url_path, user.username)
+    st.error(texts.PAGE_FAILED)

@@ -28,6 +28,10 @@ WEAK_KEY = (
     "Inloggningen är inte konfigurerad: ange en slumpmässig nyckel på minst 32 tecken i "
     "OSTAN_COOKIE_KEY eller i secrets.toml ([auth] cookie_key)."
 )
+PAGE_FAILED = (
+    "Något gick fel när sidan skulle visas. Felet är sparat i serverns logg; ladda om sidan "
+    "eller kontakta administratören om det upprepas."
+)
 DB_DOWN = (
     "Databasen svarar inte just nu. Försök igen om en stund; kvarstår felet, "
     "kontakta systemförvaltaren."

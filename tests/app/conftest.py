@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,19 @@ def login(username: str, password: str = DEMO_PASSWORD) -> AppTest:
 def as_role():
     """Factory: an AppTest logged in as the demo user of a role (usernames equal role names)."""
     return login
+
+
+@pytest.fixture(autouse=True)
+def _no_page_failed(request, caplog):
+    """app.py turns an error inside a page into a Swedish message and a log line, so a page that
+    breaks would no longer show up as ``at.exception``: fail every app test whose run logged one
+    (unless the test breaks a page on purpose, marked ``page_error``)."""
+    yield
+    if request.node.get_closest_marker("page_error"):
+        return
+    failed = [
+        r.getMessage()
+        for r in caplog.get_records("call")
+        if r.name == "ostan_dash.app" and r.levelno >= logging.ERROR
+    ]
+    assert not failed, failed

@@ -20,6 +20,11 @@ FORBIDDEN = {
     "ingest": {"ui", "demo", "bench", "cli"},
     "demo": {"ui", "bench", "cli"},
     "text": {"ui", "store", "ingest", "analysis", "demo", "bench", "cli"},
+    # the filter model is pure: the pages draw it, the CLI and the bench use it as it is
+    "filters": {"ui", "store", "ingest", "demo", "bench", "cli", "reports"},
+    # documents are drafted from the store and the statistics, never from the pages
+    "reports": {"ui", "ingest", "demo", "bench", "cli"},
+    "mail": {"ui", "store", "ingest", "analysis", "demo", "bench", "cli", "reports"},
 }
 
 
@@ -66,8 +71,16 @@ def test_no_import_points_the_wrong_way():
         ("analysis", "from ostan_dash.ui import fmt\n", "analysis → ui"),
         ("store", "def f():\n    from ostan_dash.ingest import read\n", "store → ingest"),
         ("analysis", "import streamlit as st\n", "importerar streamlit"),
+        ("reports", "from ostan_dash.bench.timing import timed\n", "reports → bench"),
+        ("filters", "from ostan_dash import ui\n", "filters → ui"),
     ],
-    ids=["analysis-ui", "store-ingest-in-function", "streamlit-outside-ui"],
+    ids=[
+        "analysis-ui",
+        "store-ingest-in-function",
+        "streamlit-outside-ui",
+        "reports-bench",
+        "filters-ui",
+    ],
 )
 def test_the_check_sees_a_wrong_way_import(tmp_path, monkeypatch, layer, source, expected):
     pkg = tmp_path / "ostan_dash"
