@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
 from sqlalchemy.engine import Connection
 
 from ostan_dash import config, mail
@@ -62,32 +63,147 @@ class RunResult:
         return lines
 
 
+CELL_SIZE = 250  # Karta's default cell size
+
+
 def evaluate(
     today: dt.date, *, base: str | None = None, conn: Connection | None = None
 ) -> list[aa.Alert]:
     """Every alert the active subscriptions give on ``today`` (nothing sent, nothing logged)."""
-    from ostan_dash.analysis import overview
     from ostan_dash.store import alerts as sa
     from ostan_dash.store import queries
 
     base = base or base_url()
     subs = sa.subscriptions(active_only=True, conn=conn)
+    kinds = set(subs["kind"].to_list())
+    if not kinds:
+        return []
+    areas = queries.areas()
+    names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=True))
+    incidents = sa.incidents(conn=conn) if kinds & {"kategori_hog", "het_ruta"} else None
     out: list[aa.Alert] = []
-    cat_subs = subs.filter(subs["kind"] == "kategori_hog")
-    if not cat_subs.is_empty():
-        incidents = sa.incidents(conn=conn)
-        areas = queries.areas()
-        week = overview.last_complete_week(today)
-        ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
-        names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=True))
-        scopes = {c or aa.WHOLE for c in cat_subs["area_code"].to_list()}
-        tables = {
-            s: aa.oversikt_category_table(incidents, week_start=week, area_id=ids.get(s))
-            for s in scopes
-        }
-        out += aa.category_alerts(
-            cat_subs, tables, week_start=week, area_names=names, base_url=base
+    if "kategori_hog" in kinds:
+        out += _categories(subs, incidents, areas, today, base)
+    if "kritisk_plats" in kinds:
+        reports = sa.reports_near_critical_places(
+            today - dt.timedelta(days=1), today, radius_m=aa.CRITICAL_RADIUS_M, conn=conn
         )
+        codes = dict(zip(areas["area_id"].to_list(), areas["code"].to_list(), strict=True))
+        out += aa.place_alerts(subs, reports, today=today, area_codes=codes, base_url=base)
+    if "het_ruta" in kinds:
+        out += _hotspots(subs, incidents, areas, today, base, names)
+    if "narupprepning" in kinds:
+        out += _zones(subs, today, base, conn)
+    return out
+
+
+def _categories(subs, incidents, areas, today: dt.date, base: str) -> list[aa.Alert]:
+    """Översikt's weekly flag per category, for each area filter subscribed to."""
+    from ostan_dash.analysis import overview
+
+    cat_subs = subs.filter(pl.col("kind") == "kategori_hog")
+    week = overview.last_complete_week(today)
+    ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
+    names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=True))
+    scopes = {c or aa.WHOLE for c in cat_subs["area_code"].to_list()}
+    tables = {
+        s: aa.oversikt_category_table(incidents, week_start=week, area_id=ids.get(s))
+        for s in scopes
+    }
+    return aa.category_alerts(cat_subs, tables, week_start=week, area_names=names, base_url=base)
+
+
+def _as_seen(incidents: pl.DataFrame, sees_police: bool) -> pl.DataFrame:
+    """The frame a user sees: police crimes without their points unless the database shows
+    the user those (sql/014_police_rows.sql)."""
+    if sees_police:
+        return incidents
+    hidden = pl.col("source").cast(pl.Utf8) == "polis"
+    return incidents.with_columns(
+        x=pl.when(hidden).then(None).otherwise(pl.col("x")),
+        y=pl.when(hidden).then(None).otherwise(pl.col("y")),
+    )
+
+
+def _hotspots(subs, incidents, areas, today: dt.date, base: str, names) -> list[aa.Alert]:
+    """Karta's default view (last four weeks against the four before, 250 m cells) per area."""
+    from ostan_dash import filters
+    from ostan_dash.analysis import areas_compare as ac
+    from ostan_dash.store import places as places_store
+    from ostan_dash.store import population
+
+    cells = population.cells()
+    region, expectation = ("befolkade", "befolkning") if cells.height else ("hela", "antal")
+    ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
+    places = places_store.places()
+    out: list[aa.Alert] = []
+    for sees in (True, False):
+        group = subs.filter((pl.col("kind") == "het_ruta") & (pl.col("sees_police") == sees))
+        if group.is_empty():
+            continue
+        frame = _as_seen(incidents, sees)
+        tables, bounds = {}, None
+        for scope in {c or aa.WHOLE for c in group["area_code"].to_list()}:
+            f = filters.Filters(areas=(scope,) if scope else ())
+            bounds = f.bounds(today)
+            now = filters.apply(frame, f, bounds=bounds, area_ids=ids)
+            before = filters.apply(frame, f, bounds=f.comparison_bounds(today), area_ids=ids)
+            study = ac.study_area(
+                areas, cell_size=CELL_SIZE, codes=f.areas, population=cells, region=region
+            )
+            _, changed = ac.grid_results(now, before, study, expectation=expectation)
+            tables[scope] = ac.nearest_place(changed, places, cell_size=CELL_SIZE)
+        out += aa.hotspot_alerts(
+            group, tables, period=bounds, cell_size=CELL_SIZE, area_names=names, base_url=base
+        )
+    return out
+
+
+def _zones(subs, today: dt.date, base: str, conn: Connection | None) -> list[aa.Alert]:
+    """The risk zones of every saved near-repeat pattern valid today, as Närupprepning and
+    Översikt compute them (ui/nearrepeat_views.active_zones), each with its area."""
+    from ostan_dash.analysis import nearrepeat as nr
+    from ostan_dash.store import alerts as sa
+    from ostan_dash.store import nearrepeat as nr_store
+    from ostan_dash.store import places as places_store
+
+    places = places_store.places()
+    frames = []
+    for row in nr_store.patterns(conn=conn).iter_rows(named=True):
+        found = nr.Pattern(
+            distance_m=float(row["distance_m"]),
+            days=float(row["days"]),
+            ratio=float(row["ratio"]),
+            metric=str(row["metric"]),
+            same_place=float(row["distance_m"]) <= nr.SAME_PLACE_M,
+        )
+        since = today - dt.timedelta(days=2 * nr.zone_days(found))
+        kind = nr_store.kind_incidents(
+            row["source"], row["category"], row["subtype"], since=since, conn=conn
+        )
+        zones = nr.risk_zones(kind, found, today, places=places)
+        if not zones.is_empty():
+            frames.append(
+                zones.with_columns(
+                    selection=pl.lit(row["selection"]),
+                    label=pl.lit(row["label"]),
+                    source=pl.lit(row["source"]),
+                )
+            )
+    if not frames:
+        return []
+    zones = pl.concat(frames)
+    zones = zones.with_columns(
+        area_id=pl.Series(
+            sa.area_ids_of(zones["x"].to_list(), zones["y"].to_list(), conn=conn), dtype=pl.Int64
+        )
+    )
+    out: list[aa.Alert] = []
+    for sees in (True, False):
+        group = subs.filter((pl.col("kind") == "narupprepning") & (pl.col("sees_police") == sees))
+        if not group.is_empty():
+            seen = zones if sees else zones.filter(pl.col("source") != "polis")
+            out += aa.zone_alerts(group, seen, today=today, base_url=base)
     return out
 
 

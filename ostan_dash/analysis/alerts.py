@@ -178,3 +178,227 @@ def oversikt_category_table(
         against_expected(scope.filter(pl.col("area_id").is_not_null()), "area_id"),
     )
     return by_cat
+
+
+# Ny rapport vid en kritisk plats ---------------------------------------------------------------
+
+CRITICAL_RADIUS_M = 100.0  # a report this close to a critical object is "at" it
+
+
+def _scope_match(subs: pl.DataFrame, rows: pl.DataFrame, *, area_col: str) -> pl.DataFrame:
+    """Every (subscription, row) pair where the row lies in the subscription's area (all rows
+    for a subscription on the whole municipality); a subscription on one place matches that
+    place's rows only (``place_id``)."""
+    pairs = subs.select(
+        "subscription_id",
+        "email",
+        sub_area=pl.col("area_id"),
+        sub_code=pl.col("area_code"),
+        sub_name=pl.col("area_name"),
+        sub_place=pl.col("place_id"),
+    ).join(rows, how="cross")
+    in_area = pl.col("sub_area").is_null() | (pl.col("sub_area") == pl.col(area_col))
+    if "place_id" not in rows.columns:
+        return pairs.filter(in_area)
+    return pairs.filter(
+        pl.when(pl.col("sub_place").is_null())
+        .then(in_area)
+        .otherwise(pl.col("sub_place") == pl.col("place_id"))
+    )
+
+
+def place_alerts(
+    subscriptions: pl.DataFrame,
+    reports: pl.DataFrame,
+    *,
+    today: dt.date,
+    area_codes: Mapping[int, str],
+    base_url: str = DEFAULT_BASE_URL,
+) -> list[Alert]:
+    """Subscriptions of kind ``kritisk_plats`` with a new EST report at their critical place.
+
+    Parameters
+    ----------
+    subscriptions
+        ``subscription_id, email, kind, area_id, area_code, place_id`` (``place_id`` null: every
+        critical place in the area, or in the whole municipality).
+    reports
+        EST reports within :data:`CRITICAL_RADIUS_M` of a critical place: ``incident_id,
+        category, subtype, created_at, occurred_from`` (local datetimes), ``place_id,
+        place_name, place_kind, place_area_id, distance_m``.
+    today
+        Reports filed today or yesterday are new; one e-mail per place and day of filing.
+    """
+    subs = subscriptions.filter(pl.col("kind") == "kritisk_plats")
+    new = reports.filter(pl.col("created_at").dt.date() >= today - dt.timedelta(days=1))
+    new = new.filter(pl.col("created_at").dt.date() <= today)
+    if subs.is_empty() or new.is_empty():
+        return []
+    pairs = (
+        _scope_match(subs, new, area_col="place_area_id")
+        .with_columns(filed=pl.col("created_at").dt.date())
+        .sort("subscription_id", "place_name", "filed", "created_at", "incident_id")
+    )
+    out = []
+    for (sid, place_id, filed), g in pairs.group_by(
+        ["subscription_id", "place_id", "filed"], maintain_order=True
+    ):
+        first = g.row(0, named=True)
+        code = area_codes.get(first["place_area_id"])
+        start = min(g["occurred_from"].dt.date().min(), filed)
+        link = view_link(
+            base_url,
+            "karta",
+            {
+                "period": "eget",
+                "fran": start.isoformat(),
+                "till": filed.isoformat(),
+                "kalla": "est",
+                "omrade": [code] if code else [],
+            },
+        )
+        lines = [
+            f"{count(g.height, 'ny rapport', 'nya rapporter')} inom "
+            f"{number(CRITICAL_RADIUS_M)} m från {first['place_name']} "
+            f"({vocab.PLACE_KINDS.get(first['place_kind'], first['place_kind']).lower()}), "
+            f"inlämnade {filed.isoformat()}:",
+            "\n".join(
+                f"- {vocab.category_label(r['category'])}: "
+                f"{vocab.SUBTYPES.get(r['category'], {}).get(r['subtype'], r['subtype'])}, "
+                f"inträffade {r['occurred_from'].strftime('%Y-%m-%d %H:%M')}, "
+                f"{number(r['distance_m'])} m från platsen"
+                for r in g.iter_rows(named=True)
+            ),
+        ]
+        out.append(
+            Alert(
+                subscription_id=int(sid),
+                email=first["email"],
+                condition_key=f"kritisk_plats:{place_id}",
+                period_key=filed.isoformat(),
+                subject=f"Bevakning: ny rapport vid {first['place_name']}, {filed.isoformat()}",
+                body=_body(lines, link, "kritisk_plats", "dag"),
+                link=link,
+            )
+        )
+    return out
+
+
+# Ny eller växande het ruta (Karta) -------------------------------------------------------------
+
+CHANGE_WORDS = {"ny": "Ny het ruta", "växande": "Växande ruta"}
+
+
+def hotspot_alerts(
+    subscriptions: pl.DataFrame,
+    cells: Mapping[str, pl.DataFrame],
+    *,
+    period: tuple[dt.date, dt.date],
+    cell_size: int,
+    area_names: Mapping[str, str],
+    base_url: str = DEFAULT_BASE_URL,
+    max_cells: int = 10,
+) -> list[Alert]:
+    """Subscriptions of kind ``het_ruta`` whose area has a new or growing hot cell on Karta.
+
+    ``cells`` holds, per scope (area code or :data:`WHOLE`), Karta's changed cells
+    (:func:`ostan_dash.analysis.areas_compare.grid_results` with
+    :func:`~ostan_dash.analysis.areas_compare.nearest_place`): ``status, count, count_before,
+    x0, y0, place, place_m``. A cell is news when its status is ``"ny"`` or ``"växande"``: a
+    significant rise against the comparison period after Benjamini–Hochberg over the cells
+    (:func:`~ostan_dash.analysis.areas_compare.cell_changes`). One e-mail per area and period.
+    """
+    subs = subscriptions.filter(pl.col("kind") == "het_ruta")
+    out = []
+    for r in subs.iter_rows(named=True):
+        scope = r["area_code"] or WHOLE
+        news = cells.get(scope)
+        if news is None:
+            continue
+        news = news.filter(pl.col("status").is_in(list(CHANGE_WORDS)))
+        if news.is_empty():
+            continue
+        where = area_names.get(scope, scope) if scope else "hela kommunen"
+        link = view_link(base_url, "karta", {"omrade": [scope] if scope else []})
+        listed = [
+            f"- {CHANGE_WORDS[c['status']]}"
+            + (f" nära {c['place']} ({number(c['place_m'])} m)" if c["place"] else "")
+            + f": {count(c['count'], 'händelse', 'händelser')}, {number(c['count_before'])} "
+            f"under jämförelseperioden (E {number(c['x0'] + cell_size / 2)}, "
+            f"N {number(c['y0'] + cell_size / 2)})"
+            for c in news.head(max_cells).iter_rows(named=True)
+        ]
+        if news.height > max_cells:
+            listed.append(f"- och {number(news.height - max_cells)} till på kartan")
+        lines = [
+            f"Karta jämför {period[0].isoformat()}–{period[1].isoformat()} med lika lång tid "
+            f"före: {count(news.height, 'ruta', 'rutor')} om {cell_size} m i {where} är nya "
+            "eller växande (signifikant ökning efter Benjamini–Hochberg över rutorna).",
+            "\n".join(listed),
+        ]
+        out.append(
+            Alert(
+                subscription_id=int(r["subscription_id"]),
+                email=r["email"],
+                condition_key=f"het_ruta:{scope or 'kommun'}",
+                period_key=week_key(period[1] - dt.timedelta(days=period[1].weekday())),
+                subject=f"Bevakning: ny eller växande het ruta i {where}",
+                body=_body(lines, link, "het_ruta", "vecka"),
+                link=link,
+            )
+        )
+    return out
+
+
+# Ny riskzon för närupprepning ------------------------------------------------------------------
+
+
+def zone_alerts(
+    subscriptions: pl.DataFrame,
+    zones: pl.DataFrame,
+    *,
+    today: dt.date,
+    base_url: str = DEFAULT_BASE_URL,
+) -> list[Alert]:
+    """Subscriptions of kind ``narupprepning`` with a new near-repeat risk zone in their area.
+
+    ``zones`` are the zones valid ``today`` of every saved pattern
+    (:func:`ostan_dash.analysis.nearrepeat.risk_zones`) with ``selection``, ``label`` (the
+    pattern) and ``area_id`` (of the zone's centre). A zone is new when its incident happened
+    today or yesterday; one e-mail per pattern, area and day of the incidents.
+    """
+    from ostan_dash.analysis.nearrepeat import zone_sentence
+
+    subs = subscriptions.filter(pl.col("kind") == "narupprepning")
+    new = zones.filter(pl.col("day") >= today - dt.timedelta(days=1))
+    if subs.is_empty() or new.is_empty():
+        return []
+    pairs = _scope_match(subs, new, area_col="area_id").sort(
+        "subscription_id", "label", "day", "incident_id"
+    )
+    link = view_link(base_url, "narupprepning")
+    out = []
+    for (sid, selection, day), g in pairs.group_by(
+        ["subscription_id", "selection", "day"], maintain_order=True
+    ):
+        first = g.row(0, named=True)
+        where = (first["sub_name"] or first["sub_code"]) if first["sub_code"] else "hela kommunen"
+        sentences = [zone_sentence(z) for z in g.iter_rows(named=True)]
+        lines = [
+            f"{count(g.height, 'ny händelse', 'nya händelser')} {day.isoformat()} i {where} "
+            f"av ett slag med närupprepning ({first['label']}: fler händelser nära i tid och "
+            "rum än slumpen ger, Knox-test på sidan Närupprepning) ger nya riskzoner:",
+            "\n".join(f"- {s}" for s in dict.fromkeys(sentences)),
+        ]
+        out.append(
+            Alert(
+                subscription_id=int(sid),
+                email=first["email"],
+                condition_key=f"narupprepning:{selection}:{first['sub_code'] or 'kommun'}",
+                period_key=day.isoformat(),
+                subject=f"Bevakning: ny riskzon för närupprepning i {where} – {first['label']}",
+                body=_body(lines, link, "narupprepning", "dag"),
+                link=link,
+            )
+        )
+    return out

@@ -6,6 +6,8 @@ subscriptions; the scheduled ``ostan-dash alerts run`` connects as the operator 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -25,6 +27,7 @@ SUBSCRIPTION_SCHEMA = {
     "place_name": pl.Utf8,
     "email": pl.Utf8,
     "active": pl.Boolean,
+    "sees_police": pl.Boolean,
     "created_at": pl.Datetime(time_zone="Europe/Stockholm"),
 }
 
@@ -72,7 +75,12 @@ def subscriptions(
         """
         SELECT s.id AS subscription_id, s.user_id, u.username, s.kind, s.area_id,
                a.code AS area_code, a.name AS area_name, s.category, s.place_id,
-               p.name AS place_name, s.email, s.active, s.created_at
+               p.name AS place_name, s.email, s.active,
+               -- as ostan_sees_police_rows() decides for the user (sql/014_police_rows.sql)
+               (u.role IN ('analytiker', 'admin')
+                OR EXISTS (SELECT 1 FROM organisations o
+                           WHERE o.id = u.organisation_id AND o.kind = 'polis')) AS sees_police,
+               s.created_at
         FROM alert_subscriptions s
         JOIN users u ON u.id = s.user_id
         LEFT JOIN areas a ON a.id = s.area_id
@@ -132,6 +140,60 @@ def delete(subscription_id: int, *, conn: Connection | None = None) -> int:
         return c.execute(
             sa.text("DELETE FROM alert_subscriptions WHERE id = :i"), {"i": subscription_id}
         ).rowcount
+
+
+REPORT_SCHEMA = {
+    "incident_id": pl.Int64,
+    "category": pl.Utf8,
+    "subtype": pl.Utf8,
+    "created_at": pl.Datetime(time_zone="Europe/Stockholm"),
+    "occurred_from": pl.Datetime(time_zone="Europe/Stockholm"),
+    "place_id": pl.Int64,
+    "place_name": pl.Utf8,
+    "place_kind": pl.Utf8,
+    "place_area_id": pl.Int64,
+    "distance_m": pl.Float64,
+}
+
+
+def reports_near_critical_places(
+    first: dt.date, last: dt.date, *, radius_m: float, conn: Connection | None = None
+) -> pl.DataFrame:
+    """EST reports filed (``created_at``, local dates ``first``–``last``) within ``radius_m``
+    of a critical place, one row per report and place."""
+    return read_frame(
+        """
+        SELECT i.id AS incident_id, i.category, i.subtype, i.created_at, i.occurred_from,
+               p.id AS place_id, p.name AS place_name, p.kind AS place_kind,
+               p.area_id AS place_area_id, ST_Distance(i.geom, p.geom) AS distance_m
+        FROM incidents i JOIN places p ON p.critical AND ST_DWithin(i.geom, p.geom, :r)
+        WHERE i.created_at >= CAST(:first AS timestamp) AT TIME ZONE 'Europe/Stockholm'
+          AND i.created_at < CAST(:after AS timestamp) AT TIME ZONE 'Europe/Stockholm'
+        ORDER BY i.created_at, i.id, p.id
+        """,
+        {"first": first, "after": last + dt.timedelta(days=1), "r": float(radius_m)},
+        schema=REPORT_SCHEMA,
+        conn=conn,
+    )
+
+
+def area_ids_of(
+    x: list[float], y: list[float], *, conn: Connection | None = None
+) -> list[int | None]:
+    """The area (``area_of()``, sql/001) of each SWEREF 99 TM point, in order."""
+    if not x:
+        return []
+    frame = read_frame(
+        """
+        SELECT n, area_of(ST_SetSRID(ST_MakePoint(px, py), 3006)) AS area_id
+        FROM unnest(CAST(:x AS float8[]), CAST(:y AS float8[])) WITH ORDINALITY AS t(px, py, n)
+        ORDER BY n
+        """,
+        {"x": list(x), "y": list(y)},
+        schema={"n": pl.Int64, "area_id": pl.Int64},
+        conn=conn,
+    )
+    return frame["area_id"].to_list()
 
 
 def already_logged(
