@@ -1,5 +1,6 @@
-"""`ostan-dash alerts run` end to end: a subscribed category above its expected level sends one
-e-mail through an aiosmtpd server inside the test process (never the network), and not again."""
+"""`ostan-dash alerts run` end to end: a subscribed condition (a category above its expected level,
+a new report at a critical place, a new hot cell) sends one e-mail through an aiosmtpd server
+inside the test process (never the network), and not again. Each test is rolled back."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from sqlalchemy.exc import DBAPIError
 
-from ostan_dash import cli, config, mail
+from ostan_dash import cli, config, filters, mail
 from ostan_dash.analysis import alerts as aa
 from ostan_dash.analysis import overview
 from ostan_dash.cli_alerts import run
@@ -212,3 +213,104 @@ def test_cli_without_mail_settings_says_so_in_swedish(monkeypatch, tmp_path, cap
     assert cli.main(["alerts", "run", "--dry-run", "--today", "2026-11-30"]) == 0
     out = capsys.readouterr()
     assert out.out.startswith("Bevakningar 2026-11-30: ") and "Traceback" not in out.err
+
+
+# The other conditions ------------------------------------------------------------------------
+
+INSERT_NEAR = sa.text(
+    """
+    INSERT INTO incidents (category, subtype, occurred_from, occurred_to, geom, area_id,
+                           organisation_id, created_at)
+    SELECT 'skadegorelse', 'klotter', t, t + interval '1 hour', ST_Translate(p.geom, :dx, 0),
+           p.area_id, (SELECT min(id) FROM organisations), :filed
+    FROM places p, generate_series(1, :n) AS k,
+         LATERAL (SELECT CAST(:t0 AS timestamptz) + k * interval '7 hours' AS t) AS w
+    WHERE p.id = :p
+    """
+)
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=config.TZ)
+
+
+def _quiet_critical_place(db, today: dt.date) -> int:
+    """A critical place with no report filed near it today or yesterday."""
+    return db.execute(
+        sa.text(
+            """
+            SELECT p.id FROM places p
+            WHERE p.critical AND p.area_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM incidents i
+                WHERE ST_DWithin(i.geom, p.geom, 100) AND i.created_at >= :since)
+            ORDER BY p.id LIMIT 1
+            """
+        ),
+        {"since": _at(today - dt.timedelta(days=1), 0)},
+    ).scalar_one()
+
+
+def test_a_new_report_at_a_school_sends_one_mail_per_day(db, smtp):
+    sink, cfg = smtp
+    today = config.today()
+    place = _quiet_critical_place(db, today)
+    sid = store_alerts.add(
+        user_id=_user(db, "rapportor"),
+        kind="kritisk_plats",
+        email="r@example.se",
+        place_id=place,
+        conn=db,
+    )
+    assert [a for a in run(today, settings=cfg, conn=db).alerts if a.subscription_id == sid] == []
+    db.execute(
+        INSERT_NEAR,
+        {"p": place, "dx": 30, "n": 1, "t0": _at(today, 6), "filed": _at(today, 14)},
+    )
+    first = run(today, settings=cfg, conn=db)
+    mine = [a for a in first.sent if a.subscription_id == sid]
+    assert [(a.condition_key, a.period_key) for a in mine] == [
+        (f"kritisk_plats:{place}", today.isoformat())
+    ]
+    assert sum(rcpt == ["r@example.se"] for rcpt, _ in sink.messages) == 1
+    # A second report the same day: the condition has been sent for this period already.
+    db.execute(
+        INSERT_NEAR,
+        {"p": place, "dx": 50, "n": 1, "t0": _at(today, 8), "filed": _at(today, 16)},
+    )
+    again = run(today, settings=cfg, conn=db)
+    assert [a.subscription_id for a in again.sent] == []
+    assert sum(rcpt == ["r@example.se"] for rcpt, _ in sink.messages) == 1
+
+
+def test_a_new_hot_cell_in_my_area_sends_one_mail(db, smtp):
+    sink, cfg = smtp
+    today = config.today()
+    place, area_id, code = db.execute(
+        sa.text(
+            "SELECT p.id, a.id, a.code FROM places p JOIN areas a ON a.id = p.area_id "
+            "ORDER BY p.id LIMIT 1"
+        )
+    ).one()
+    sid = store_alerts.add(
+        user_id=_user(db, "analytiker"),
+        kind="het_ruta",
+        email="h@example.se",
+        area_id=area_id,
+        conn=db,
+    )
+    quiet = run(today, settings=cfg, conn=db, dry_run=True)
+    assert [a for a in quiet.alerts if a.subscription_id == sid] == []  # the demo: none
+    first_day, _ = filters.Filters().bounds(today)
+    db.execute(
+        INSERT_NEAR,
+        {"p": place, "dx": 60, "n": 60, "t0": _at(first_day, 1), "filed": _at(first_day, 2)},
+    )
+    first = run(today, settings=cfg, conn=db)
+    (alert,) = [a for a in first.sent if a.subscription_id == sid]
+    assert alert.condition_key == f"het_ruta:{code}"
+    assert alert.link.endswith(f"/karta?omrade={code}")
+    assert "Ny het ruta" in alert.body or "Växande ruta" in alert.body
+    assert sum(rcpt == ["h@example.se"] for rcpt, _ in sink.messages) == 1
+    again = run(today, settings=cfg, conn=db)
+    assert sid in [a.subscription_id for a in again.already]
+    assert sum(rcpt == ["h@example.se"] for rcpt, _ in sink.messages) == 1
