@@ -11,6 +11,7 @@ with their reason in ``alert_log`` and, with the stack trace, in the server's lo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy.engine import Connection
 
-from ostan_dash import config, mail
+from ostan_dash import config, mail, store
 from ostan_dash.analysis import alerts as aa
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class RunResult:
     sent: list[aa.Alert] = field(default_factory=list)
     already: list[aa.Alert] = field(default_factory=list)
     failed: list[tuple[aa.Alert, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     def summary(self) -> list[str]:
@@ -60,16 +62,23 @@ class RunResult:
         head = "Skulle skicka" if self.dry_run else "Skickat"
         lines += [f"{head} till {a.email}: {a.subject}" for a in self.sent]
         lines += [f"Misslyckades till {a.email}: {a.subject} ({why})" for a, why in self.failed]
-        return lines
+        return lines + self.errors
 
 
 CELL_SIZE = 250  # Karta's default cell size
 
 
 def evaluate(
-    today: dt.date, *, base: str | None = None, conn: Connection | None = None
+    today: dt.date,
+    *,
+    base: str | None = None,
+    conn: Connection | None = None,
+    errors: list[str] | None = None,
 ) -> list[aa.Alert]:
-    """Every alert the active subscriptions give on ``today`` (nothing sent, nothing logged)."""
+    """Every alert the active subscriptions give on ``today`` (nothing sent, nothing logged).
+
+    With ``errors`` a kind of condition that fails is logged, described there and skipped
+    (the others are still evaluated); without it the error is raised."""
     from ostan_dash.store import alerts as sa
     from ostan_dash.store import queries
 
@@ -81,20 +90,37 @@ def evaluate(
     areas = queries.areas()
     names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=True))
     incidents = sa.incidents(conn=conn) if kinds & {"kategori_hog", "het_ruta"} else None
+    checks = {
+        "kategori_hog": lambda: _categories(subs, incidents, areas, today, base),
+        "kritisk_plats": lambda: _places(subs, areas, today, base, conn),
+        "het_ruta": lambda: _hotspots(subs, incidents, areas, today, base, names),
+        "narupprepning": lambda: _zones(subs, today, base, conn),
+    }
     out: list[aa.Alert] = []
-    if "kategori_hog" in kinds:
-        out += _categories(subs, incidents, areas, today, base)
-    if "kritisk_plats" in kinds:
-        reports = sa.reports_near_critical_places(
-            today - dt.timedelta(days=1), today, radius_m=aa.CRITICAL_RADIUS_M, conn=conn
-        )
-        codes = dict(zip(areas["area_id"].to_list(), areas["code"].to_list(), strict=True))
-        out += aa.place_alerts(subs, reports, today=today, area_codes=codes, base_url=base)
-    if "het_ruta" in kinds:
-        out += _hotspots(subs, incidents, areas, today, base, names)
-    if "narupprepning" in kinds:
-        out += _zones(subs, today, base, conn)
+    for kind, check in checks.items():
+        if kind not in kinds:
+            continue
+        try:
+            # inside the caller's transaction a failing statement must not abort the rest
+            with store.savepoint(conn) if conn is not None else contextlib.nullcontext():
+                out += check()
+        except Exception:  # noqa: BLE001 – one condition that breaks must not stop the others
+            log.exception("Bevakningar av slaget %s kunde inte prövas", kind)
+            if errors is None:
+                raise
+            errors.append(f"{aa.KINDS[kind]}: kunde inte prövas (se serverloggen)")
     return out
+
+
+def _places(subs, areas, today: dt.date, base: str, conn: Connection | None) -> list[aa.Alert]:
+    """EST reports filed today or yesterday near a critical place."""
+    from ostan_dash.store import alerts as sa
+
+    reports = sa.reports_near_critical_places(
+        today - dt.timedelta(days=1), today, radius_m=aa.CRITICAL_RADIUS_M, conn=conn
+    )
+    codes = dict(zip(areas["area_id"].to_list(), areas["code"].to_list(), strict=True))
+    return aa.place_alerts(subs, reports, today=today, area_codes=codes, base_url=base)
 
 
 def _categories(subs, incidents, areas, today: dt.date, base: str) -> list[aa.Alert]:
@@ -222,7 +248,8 @@ def run(
     """Evaluate, reserve each alert in the log, send it and record how it went."""
     from ostan_dash.store import alerts as sa
 
-    result = RunResult(today=today, dry_run=dry_run, alerts=evaluate(today, base=base, conn=conn))
+    result = RunResult(today=today, dry_run=dry_run)
+    result.alerts = evaluate(today, base=base, conn=conn, errors=result.errors)
     for alert in result.alerts:
         if dry_run:
             (result.already if sa.already_logged(*_key(alert), conn=conn) else result.sent).append(
@@ -292,7 +319,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
             return 1
         print("\n".join(result.summary()))
-        return 1 if result.failed else 0
+        return 1 if result.failed or result.errors else 0
     finally:
         pkg.propagate = propagate
         if handler is not None:

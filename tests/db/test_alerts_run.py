@@ -314,3 +314,27 @@ def test_a_new_hot_cell_in_my_area_sends_one_mail(db, smtp):
     again = run(today, settings=cfg, conn=db)
     assert sid in [a.subscription_id for a in again.already]
     assert sum(rcpt == ["h@example.se"] for rcpt, _ in sink.messages) == 1
+
+
+def test_a_condition_that_breaks_is_reported_and_the_others_still_run(db, smtp, monkeypatch):
+    from ostan_dash import cli_alerts
+
+    def broken(*args, **kwargs):
+        db.execute(sa.text("SELECT 1 / 0"))
+
+    monkeypatch.setattr(cli_alerts, "_zones", broken)
+    sink, cfg = smtp
+    today = config.today()
+    place = _quiet_critical_place(db, today)
+    uid = _user(db, "analytiker")
+    store_alerts.add(user_id=uid, kind="narupprepning", email="n@example.se", conn=db)
+    sid = store_alerts.add(
+        user_id=uid, kind="kritisk_plats", email="k@example.se", place_id=place, conn=db
+    )
+    db.execute(
+        INSERT_NEAR, {"p": place, "dx": 10, "n": 1, "t0": _at(today, 6), "filed": _at(today, 9)}
+    )
+    result = run(today, settings=cfg, conn=db)
+    assert result.errors == ["En riskzon för närupprepning: kunde inte prövas (se serverloggen)"]
+    assert sid in [a.subscription_id for a in result.sent]
+    assert result.summary()[-1] == result.errors[0]
