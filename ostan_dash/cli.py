@@ -79,6 +79,18 @@ def cmd_demo_population(_: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo_streets(_: argparse.Namespace) -> int:
+    """(Re)write the demo's street network in a database that holds the demo."""
+    from ostan_dash.demo import streets
+
+    n = streets.reload_network()
+    if n is None:
+        print("Databasen har inte demodata: importera gatorna från OpenStreetMap i stället.")
+        return 1
+    print(f"Demons gatunät skrivet: {n} gator")
+    return 0
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
     """Everything ``make demo`` and ``make test`` need before serving or testing."""
     cmd_migrate(args)
@@ -94,6 +106,11 @@ def cmd_setup(args: argparse.Namespace) -> int:
     # A database loaded before the grid existed (migration 004) gets the demo's grid once.
     if rc == 0 and population.count() == 0 and population.demo_import() is not None:
         rc = cmd_demo_population(args)
+    from ostan_dash.store import streets
+
+    # Likewise the demo's streets for a database loaded before migration 022.
+    if rc == 0 and streets.count() == 0 and population.demo_import() is not None:
+        rc = cmd_demo_streets(args)
     return rc
 
 
@@ -260,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo_sub.add_parser(
         "population", help="skriv om demons befolkningsrutnät (om demodata finns)"
     ).set_defaults(func=cmd_demo_population)
+    demo_sub.add_parser("streets", help="skriv om demons gatunät (om demodata finns)").set_defaults(
+        func=cmd_demo_streets
+    )
 
     sub.add_parser("setup", help="starta, migrera och ladda demodata vid behov").set_defaults(
         func=cmd_setup

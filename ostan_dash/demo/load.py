@@ -26,6 +26,7 @@ from ostan_dash.demo import interventions as ivs
 from ostan_dash.demo import people, survey, workflow
 from ostan_dash.demo import population as demo_population
 from ostan_dash.demo import public as demo_public
+from ostan_dash.demo import streets as demo_streets
 from ostan_dash.demo.clock import default_today
 
 if TYPE_CHECKING:  # the database stack is imported only when something is loaded
@@ -114,6 +115,7 @@ def load(
         counts["areas"] = len(area_id)
         counts["places"] = _places(cur)
         counts["population_cells"] = demo_population.load_grid(conn=conn, seed=seed, today=today)
+        counts["streets"] = demo_streets.load_network(conn=conn, seed=seed)
 
         say("Kunskapsbank, problembilder och insatser")
         counts |= _interventions(cur, today, seed, org_id, user_id, area_id)
@@ -177,6 +179,7 @@ def load(
             "areas",
             "places",
             "population_cells",
+            "streets",
             "incidents",
             "police_crimes",
             "area_indicators",
