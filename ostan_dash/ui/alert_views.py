@@ -61,6 +61,7 @@ def subscriptions_section(user: auth.User) -> None:
         st.caption(INTRO)
         try:
             mine = alerts_store.subscriptions(user_id=user.id)
+            sent = alerts_store.log(user_id=user.id, limit=20)
         except DBAPIError:
             log.exception("Bevakningar kunde inte läsas")
             st.error(FAILED)
@@ -79,7 +80,6 @@ def subscriptions_section(user: auth.User) -> None:
             st.dataframe(shown, hide_index=True, key="alerts_mine")
             _change(user, mine)
         _new(user)
-        sent = alerts_store.log(user_id=user.id, limit=20)
         if not sent.is_empty():
             st.markdown(f"**{SENT}**")
             st.dataframe(

@@ -338,3 +338,17 @@ def test_a_condition_that_breaks_is_reported_and_the_others_still_run(db, smtp, 
     assert result.errors == ["En riskzon för närupprepning: kunde inte prövas (se serverloggen)"]
     assert sid in [a.subscription_id for a in result.sent]
     assert result.summary()[-1] == result.errors[0]
+
+
+def test_cli_reads_the_smtp_settings_from_the_environment(monkeypatch, tmp_path, capsys, smtp):
+    _, cfg = smtp
+    monkeypatch.setenv("OSTAN_SECRETS_FILE", str(tmp_path / "saknas.toml"))
+    monkeypatch.setenv("OSTAN_ALERTS_LOG", str(tmp_path / "alerts.log"))
+    for key, value in {"HOST": cfg.host, "PORT": str(cfg.port), "TLS": "none"}.items():
+        monkeypatch.setenv(f"OSTAN_SMTP_{key}", value)
+    monkeypatch.setenv("OSTAN_SMTP_SENDER", cfg.sender)
+    monkeypatch.delenv("OSTAN_SMTP_USER", raising=False)
+    monkeypatch.delenv("OSTAN_SMTP_PASSWORD", raising=False)
+    assert cli.main(["alerts", "run", "--today", "2026-11-30"]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("Bevakningar 2026-11-30: ") and out.err == ""
