@@ -258,6 +258,7 @@ if not problems.is_empty():
             "hypotheses": [],
             "evidence_ids": [],
             "conclusion": "",
+            **dict.fromkeys(ap.TRIANGLE),
             "updated_by": None,
             "updated_at": None,
         }
@@ -267,6 +268,16 @@ if not problems.is_empty():
             "vilken slutsats drar vi för valet av insats?"
         )
         st.markdown(f"**Vad vi vet om platsen/gruppen:** {plain_markdown(ca['known_facts'])}")
+        st.markdown("**Problemtriangeln**")
+        # Each inner side (plats, förövare, mål) above the one who can act on it.
+        sides = list(ap.TRIANGLE)
+        for col, (inner, outer) in zip(
+            st.columns(3), zip(sides[::2], sides[1::2], strict=True), strict=True
+        ):
+            col.markdown(
+                f"**{ap.TRIANGLE[inner]}:** {plain_markdown(ca[inner])}  \n"
+                f"*{ap.TRIANGLE[outer]}:* {plain_markdown(ca[outer])}"
+            )
         hyp = pl.DataFrame(
             [
                 {"Hypotes": h.get("hypotes", ""), "Stöd": h.get("stod", "")}
@@ -288,19 +299,57 @@ if not problems.is_empty():
             )
         )
         st.markdown(f"**Slutsats:** {plain_markdown(ca['conclusion'])}")
+        if st.session_state.pop("pb_cause_saved", None) == chosen:
+            st.success("Orsaksanalysen är sparad.")
         if ca["updated_by"]:
             st.caption(
                 f"Senast ändrad av {ca['updated_by']} {fmt.datetime_local(ca['updated_at'])}."
             )
         if can_write:
-            with st.form("pb_cause"):
+            # Text areas, not an editable grid: a grid cell keeps its text only after Enter or a
+            # click in another cell, so text typed just before "Spara" was lost (issue 12). The
+            # keys carry the version, so after a save the fields show what was stored.
+            version = f"{chosen}_{ca['updated_at'].timestamp() if ca['updated_at'] else 'ny'}"
+            with st.form(f"pb_cause_{version}"):
                 facts = st.text_area("Vad vi vet om platsen/gruppen", value=ca["known_facts"] or "")
-                edited = st.data_editor(
-                    hyp if hyp.height else pl.DataFrame({"Hypotes": [""], "Stöd": [""]}),
-                    num_rows="dynamic",
-                    width="stretch",
-                    key=f"pb_hyp_{chosen}",
+                st.markdown(
+                    "**Problemtriangeln** – platsen, förövaren och målet eller offret, och de som "
+                    "kan påverka var och en. Beskriv roller, inte personer."
                 )
+                triangle = {}
+                for col, pair in zip(
+                    st.columns(3), zip(sides[::2], sides[1::2], strict=True), strict=True
+                ):
+                    for k in pair:
+                        triangle[k] = col.text_area(
+                            ap.TRIANGLE[k],
+                            value=ca[k] or "",
+                            height=90,
+                            max_chars=2000,
+                            key=f"pb_tri_{version}_{k}",
+                        )
+                st.markdown(
+                    "**Orsakshypoteser och stöd** – en hypotes per rad; lämna raden tom om den inte "
+                    "behövs. Spara för att få fler tomma rader."
+                )
+                slots = [(h.get("hypotes", ""), h.get("stod", "") or "") for h in ca["hypotheses"]]
+                slots += [("", "")] * max(2, 3 - len(slots))
+                typed = []
+                for i, (h, stod) in enumerate(slots, 1):
+                    c1, c2 = st.columns(2)
+                    typed.append(
+                        (
+                            c1.text_area(
+                                f"Hypotes {i}", value=h, height=70, key=f"pb_hyp_{version}_{i}"
+                            ),
+                            c2.text_area(
+                                f"Stöd för hypotes {i}",
+                                value=stod,
+                                height=70,
+                                key=f"pb_stod_{version}_{i}",
+                            ),
+                        )
+                    )
                 src_opts = dict(
                     zip(sources["source_id"].to_list(), sources["title"].to_list(), strict=True)
                 )
@@ -314,16 +363,24 @@ if not problems.is_empty():
                 )
                 conclusion = st.text_area("Slutsats", value=ca["conclusion"] or "")
                 if st.form_submit_button("Spara orsaksanalysen", type="primary"):
-                    rows = pl.DataFrame(edited) if not isinstance(edited, pl.DataFrame) else edited
-                    hypotheses = [
-                        {"hypotes": r.get("Hypotes") or "", "stod": r.get("Stöd") or ""}
-                        for r in rows.iter_rows(named=True)
-                    ]
+                    hypotheses = [{"hypotes": h, "stod": stod} for h, stod in typed]
                     texts = {"Vad vi vet": facts, "Slutsatsen": conclusion}
-                    for i, h in enumerate(hypotheses, 1):
-                        texts[f"Hypotes {i}"] = h["hypotes"]
-                        texts[f"Stödet för hypotes {i}"] = h["stod"]
+                    texts |= {
+                        f"Problemtriangelns fält ”{ap.TRIANGLE[k]}”": v for k, v in triangle.items()
+                    }
+                    for i, (h, stod) in enumerate(typed, 1):
+                        texts[f"Hypotes {i}"] = h
+                        texts[f"Stödet för hypotes {i}"] = stod
+                    orphans = [
+                        str(i)
+                        for i, (h, stod) in enumerate(typed, 1)
+                        if stod.strip() and not h.strip()
+                    ]
                     try:
+                        if orphans:
+                            raise ValueError(
+                                "Skriv hypotesen till stödet på rad " + ", ".join(orphans) + "."
+                            )
                         freetext.ensure_clean(texts)
                     except ValueError as exc:
                         st.error(str(exc))
@@ -335,11 +392,13 @@ if not problems.is_empty():
                                 hypotheses=hypotheses,
                                 evidence_ids=evidence,
                                 conclusion=conclusion or None,
+                                triangle=triangle,
                                 user_id=user.id,
                                 username=user.username,
                                 conn=conn,
                             )
-                        st.success("Orsaksanalysen är sparad.")
+                        # Shown after the rerun (a message before st.rerun is never seen).
+                        st.session_state["pb_cause_saved"] = chosen
                         st.rerun()
 
     with tab_lib:

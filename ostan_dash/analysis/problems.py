@@ -11,6 +11,10 @@ References
 ----------
 Brå (2019). *Orsaksanalys i lokalt brottsförebyggande arbete*. Brottsförebyggande rådet.
 
+Eck, J. E. (2003). Police problems: the complexity of problem theory, research and evaluation.
+In J. Knutsson (Ed.), *Problem-oriented policing: from innovation to mainstream* (Crime
+Prevention Studies 15, pp. 79–113). Criminal Justice Press. (The problem analysis triangle.)
+
 Ratcliffe, J. H. (2002). Aoristic signatures and the spatio-temporal analysis of high volume
 crime patterns. *Journal of Quantitative Criminology*, 18(1), 23–43.
 
@@ -54,6 +58,18 @@ STATUS_LABELS = {
     "atgardas": "Åtgärdas",
     "avslutad": "Avslutad",
     "overlamnad": "Överlämnad",
+}
+
+# The problem analysis triangle (Eck & Clarke; Brå 2019): the inner triangle, where the problem
+# happens, and the outer, who can act on each side. Keys are the columns of cause_analyses (023),
+# values the Swedish labels; the order is the order on screen (inner side, then its controller).
+TRIANGLE: dict[str, str] = {
+    "triangle_place": "Plats",
+    "triangle_place_manager": "Platsansvarig",
+    "triangle_offender": "Förövare",
+    "triangle_handler": "Den som kan påverka förövaren",
+    "triangle_target": "Mål eller offer",
+    "triangle_guardian": "Väktare eller skyddare",
 }
 
 DEFAULT_THRESHOLDS: dict[str, float] = {

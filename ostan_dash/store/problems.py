@@ -27,6 +27,16 @@ def setting(key: str, default: Any = None, *, conn: Connection | None = None) ->
     return default if value is None else value
 
 
+# The six sides of the problem analysis triangle in cause_analyses (sql/023).
+TRIANGLE_COLUMNS = (
+    "triangle_place",
+    "triangle_offender",
+    "triangle_target",
+    "triangle_place_manager",
+    "triangle_handler",
+    "triangle_guardian",
+)
+
 # Reads ---------------------------------------------------------------------------------------
 
 PROBLEM_SCHEMA = {
@@ -105,6 +115,8 @@ def cause_analysis(problem_id: int, *, conn: Connection | None = None) -> dict[s
     df = read_frame(
         """
         SELECT c.known_facts, c.hypotheses, c.evidence_ids, c.conclusion,
+               c.triangle_place, c.triangle_offender, c.triangle_target,
+               c.triangle_place_manager, c.triangle_handler, c.triangle_guardian,
                u.display_name AS updated_by, c.updated_at
         FROM cause_analyses c LEFT JOIN users u ON u.id = c.updated_by
         WHERE c.problem_id = :pid
@@ -432,9 +444,15 @@ def save_cause_analysis(
     conclusion: str | None,
     user_id: int,
     username: str,
+    triangle: Mapping[str, str | None] | None = None,
     conn: Connection | None = None,
 ) -> None:
-    """Save the cause analysis (Brå: known facts, hypotheses with support, evidence, conclusion)."""
+    """Save the cause analysis (Brå: known facts, hypotheses with support, evidence, conclusion).
+
+    ``triangle`` holds the problem analysis triangle by column name (``triangle_place`` …
+    ``triangle_guardian``); a blank or missing side is stored as NULL.
+    """
+    tri = {k: (str((triangle or {}).get(k) or "").strip() or None) for k in TRIANGLE_COLUMNS}
     hyps = [
         {"hypotes": str(h.get("hypotes", "")).strip(), "stod": str(h.get("stod", "") or "").strip()}
         for h in hypotheses
@@ -444,11 +462,22 @@ def save_cause_analysis(
         execute(
             """
             INSERT INTO cause_analyses (problem_id, known_facts, hypotheses, evidence_ids,
-                                        conclusion, updated_by, updated_at)
-            VALUES (:pid, :facts, CAST(:hyps AS jsonb), CAST(:ev AS integer[]), :concl, :uid, now())
+                                        conclusion, triangle_place, triangle_offender,
+                                        triangle_target, triangle_place_manager,
+                                        triangle_handler, triangle_guardian,
+                                        updated_by, updated_at)
+            VALUES (:pid, :facts, CAST(:hyps AS jsonb), CAST(:ev AS integer[]), :concl,
+                    :triangle_place, :triangle_offender, :triangle_target,
+                    :triangle_place_manager, :triangle_handler, :triangle_guardian, :uid, now())
             ON CONFLICT (problem_id) DO UPDATE SET
                 known_facts = EXCLUDED.known_facts, hypotheses = EXCLUDED.hypotheses,
                 evidence_ids = EXCLUDED.evidence_ids, conclusion = EXCLUDED.conclusion,
+                triangle_place = EXCLUDED.triangle_place,
+                triangle_offender = EXCLUDED.triangle_offender,
+                triangle_target = EXCLUDED.triangle_target,
+                triangle_place_manager = EXCLUDED.triangle_place_manager,
+                triangle_handler = EXCLUDED.triangle_handler,
+                triangle_guardian = EXCLUDED.triangle_guardian,
                 updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
             """,
             {
@@ -458,6 +487,7 @@ def save_cause_analysis(
                 "ev": [int(e) for e in evidence_ids],
                 "concl": conclusion,
                 "uid": user_id,
+                **tri,
             },
             conn=c,
         )
@@ -467,7 +497,11 @@ def save_cause_analysis(
             action="spara_orsaksanalys",
             entity="problem_pictures",
             entity_id=problem_id,
-            details={"hypotheses": len(hyps), "evidence": len(evidence_ids)},
+            details={
+                "hypotheses": len(hyps),
+                "evidence": len(evidence_ids),
+                "triangle": sum(v is not None for v in tri.values()),
+            },
         )
 
 

@@ -71,3 +71,109 @@ def test_reporters_are_refused():
     at.session_state["user"] = User(1, "rapportor", "R", "rapportor", 1, "Östan kommun")
     at.run()
     assert any("behörighet" in e.value for e in at.error)
+
+
+@pytest.fixture
+def fresh_problem(engine):
+    """A problem picture of its own (no cause analysis yet), removed after the test."""
+    with engine.begin() as c:
+        pid = c.execute(
+            sa.text(
+                "INSERT INTO problem_pictures (title) VALUES ('Testbild orsaksanalys') RETURNING id"
+            )
+        ).scalar_one()
+    yield pid
+    with engine.begin() as c:
+        c.execute(sa.text("DELETE FROM problem_pictures WHERE id = :p"), {"p": pid})
+
+
+def _open_cause_form(as_role, pid):
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = as_role("analytiker")
+    at.switch_page(PAGE).run()
+    at.selectbox(key="pb_pick").set_value(pid).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _area(at, label):
+    return next(t for t in at.text_area if t.label == label)
+
+
+def _save_cause(at):
+    next(b for b in at.button if b.label == "Spara orsaksanalysen").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_cause_analysis_stores_hypotheses_and_the_problem_triangle(as_role, engine, fresh_problem):
+    pid = fresh_problem
+    at = _open_cause_form(as_role, pid)
+    # One text area per hypothesis (no grid whose cell drops text unless Enter is pressed).
+    assert not at.get("arrow_data_editor")
+    _area(at, "Hypotes 1").input("Skolgården är öppen och obevakad på kvällarna")
+    _area(at, "Stöd för hypotes 1").input("Rapporterna ligger 19–23")
+    _area(at, "Hypotes 2").input("Ingen vuxen rör sig i området efter stängning")
+    triangle = {
+        "Plats": "Skolgården vid Östanskolan, baksidan mot parken",
+        "Platsansvarig": "Fastighetsförvaltningen",
+        "Förövare": "Ungdomar som samlas efter träningen",
+        "Den som kan påverka förövaren": "Fritidsgården och föräldrar",
+        "Mål eller offer": "Fönster och fasad på idrottshallen",
+        "Väktare eller skyddare": "Nattvandrare och ordningsvakter",
+    }
+    for label, value in triangle.items():
+        _area(at, label).input(value)
+    _save_cause(at)
+    assert not at.error, [e.value for e in at.error]
+    assert any("Orsaksanalysen är sparad" in s.value for s in at.success)
+
+    with engine.connect() as c:
+        row = (
+            c.execute(
+                sa.text(
+                    "SELECT hypotheses, triangle_place, triangle_place_manager, triangle_offender,"
+                    " triangle_handler, triangle_target, triangle_guardian"
+                    " FROM cause_analyses WHERE problem_id = :p"
+                ),
+                {"p": pid},
+            )
+            .one()
+            ._mapping
+        )
+    assert row["hypotheses"] == [
+        {
+            "hypotes": "Skolgården är öppen och obevakad på kvällarna",
+            "stod": "Rapporterna ligger 19–23",
+        },
+        {"hypotes": "Ingen vuxen rör sig i området efter stängning", "stod": ""},
+    ]
+    assert [row[k] for k in list(row)[1:]] == list(triangle.values())
+    # The view shows the triangle, and the form offers the stored text plus empty rows.
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Fastighetsförvaltningen" in shown and "Nattvandrare och ordningsvakter" in shown
+    assert _area(at, "Hypotes 2").value == "Ingen vuxen rör sig i området efter stängning"
+    assert _area(at, "Hypotes 4").value == ""
+
+
+def test_cause_analysis_refuses_personal_data_in_the_triangle(as_role, engine, fresh_problem):
+    pid = fresh_problem
+    at = _open_cause_form(as_role, pid)
+    _area(at, "Förövare").input("Kalle 19850612-2384 och hans kompisar")
+    _save_cause(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "”Förövare” ser ut att innehålla ett personnummer" in errors, errors
+    with engine.connect() as c:
+        n = c.execute(
+            sa.text("SELECT count(*) FROM cause_analyses WHERE problem_id = :p"), {"p": pid}
+        ).scalar_one()
+    assert n == 0
+    # The text stays in the form so that it can be corrected.
+    assert _area(at, "Förövare").value == "Kalle 19850612-2384 och hans kompisar"
+    # Support without its hypothesis is refused too, rather than silently dropped.
+    _area(at, "Förövare").input("Ungdomar")
+    _area(at, "Stöd för hypotes 1").input("Ett stöd utan hypotes")
+    _save_cause(at)
+    assert "Skriv hypotesen till stödet på rad 1." in " ".join(e.value for e in at.error)
