@@ -1,6 +1,6 @@
 """Lägesbilder: the veckolägesbild, kvartalsanalys and årsanalys drafted from the data, the
-analyst's texts, publishing a frozen version, and the archive of every published version as it
-was sent."""
+analyst's texts, publishing a frozen version, the archive of every published version as it
+was sent, sending a version to its kind's distribution list, and (admins) the lists."""
 
 import streamlit as st
 
@@ -8,7 +8,7 @@ from ostan_dash import config
 from ostan_dash.ingest import freetext
 from ostan_dash.reports import forms, load, periods, render
 from ostan_dash.store import analyses
-from ostan_dash.ui import data, lagesbild_views, login, navigation
+from ostan_dash.ui import data, lagesbild_views, login, navigation, texts
 
 user = login.page_user("lagesbilder")
 may_write = navigation.may_write(user.role, "lagesbilder")
@@ -33,7 +33,11 @@ st.caption(
     "version som sedan aldrig räknas om."
 )
 problems: list[str] = []
-tab_new, tab_archive = st.tabs(["Ny lägesbild" if may_write else "Senaste perioden", "Arkiv"])
+is_admin = user.role == "admin"
+tab_new, tab_archive, *tab_lists = st.tabs(
+    ["Ny lägesbild" if may_write else "Senaste perioden", "Arkiv"]
+    + ([texts.LISTS_TAB] if is_admin else [])
+)
 
 with tab_new:
     c1, c2 = st.columns([1, 3])
@@ -121,4 +125,11 @@ with tab_archive:
                     on_click="ignore",
                     key="lb_old_pdf",
                 )
+            if may_write:
+                lagesbild_views.send_panel(old, user_id=user.id, role=user.role)
+                st.divider()
             lagesbild_views.show(old.document, old.publication)
+
+for tab in tab_lists:
+    with tab:
+        lagesbild_views.lists_editor(user_id=user.id, role=user.role)

@@ -7,7 +7,7 @@ their own name; only admins change the lists. Readers and reporters are refused 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -117,6 +117,21 @@ def set_recipients(
                 details={"tillagda": len(added), "borttagna": len(removed)},
             )
     return added, removed
+
+
+def set_lists(
+    lists: Mapping[str, Sequence[str]],
+    *,
+    user_id: int,
+    role: str,
+    conn: Connection | None = None,
+) -> dict[str, tuple[list[str], list[str]]]:
+    """:func:`set_recipients` for several kinds in one transaction: all lists or none."""
+    with as_user(user_id, role, conn=conn) as c:
+        return {
+            kind: set_recipients(kind, addresses, user_id=user_id, role=role, conn=c)
+            for kind, addresses in lists.items()
+        }
 
 
 def log_deliveries(

@@ -4,6 +4,7 @@ never recomputed, so an old version reads as it was published."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,8 +12,14 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from ostan_dash import mail, sending
 from ostan_dash.config import TZ
-from ostan_dash.ui import export, fmt, widgets
+from ostan_dash.store import mail as mail_store
+from ostan_dash.store.analyses import Published
+from ostan_dash.text import long_date
+from ostan_dash.ui import export, fmt, safe_text, texts, widgets
+
+log = logging.getLogger(__name__)
 
 
 def _figure(doc: Mapping[str, Any], name: str) -> None:
@@ -296,3 +303,139 @@ def archive_table(listed: pl.DataFrame) -> None:
         ),
         key="lb_archive_table",
     )
+
+
+def _mail_settings_problem() -> str | None:
+    """What to configure before anything can be sent, or ``None`` when e-mail is set up."""
+    try:
+        cfg = mail.settings()
+    except mail.MailError as exc:
+        return f"{exc} {sending.NOT_CONFIGURED}"
+    return sending.NOT_CONFIGURED if cfg is None else None
+
+
+def log_lines(logged: pl.DataFrame) -> list[str]:
+    """``Skickat till … av … den 5 december 2026 kl. 20:01`` (or ``Misslyckades till …: orsak``),
+    one line per log row, in the log's order."""
+    lines = []
+    for r in logged.iter_rows(named=True):
+        when = r["sent_at"].astimezone(TZ)
+        fields = {
+            "mottagare": r["recipient"],
+            "av": r["sent_by"] or "okänd",
+            "datum": long_date(when.date()),
+            "tid": f"{when:%H:%M}",
+        }
+        if r["ok"]:
+            lines.append(texts.SEND_LOG_OK.format(**fields))
+        else:
+            lines.append(texts.SEND_LOG_FAILED.format(**fields, orsak=r["error"]))
+    return lines
+
+
+def send_panel(published: Published, *, user_id: int, role: str) -> None:
+    """Send a published version to its kind's list: the recipients first, the button, then the
+    log of what was sent to whom. For analysts and admins (the database checks it again)."""
+    kind = published.document["kind"]
+    st.subheader(texts.SEND_TITLE)
+    problem = _mail_settings_problem()
+    if problem:
+        st.info(problem)
+    listed = mail_store.recipients(kind, user_id=user_id, role=role)
+    addresses = listed["address"].to_list()
+    plural = sending.PLURAL[kind]
+    if addresses:
+        st.markdown(
+            safe_text.plain_markdown(
+                texts.SEND_RECIPIENTS.format(
+                    slag=plural, antal=fmt.number(len(addresses)), adresser=", ".join(addresses)
+                )
+            )
+        )
+    else:
+        st.info(texts.SEND_LIST_EMPTY.format(slag=plural))
+    if published.pdf is None:
+        st.caption(texts.SEND_NO_PDF)
+    logged = mail_store.send_log(published.version_id, user_id=user_id, role=role)
+    n_sent = int(logged["ok"].sum()) if not logged.is_empty() else 0
+    if n_sent:
+        st.caption(texts.SEND_ALREADY.format(antal=f"{fmt.number(n_sent)} mottagare"))
+    if st.button(
+        texts.SEND_BUTTON,
+        type="primary",
+        disabled=bool(problem) or not addresses or published.pdf is None,
+        key=f"lb_send_{published.version_id}",
+    ):
+        with st.spinner("Skickar …"):
+            try:
+                outcome = sending.send_version(published.version_id, user_id=user_id, role=role)
+            except sending.SendError as exc:
+                st.error(str(exc))
+            else:
+                done = {"antal": fmt.number(len(outcome.sent)), "av": fmt.number(len(addresses))}
+                if outcome.failed:
+                    st.warning(
+                        texts.SEND_PARTLY.format(
+                            **done,
+                            fel="; ".join(f"{d.recipient} ({d.error})" for d in outcome.failed),
+                        )
+                    )
+                else:
+                    st.success(texts.SEND_DONE.format(**done))
+        logged = mail_store.send_log(published.version_id, user_id=user_id, role=role)
+    st.markdown(f"**{texts.SEND_LOG_TITLE}**")
+    lines = log_lines(logged)
+    if lines:
+        st.markdown("\n".join(f"- {safe_text.plain_markdown(line)}" for line in lines))
+    else:
+        st.caption(texts.SEND_LOG_EMPTY)
+
+
+def lists_editor(*, user_id: int, role: str) -> None:
+    """The admin's editor of the distribution lists, one text field per kind. Every address is
+    checked before anything is saved; an error names the list, the address and its line."""
+    st.caption(texts.LISTS_INTRO)
+    current = mail_store.recipients(user_id=user_id, role=role)
+    typed = {
+        kind: st.text_area(
+            label,
+            value="\n".join(current.filter(pl.col("kind") == kind)["address"].to_list()),
+            key=f"lb_list_{kind}",
+            height=140,
+            placeholder="namn.efternamn@ostan.se",
+        )
+        for kind, label in texts.LISTS_LABELS.items()
+    }
+    if not st.button(texts.LISTS_SAVE, key="lb_lists_save"):
+        return
+    parsed = {kind: mail.parse_addresses(text) for kind, text in typed.items()}
+    errors = [
+        texts.LISTS_BAD.format(lista=texts.LISTS_LABELS[kind], fel=e)
+        for kind, (_, errs) in parsed.items()
+        for e in errs
+    ]
+    if errors:
+        for e in errors:
+            st.error(e)
+        st.warning(texts.LISTS_NOTHING_SAVED)
+        return
+    try:
+        done = mail_store.set_lists(
+            {kind: addresses for kind, (addresses, _) in parsed.items()},
+            user_id=user_id,
+            role=role,
+        )
+    except Exception:
+        log.exception("Sändlistorna kunde inte sparas")
+        st.error(texts.LISTS_FAILED)
+        return
+    changes = [
+        f"{texts.LISTS_LABELS[kind].lower()}: {fmt.number(len(added))} tillagda, "
+        f"{fmt.number(len(removed))} borttagna"
+        for kind, (added, removed) in done.items()
+        if added or removed
+    ]
+    if changes:
+        st.success(texts.LISTS_SAVED.format(andring="; ".join(changes)))
+    else:
+        st.success(texts.LISTS_UNCHANGED)

@@ -102,3 +102,39 @@ REPORT_DUPLICATE_CANCELLED = (
     "Rapporten skickades inte. Du kan ändra uppgifterna och skicka igen, eller se den tidigare "
     "rapporten under Mina rapporter."
 )
+
+# Lägesbilder: sending a published version to its kind's distribution list (issue 11).
+SEND_TITLE = "Skicka till sändlistan"
+SEND_BUTTON = "Skicka till sändlistan"
+SEND_RECIPIENTS = "Sändlistan för {slag} ({antal}): {adresser}"
+SEND_LIST_EMPTY = (
+    "Sändlistan för {slag} är tom. En administratör lägger till adresser under fliken *Sändlistor*."
+)
+SEND_NO_PDF = "Den här versionen har ingen sparad PDF och kan inte skickas."
+SEND_ALREADY = (
+    "Versionen är redan skickad till {antal}. Skickar du igen får alla på listan den en gång till."
+)
+SEND_DONE = "Skickat till {antal} av {av} mottagare."
+SEND_PARTLY = "Skickat till {antal} av {av} mottagare. Misslyckades: {fel}"
+SEND_LOG_TITLE = "Utskick av den här versionen"
+SEND_LOG_EMPTY = "Versionen har inte skickats än."
+SEND_LOG_OK = "Skickat till {mottagare} av {av} den {datum} kl. {tid}"
+SEND_LOG_FAILED = "Misslyckades till {mottagare} av {av} den {datum} kl. {tid}: {orsak}"
+LISTS_TAB = "Sändlistor"
+LISTS_INTRO = (
+    "Vem som får lägesbilderna när en analytiker trycker *Skicka till sändlistan* i arkivet. "
+    "En adress per rad (kommatecken och semikolon går också). Listorna gäller varje "
+    "publicerad version av sitt slag; alla mottagare får var sitt e-brev med PDF:en bifogad "
+    "och ser inte varandras adresser."
+)
+LISTS_LABELS = {
+    "vecka": "Veckolägesbilder",
+    "kvartal": "Kvartalsanalyser",
+    "ar": "Årsanalyser",
+}
+LISTS_SAVE = "Spara sändlistorna"
+LISTS_BAD = "{lista}: {fel}"
+LISTS_NOTHING_SAVED = "Ingenting sparades. Rätta adresserna ovan och spara igen."
+LISTS_SAVED = "Sändlistorna är sparade ({andring})."
+LISTS_UNCHANGED = "Sändlistorna är oförändrade."
+LISTS_FAILED = "Sändlistorna kunde inte sparas. Felet är sparat i serverns logg."
