@@ -44,7 +44,7 @@ sources = [s for s in ("polis", "est") if (kinds["source"] == s).any()]
 if not sources:
     st.info("Det finns inga händelser med plats att analysera.")
     st.stop()
-c1, c2, c3 = st.columns([2, 3, 3])
+c1, c2, c3 = st.columns([4, 3, 3])  # the two sources side by side, uncut
 source = (
     c1.segmented_control(
         "Källa", sources, default=sources[0], format_func=texts.SOURCE_LABELS.get, key="nr_kalla"
@@ -85,7 +85,7 @@ subtype = c3.selectbox(
     key=f"nr_undertyp_{source}_{category}",
 )
 
-c1, c2, c3 = st.columns([3, 2, 2])
+c1, c2, c3 = st.columns([3, 3, 2])  # both distance choices uncut
 period = c1.date_input(
     "Period (händelsens första dag)",
     value=(today - dt.timedelta(days=365), today),

@@ -112,9 +112,7 @@ def test_an_analyst_saves_the_pattern_and_zones_show_here_and_on_oversikt(as_rol
             assert zones["sentence"][0] in text
     finally:
         with engine.begin() as c:
-            c.execute(
-                sa.text("DELETE FROM nearrepeat_patterns WHERE selection = 'polis/inbrott/*'")
-            )
+            c.execute(sa.text("DELETE FROM nearrepeat_patterns WHERE selection = :k"), {"k": key})
         views.clear()
 
 
