@@ -95,3 +95,79 @@ def test_settings_none_when_unconfigured(monkeypatch, tmp_path):
     monkeypatch.setenv("OSTAN_SMTP_TLS", "ssl")
     s = mail.settings()
     assert s is not None and s.port == 465 and s.tls == "ssl"
+
+
+class _Refusing(_Sink):
+    """Refuses one address at RCPT, as a real server does for an unknown mailbox."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address == "okand@example.se":
+            return "550 5.1.1 Mottagaren finns inte"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_send_each_gives_every_recipient_its_own_message_and_outcome():
+    sink = _Refusing()
+    ctl = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    ctl.start()
+    try:
+        cfg = mail.MailSettings("127.0.0.1", ctl.port, "none", "", "", "lagesbild@example.se")
+        result = mail.send_each(
+            ["a@example.se", "okand@example.se", "b@example.se"],
+            "Årsanalys 2026",
+            "Hej!",
+            [("arsanalys-2026-v1.pdf", b"%PDF-1.7\n%%EOF", "application/pdf")],
+            settings=cfg,
+        )
+    finally:
+        ctl.stop()
+    assert result["a@example.se"] is None and result["b@example.se"] is None
+    assert "550" in result["okand@example.se"] and "finns inte" in result["okand@example.se"]
+    # One message each, addressed to that recipient only: nobody sees the others.
+    assert [r for r, _ in sink.messages] == [["a@example.se"], ["b@example.se"]]
+    for rcpts, raw in sink.messages:
+        assert email.message_from_bytes(raw, policy=email.policy.default)["To"] == rcpts[0]
+
+
+def test_send_each_on_a_closed_port_gives_every_recipient_the_reason(caplog):
+    cfg = mail.MailSettings("127.0.0.1", _free_port(), "none", "", "", "x@example.se", 2.0)
+    result = mail.send_each(["a@example.se", "b@example.se"], "Ämne", "text", settings=cfg)
+    assert set(result) == {"a@example.se", "b@example.se"}
+    assert all(r.startswith("Kunde inte skicka via 127.0.0.1:") for r in result.values())
+    assert any(r.name == "ostan_dash.mail" and r.exc_info for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("typed", "addresses", "errors"),
+    [
+        ("anna@ostan.se", ["anna@ostan.se"], []),
+        (
+            " Anna.Berg@Ostan.SE ; polis@example.se,\n\n<x@y.com>",
+            ["Anna.Berg@ostan.se", "polis@example.se", "x@y.com"],
+            [],
+        ),
+        ("a@ostan.se\nA@OSTAN.SE", ["a@ostan.se"], []),
+        (
+            "a@ostan.se\nanna.ostan.se b@ostan\n@ostan.se",
+            ["a@ostan.se"],
+            [
+                "”anna.ostan.se” på rad 2 är ingen giltig e-postadress.",
+                "”b@ostan” på rad 2 är ingen giltig e-postadress.",
+                "”@ostan.se” på rad 3 är ingen giltig e-postadress.",
+            ],
+        ),
+        ("a..b@ostan.se", [], ["”a..b@ostan.se” på rad 1 är ingen giltig e-postadress."]),
+        ("", [], []),
+    ],
+    ids=[
+        "one",
+        "separators-and-case",
+        "duplicate-any-case",
+        "bad-ones-named",
+        "double-dot",
+        "empty",
+    ],
+)
+def test_parse_addresses(typed, addresses, errors):
+    assert mail.parse_addresses(typed) == (addresses, errors)
