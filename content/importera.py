@@ -8,8 +8,8 @@ written from a file with a single bad row.
 import polars as pl
 import streamlit as st
 
-from ostan_dash import vocab
-from ostan_dash.ingest import pipeline, police_events, police_groups, validate
+from ostan_dash import config, vocab
+from ostan_dash.ingest import pipeline, police_events, police_groups, templates, validate
 from ostan_dash.store import areas, imports
 from ostan_dash.ui import data, export, fmt, login
 
@@ -45,11 +45,32 @@ with st.expander("Vilka kolumner filen ska ha"):
             for c in spec
         )
     )
+    # One example row in our own municipality (an area of ours, a point in it), so that the
+    # template shows how values are written and the unchanged file passes the preview.
+    known = data.areas().sort("code")
+    if known.is_empty():  # no areas yet (they are imported first): the columns only
+        body, suffix, mime = export.to_csv_bytes(validate.template(kind)), "csv", "text/csv"
+    else:
+        first_area = known.row(0, named=True)
+        named = imports.municipality() if kind == "polishandelser" else None
+        example = {
+            "today": config.today(),
+            "area_code": first_area["code"],
+            "point": templates.point_in(first_area["geojson_wgs84"]),
+            "municipality": named["namn"] if named else "Östan",
+        }
+        st.caption("Mallen har en exempelrad: skriv över den med era egna rader.")
+        if kind in templates.GEOJSON_KINDS:
+            body = templates.template_geojson(kind, **example)
+            suffix, mime = "geojson", "application/geo+json"
+        else:
+            body = export.to_csv_bytes(templates.template(kind, **example))
+            suffix, mime = "csv", "text/csv"
     st.download_button(
-        "Ladda ned mall (CSV)",
-        export.to_csv_bytes(validate.template(kind)),
-        file_name=f"mall-{kind}.csv",
-        mime="text/csv",
+        f"Ladda ned mall ({'GeoJSON' if suffix == 'geojson' else 'CSV'})",
+        body,
+        file_name=f"mall-{kind}.{suffix}",
+        mime=mime,
     )
 if kind == "polisbrott":
     with st.expander("Polisens egna brottsgrupper"):
