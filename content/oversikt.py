@@ -184,6 +184,7 @@ export.table(
 from ostan_dash.ui import nearrepeat_views  # noqa: E402 – this section only
 
 nearrepeat_views.oversikt_section(config.today())
+nearrepeat_views.week_ahead_section(config.today())
 
 from ostan_dash.ui import alert_views  # noqa: E402 – Mina bevakningar (issue 15)
 

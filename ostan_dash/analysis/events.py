@@ -17,6 +17,8 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
+from ostan_dash.text import WEEKDAYS, long_date, number
+
 TZ_NAME = "Europe/Stockholm"
 
 RULES: dict[str, str] = {
@@ -141,6 +143,36 @@ def occurrences(
         )
         .sort("starts_at")
     )
+
+
+def week_ahead(
+    events: pl.DataFrame,
+    first_day: dt.date,
+    *,
+    days: int = 7,
+    school_end: Mapping[int, dt.date] | None = None,
+) -> list[str]:
+    """The calendar's occurrences in the ``days`` days from ``first_day``, one Swedish sentence
+    each, for Översikt and the veckolägesbild: ``Valborgsfirande vid Stadsparken: torsdag
+    30 april kl. 18.00–23.59, väntat 2 000 besökare.``"""
+    occ = occurrences(
+        events, first_day, first_day + dt.timedelta(days=days - 1), school_end=school_end
+    )
+    places = (
+        dict(zip(events["id"].to_list(), events["place"].to_list(), strict=True))
+        if "place" in events.columns
+        else {}
+    )
+    out = []
+    for r in occ.iter_rows(named=True):
+        start, end = r["starts_at"], r["ends_at"]
+        where = f" vid {places[r['event_id']]}" if places.get(r["event_id"]) else ""
+        when = (
+            f"{WEEKDAYS[start.weekday()]} {long_date(start.date())} kl. {start:%H.%M}–{end:%H.%M}"
+        )
+        crowd = f", väntat {number(r['expected_crowd'])} besökare" if r["expected_crowd"] else ""
+        out.append(f"{r['title']}{where}: {when}{crowd}.")
+    return out
 
 
 def incidents_around(

@@ -168,6 +168,13 @@ def next_focus(period: Period) -> list[dict[str, Any]]:
     return quarterly.focus_section(focus, sp.problems(), si.interventions(), nxt)
 
 
+def calendar_events() -> pl.DataFrame:
+    """The events calendar (:func:`ostan_dash.store.events.events`)."""
+    from ostan_dash.store import events
+
+    return events.events()
+
+
 def draft(period: Period, *, figures: bool = True, **frames: Any) -> dict[str, Any]:
     """The document of ``period`` drafted from the database (frames given in ``frames``, as
     ``incidents``, ``areas``, ``population``, are used instead of reading them)."""
@@ -187,6 +194,7 @@ def draft(period: Period, *, figures: bool = True, **frames: Any) -> dict[str, A
             population=cells,
             interventions=intervention_rows(period),
             focus_areas=focus_rows(period),
+            events=frames["events"] if "events" in frames else calendar_events(),
         )
         doc["focus_quarter"] = aa.quarter_label(period.start)
     elif period.kind == "kvartal":

@@ -27,6 +27,7 @@ import polars as pl
 
 from ostan_dash import vocab
 from ostan_dash.analysis import areas_compare as ac
+from ostan_dash.analysis import events as events_ahead
 from ostan_dash.analysis import overview
 from ostan_dash.analysis.hottimes import hot_time_matrix
 from ostan_dash.reports import sentences
@@ -331,13 +332,16 @@ def draft(
     population: pl.DataFrame | None = None,
     interventions: Sequence[Mapping[str, Any]] = (),
     focus_areas: Sequence[Mapping[str, Any]] = (),
+    events: pl.DataFrame | None = None,
     drafted_at: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """The veckolägesbild of ``period`` as plain JSON-able data (figures are added by
     :func:`ostan_dash.reports.figures.attach`).
 
     ``interventions`` are the running interventions with their SMART status already decided
-    (:func:`ostan_dash.reports.load.intervention_rows`); ``focus_areas`` the quarter's.
+    (:func:`ostan_dash.reports.load.intervention_rows`); ``focus_areas`` the quarter's;
+    ``events`` the events calendar, whose occurrences in the week after the period (the week
+    the Thursday meeting plans for) the document lists.
     """
     if period.kind != "vecka":
         raise ValueError("weekly.draft() skriver veckolägesbilder (kvartal: quarterly, år: annual)")
@@ -385,6 +389,11 @@ def draft(
         "hottimes": {"weights": np.round(hot, 3).tolist(), "total": _num(hot.sum(), 1)},
         "interventions": [dict(r) for r in interventions],
         "focus_areas": [dict(r) for r in focus_areas],
+        "week_ahead": (
+            events_ahead.week_ahead(events, period.end + dt.timedelta(days=1))
+            if events is not None
+            else []
+        ),
         "assessment": "",
         "recommendations": "",
     }

@@ -294,6 +294,23 @@ def oversikt_section(today: dt.date) -> None:
 # Events calendar ----------------------------------------------------------------------------------
 
 
+def week_ahead_section(today: dt.date) -> None:
+    """Översikt: the calendar's events in the seven days from today, one sentence each, so the
+    week's patrols and interventions can be planned around them."""
+    from ostan_dash.analysis import events as ev
+    from ostan_dash.ui.safe_text import plain_markdown
+
+    said = ev.week_ahead(calendar(), today)
+    st.subheader("Evenemang de kommande sju dagarna")
+    if not said:
+        st.caption(
+            "Inga evenemang i kalendern de kommande sju dagarna. Kalendern finns på sidan "
+            "Närupprepning."
+        )
+        return
+    st.markdown("\n".join(f"- {plain_markdown(s)}" for s in said))
+
+
 @st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
 def calendar() -> pl.DataFrame:
     """Every event of the calendar."""

@@ -121,3 +121,35 @@ def test_the_week_in_three_sentences_agrees_with_the_cards(as_role, db):
         assert " mot normalt " in story
     else:
         assert "Benjamini–Hochberg" in story
+
+
+def test_the_week_ahead_lists_the_calendars_events(as_role, engine):
+    """Issue 15: the coming seven days' events on Översikt, with their place and crowd."""
+    from ostan_dash.ui import nearrepeat_views
+
+    title = "Derby på testarenan"
+    day = config.today() + dt.timedelta(days=2)
+    try:
+        with engine.begin() as c:
+            c.execute(
+                sa.text(
+                    "INSERT INTO events (title, kind, place_id, starts_at, ends_at, expected_crowd) "
+                    "SELECT :t, 'idrottsevenemang', min(id), "
+                    "(:d + time '19:00') AT TIME ZONE 'Europe/Stockholm', "
+                    "(:d + time '21:00') AT TIME ZONE 'Europe/Stockholm', 1500 FROM places"
+                ),
+                {"t": title, "d": day},
+            )
+            place = c.execute(sa.text("SELECT name FROM places ORDER BY id LIMIT 1")).scalar_one()
+        nearrepeat_views.calendar.clear()
+        at = as_role("analytiker")
+        # shown literally: plain_markdown backslash-escapes the punctuation of the calendar's text
+        text = " ".join(m.value for m in at.markdown).replace("\\", "")
+        assert any(s.value == "Evenemang de kommande sju dagarna" for s in at.subheader)
+        weekday = fmt.WEEKDAYS[day.weekday()]
+        assert f"{title} vid {place}: {weekday} {fmt.long_date(day)} kl. 19.00–21.00" in text
+        assert "väntat 1\u00a0500 besökare" in text
+    finally:
+        with engine.begin() as c:
+            c.execute(sa.text("DELETE FROM events WHERE title = :t"), {"t": title})
+        nearrepeat_views.calendar.clear()

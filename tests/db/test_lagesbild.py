@@ -181,3 +181,34 @@ def test_the_web_login_reads_and_publishes_through_the_role(app_db, draft):
     assert analyses.version(vid, conn=app_db).document == small
     with pytest.raises(DBAPIError, match="permission denied"):
         app_db.execute(sa.text("DELETE FROM analysis_versions"))
+
+
+def test_the_week_ahead_lists_the_calendar_for_the_meeting_week():
+    """Issue 15: the veckolägesbild lists the events of the week after its own (the week the
+    Thursday meeting plans for), recurring ones generated, others left out."""
+    import datetime as dt
+
+    import polars as pl
+
+    cal = pl.DataFrame(
+        {
+            "id": [1, 2],
+            "title": ["Julmarknad på torget", "Konsert i parken"],
+            "kind": ["omradesevenemang", "konsert"],
+            "place": ["Stora torget", None],
+            "x": [600_000.0, 601_000.0],
+            "y": [6_630_000.0, 6_631_000.0],
+            "starts_at": [dt.datetime(2026, 12, 5, 10), dt.datetime(2026, 12, 12, 19)],
+            "ends_at": [dt.datetime(2026, 12, 5, 16), dt.datetime(2026, 12, 12, 22)],
+            "expected_crowd": [4000, None],
+            "recurrence": [None, None],
+        }
+    ).with_columns(pl.col("starts_at", "ends_at").dt.replace_time_zone("Europe/Stockholm"))
+    doc = load.draft(WEEK, figures=False, events=cal)
+    assert doc["week_ahead"] == [
+        "Julmarknad på torget vid Stora torget: lördag 5 december 2026 kl. 10.00–16.00, "
+        "väntat 4\u00a0000 besökare."
+    ]
+    html = render.html(doc)
+    assert "Evenemang veckan som kommer" in html and "Julmarknad på torget" in html
+    assert "Konsert i parken" not in html

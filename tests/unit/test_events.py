@@ -101,3 +101,17 @@ def test_incidents_around_an_event_against_the_same_hours_on_earlier_weeks():
     row = got.row(0, named=True)
     assert (row["during"], row["usual"]) == (4, 0.25)
     assert row["ratio"] == pytest.approx(16.0)
+
+
+def test_the_week_ahead_in_sentences():
+    cal = calendar().with_columns(place=pl.Series(["Stadsparken", None]))
+    said = ev.week_ahead(cal, dt.date(2026, 4, 27))  # Monday 27 April – Sunday 3 May
+    assert said == [
+        "Valborgsfirande i Stadsparken vid Stadsparken: torsdag 30 april 2026 kl. 19.00–23.30, "
+        "väntat 3\u00a0000 besökare."
+    ]
+    derby = ev.week_ahead(cal, dt.date(2026, 5, 4))
+    assert derby == [
+        "Derby på Östans IP: lördag 9 maj 2026 kl. 15.00–17.00, väntat 1\u00a0200 besökare."
+    ]
+    assert ev.week_ahead(cal, dt.date(2026, 5, 11)) == []
