@@ -119,9 +119,23 @@ if rows:
         overview,
         name=f"insatser-{today.isoformat()}",
         key="iv_overview",
+        # Every shown column fits beside the sidebar at 1280 px (issue 12). The dates, the
+        # warnings and the days left are in the downloaded file and in each intervention below.
         column_config={
-            "Start": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "Slut": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "Insats": st.column_config.TextColumn(width=170),
+            "Status": st.column_config.TextColumn(width=75),
+            "SMART-status": st.column_config.TextColumn("SMART", width=90, help="SMART-status"),
+            "Minskning hittills": st.column_config.TextColumn(
+                "Minskning", width=80, help="Minskning hittills"
+            ),
+            "Mål": st.column_config.TextColumn(width=50, help="Målet för minskningen"),
+            "Utvärdering": st.column_config.TextColumn(width=120),
+            "Ansvarig": st.column_config.TextColumn(width=110),
+            "Nästa steg": st.column_config.TextColumn(width=110),
+            "Dagar kvar": None,
+            "Varningar": None,
+            "Start": None,
+            "Slut": None,
         },
     )
 

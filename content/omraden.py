@@ -131,6 +131,7 @@ if view_choice == "Kriteriematris":
         key="matris",
         styler=view.styler,
         height=area_views.table_height(len(view.data), max_px=820),
+        column_config=area_views.matrix_column_config(titles),
         on_select="rerun",
         selection_mode="single-row",
     )

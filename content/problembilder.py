@@ -100,6 +100,19 @@ else:
         ),
         name=f"problembilder-rangordning-{today.isoformat()}",
         key="pb_rank",
+        # Widths that fit every column beside the sidebar at 1280 px (issue 12).
+        column_config={
+            "Plats": st.column_config.NumberColumn(width=50),
+            "Problembild": st.column_config.TextColumn(width=220),
+            "Status": st.column_config.TextColumn(width=75),
+            "Uppfyllda kriterier": st.column_config.NumberColumn(
+                "Uppfyllda", width=75, help="Uppfyllda kriterier (analytikerns beslut)"
+            ),
+            "Vilka": st.column_config.TextColumn(width=95, help="Vilka kriterier som är uppfyllda"),
+            "Ej bedömda": st.column_config.NumberColumn(width=75),
+            "Ägare": st.column_config.TextColumn(width=120),
+            "Insatser": st.column_config.NumberColumn(width=65),
+        },
     )
 
 # One problem picture -------------------------------------------------------------------------
@@ -181,7 +194,19 @@ if not problems.is_empty():
         )
         n_met = sum(1 for r in stored.values() if r["met"])
         st.metric("Uppfyllda kriterier (beslut)", f"{n_met} av 6")
-        export.table(crit_table, name=f"problembild-{chosen}-kriterier", key="pb_crit")
+        export.table(
+            crit_table,
+            name=f"problembild-{chosen}-kriterier",
+            key="pb_crit",
+            column_config={
+                "Kriterium": st.column_config.NumberColumn("Nr", width=40, help="Kriterium"),
+                "Beskrivning": st.column_config.TextColumn(width=190),
+                "Förslag": st.column_config.TextColumn(width=90),
+                "Underlag": st.column_config.TextColumn(width=210),
+                "Beslut": st.column_config.TextColumn(width=90),
+                "Motivering": st.column_config.TextColumn(width=165),
+            },
+        )
 
         if can_write:
             with st.form("pb_decide"):

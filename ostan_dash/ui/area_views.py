@@ -347,6 +347,43 @@ def column_titles(labels: dict[str, str], rates: dict[str, str]) -> dict[str, st
     return {k: out[k] for k in [*labels, *rates] if k in out}
 
 
+# Short headers for the matrix, so that every criterion fits beside the sidebar at 1280 px
+# (issue 12: "Områden shows 4 of 6 criteria"); the full title is the header's tooltip.
+MATRIX_SHORT: dict[str, str] = {
+    "pct_unsafe": "Otrygga, %",
+    "pct_not_working": "Ej arbete, %",
+    "pct_low_education": "Ej gymn., %",
+    "pct_no_final_grades": "Ej betyg, %",
+    "pct_under18": "Under 18, %",
+    "pct_non_voters": "Ej röst, %",
+    "organised_crime": "Org. brott",
+}
+
+
+def matrix_column_config(titles: dict[str, str]) -> dict:
+    """``column_config`` of the criteria matrix: the area pinned, short headers with the full
+    title as help, fixed widths; "Försämrat" and the two rates are left out of the grid (the
+    warning above the matrix and the ⚠ in the cells say what worsened; the rates count for no
+    criterion and are in the downloaded file and the area profile)."""
+    import streamlit as st
+
+    config: dict = {
+        "Område": st.column_config.TextColumn("Område", width=120, pinned=True),
+        "Kriterier uppfyllda": st.column_config.NumberColumn(
+            "Uppfyllda", width=72, help="Kriterier uppfyllda"
+        ),
+        "Försämrat": None,
+    }
+    for key, title in titles.items():
+        if key in MATRIX_SHORT:
+            config[title] = st.column_config.Column(
+                MATRIX_SHORT[key], width=62 if key == "organised_crime" else 86, help=title
+            )
+        else:
+            config[title] = None
+    return config
+
+
 @dataclass(frozen=True)
 class MatrixView:
     """The matrix as shown (a pandas Styler), the frame behind it and the export frame."""
