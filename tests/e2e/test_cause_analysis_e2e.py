@@ -58,5 +58,8 @@ def test_typed_text_survives_a_click_on_save(server, wide, problem_id):
         ).one()
     assert row[0] == [{"hypotes": "Obevakad skolgård på kvällen", "stod": ""}]
     assert row[1] == "Fastighetsförvaltningen"
+    # The view above the form shows the stored triangle and the confirmation.
+    saved = page.get_by_text("Orsaksanalysen är sparad.")
+    saved.scroll_into_view_if_needed()
     page.get_by_text("Fastighetsförvaltningen").first.wait_for()
     shot(page, "orsaksanalys")
