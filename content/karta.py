@@ -8,8 +8,10 @@ import streamlit as st
 
 from ostan_dash import config
 from ostan_dash.analysis import areas_compare as ac
+from ostan_dash.analysis import locations
 from ostan_dash.analysis.hottimes import hot_time_matrix
 from ostan_dash.store import places as places_store
+from ostan_dash.store import streets as streets_store
 from ostan_dash.ui import (
     charts,
     data,
@@ -29,6 +31,33 @@ login.page_user("karta")
 @st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
 def critical_places() -> pl.DataFrame:
     return places_store.places(critical_only=True)
+
+
+@st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
+def street_lines(codes: tuple[str, ...]) -> pl.DataFrame:
+    """The streets around the chosen areas, simplified, for the map."""
+    return streets_store.for_map(codes)
+
+
+@st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False, max_entries=64)
+def locations_of(centres: tuple[tuple[float, float], ...]) -> list[str | None]:
+    """Each point in words from its nearest street and place ("Storgatan vid Stora torget")."""
+    near = streets_store.nearest([x for x, _ in centres], [y for _, y in centres])
+    return near.select(locations.describe_expr()).to_series().to_list()
+
+
+def with_location(cells: pl.DataFrame, *, cell_size: float) -> pl.DataFrame:
+    """``cells`` with ``where``: its centre described by the nearest street and place."""
+    if cells.is_empty():
+        return cells.with_columns(where=pl.lit(None, dtype=pl.Utf8))
+    centres = tuple(
+        zip(
+            (cells["x0"] + cell_size / 2).to_list(),
+            (cells["y0"] + cell_size / 2).to_list(),
+            strict=True,
+        )
+    )
+    return cells.with_columns(where=pl.Series(locations_of(centres), dtype=pl.Utf8))
 
 
 def population_version(cells: pl.DataFrame) -> tuple[int, int, int]:
@@ -222,6 +251,21 @@ tab_map, tab_times, tab_trend, tab_compare = st.tabs(
     ["Karta", "Tider", "Säsong och trend", "Jämför områden"]
 )
 
+# The cells worth naming: hot now, or new, growing or shrinking (on the map's tooltips and in
+# the lists), each described by its nearest street and place.
+named = with_location(
+    result.grid.filter(
+        (pl.col("class") == "hot") | pl.col("status").is_in(["ny", "växande", "minskande"])
+    )
+    .sort("z", descending=True)
+    .head(2_000),
+    cell_size=cell_size,
+)
+map_grid = result.grid.join(named.select("col", "row", "where"), on=["col", "row"], how="left")
+hot_cells = ac.nearest_place(
+    named.filter(pl.col("class") == "hot").head(25), critical_places(), cell_size=cell_size
+)
+
 # Map -------------------------------------------------------------------------------------------
 with tab_map:
     density = (
@@ -230,9 +274,10 @@ with tab_map:
         else None
     )
     labels = filters.category_options(incidents)
+    street_frame = street_lines(f.areas)
     deck, omitted = maps.hotspot_deck(
         areas,
-        result.grid,
+        map_grid,
         cell_size=cell_size,
         points=now,
         places=critical_places(),
@@ -241,6 +286,7 @@ with tab_map:
         codes=f.areas,
         point_labels={k: v.rsplit(" (", 1)[0] for k, v in labels.items()},
         region=outline,
+        streets=street_frame,
     )
     left, right = st.columns([4, 1])
     with left:
@@ -255,6 +301,7 @@ with tab_map:
                 expectation=expectation,
                 region=region,
                 bandwidth=ac.DENSITY_BANDWIDTH_M,
+                streets=not street_frame.is_empty(),
             )
         )
         if now.height > maps.MAX_POINTS:
@@ -334,6 +381,29 @@ with tab_map:
             f"hade fått {fmt.number(acc.n_best)}; Hunt 2016)."
         )
 
+    st.subheader("Heta rutor")
+    if hot_cells.is_empty():
+        st.info("Inga heta rutor under perioden.")
+    else:
+        st.caption(
+            f"De {fmt.number(hot_cells.height)} hetaste rutorna (högst z först), beskrivna med "
+            "närmaste gata och plats."
+        )
+        export.table(
+            hot_cells.select(
+                pl.col("where").fill_null("–").alias("Läge"),
+                pl.col("count").alias("Antal"),
+                pl.col("expected").round(1).alias("Väntat"),
+                pl.col("z").round(2).alias("z"),
+                pl.col("place").alias("Närmaste kritiska objekt"),
+                pl.col("place_m").round(0).alias("Avstånd (m)"),
+            ),
+            name=f"heta-rutor-{bounds[0].isoformat()}",
+            key="hot_cells",
+            about=about("Karta och tider – heta rutor"),
+            height=export.table_height(hot_cells.height, max_rows=10),
+        )
+
     st.subheader("Nya, växande och minskande rutor")
     st.caption(
         f"Varje ruta jämförs med {comparison_label} ({fmt.date(comparison[0])} – "
@@ -345,13 +415,20 @@ with tab_map:
         "ökning i övrigt; minskande = signifikant minskning. En ruta utan händelser nu är "
         "aldrig ny."
     )
-    changed = ac.nearest_place(result.new_hotspots, critical_places(), cell_size=cell_size)
+    changed = ac.nearest_place(
+        result.new_hotspots.join(
+            named.select("col", "row", "where"), on=["col", "row"], how="left"
+        ),
+        critical_places(),
+        cell_size=cell_size,
+    )
     if changed.is_empty():
         st.info("Inga nya, växande eller minskande rutor under perioden.")
     else:
         export.table(
             changed.select(
                 pl.col("status").alias("Status"),
+                pl.col("where").fill_null("–").alias("Läge"),
                 pl.col("count").alias("Antal nu"),
                 pl.col("expected").round(1).alias("Väntat nu"),
                 pl.col("count_before").alias("Antal jämförelseperiod"),
@@ -373,17 +450,13 @@ with tab_map:
 
 # Hot times -------------------------------------------------------------------------------------
 with tab_times:
-    hot_cells = ac.nearest_place(
-        result.grid.filter(pl.col("class") == "hot").sort("z", descending=True).head(25),
-        critical_places(),
-        cell_size=cell_size,
-    )
     scopes: dict[str, str] = {"alla": "Hela urvalet"}
     scopes |= {f"omrade:{c}": f"Område: {area_names[c]}" for c in (f.areas or tuple(area_names))}
     scopes |= {
-        f"ruta:{c}:{r}": f"Het ruta {i}: {fmt.count(n, 'händelse', 'händelser')}, nära {p or '–'}"
-        for i, (c, r, n, p) in enumerate(
-            hot_cells.select("col", "row", "count", "place").iter_rows(), start=1
+        f"ruta:{c}:{r}": f"Het ruta {i}: {w or ('nära ' + p if p else '–')}, "
+        f"{fmt.count(n, 'händelse', 'händelser')}"
+        for i, (c, r, n, p, w) in enumerate(
+            hot_cells.select("col", "row", "count", "place", "where").iter_rows(), start=1
         )
     }
     url_scope = qp.get("tider", "alla")

@@ -63,6 +63,11 @@ RADIAL: tuple[Street, ...] = (
     Street("Västra Storgatan", "gata", ((-900, 60), (-1250, -200), (-1900, -300))),
     Street("Ekhagsvägen", "väg", ((-700, 380), (-1600, 700), (-2600, 1000), (-3200, 1150))),
     Street("Tallmonsvägen", "väg", ((-430, 1100), (-900, 1900), (-1400, 2800), (-1600, 3300))),
+    # Cross streets at the busy places, so that a spot there is on a street in both directions.
+    Street("Handelsvägen", "väg", ((1300, 2650), (1750, 2550), (2300, 2450))),
+    Street("Brunnsvägen", "väg", ((2150, -350), (2100, 350), (2150, 900))),
+    Street("Bangårdsgatan", "gata", ((650, -950), (1000, -900), (1400, -880))),
+    Street("Centrumvägen", "väg", ((-950, 1550), (-450, 1600), (50, 1630))),
     Street("Idrottsvägen", "väg", ((-250, -900), (-600, -1050), (-900, -1150))),
     Street("Norrbackastigen", "gång- och cykelväg", ((-600, 1500), (-350, 1750), (-100, 1900))),
 )

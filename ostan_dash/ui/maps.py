@@ -39,6 +39,10 @@ GROUND = (244, 243, 238)
 POINT = (20, 20, 20)
 VIRIDIS = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
 
+STREET = (150, 150, 150)  # streets: thin grey lines under the data, names in dark grey
+STREET_NAME = (80, 80, 80)
+STREET_WIDTH = {"landsväg": 2.5, "gata": 2.0, "väg": 1.5, "gång- och cykelväg": 1.0}
+
 REGION_LINE = (120, 60, 150)  # the study region's outline: purple, apart from the area lines
 
 CLASS_LABELS = {
@@ -191,6 +195,95 @@ def area_layer(areas: pl.DataFrame, *, highlight: tuple[str, ...] = ()) -> pdk.L
     )
 
 
+def _street_paths(streets: pl.DataFrame) -> list[tuple[str, str, list[list[float]]]]:
+    """(name, kind, path) for every line of every street (a MultiLineString has several)."""
+    out = []
+    for name, kind, text in streets.select("name", "kind", "geojson").iter_rows():
+        if not text:
+            continue
+        geom = json.loads(text)
+        lines = geom["coordinates"] if geom["type"] == "MultiLineString" else [geom["coordinates"]]
+        out.extend((str(name), str(kind), line) for line in lines if len(line) >= 2)
+    return out
+
+
+def streets_layer(streets: pl.DataFrame) -> pdk.Layer:
+    """Streets as thin grey lines (wider for country roads and town streets), drawn over the
+    area ground and under the data; the tooltip names the street (escaped).
+
+    `streets` is :func:`ostan_dash.store.streets.for_map` (name, kind, WGS 84 GeoJSON).
+    """
+    data = [
+        {
+            "path": path,
+            "width": STREET_WIDTH.get(kind, 1.0),
+            "tooltip": f"<b>{html.escape(name)}</b><br/>{html.escape(kind)}",
+        }
+        for name, kind, path in _street_paths(streets)
+    ]
+    return pdk.Layer(
+        "PathLayer",
+        id="gator",
+        data=data,
+        get_path="path",
+        get_color=[*STREET, 255],
+        get_width="width",
+        width_units=pdk.types.String("pixels"),
+        cap_rounded=True,
+        joint_rounded=True,
+        pickable=True,
+    )
+
+
+def street_names_layer(streets: pl.DataFrame) -> pdk.Layer:
+    """Street names along the streets, sized in metres so they are legible when zoomed in to
+    a few blocks and shrink away at the municipality's scale (no font is fetched: deck.gl
+    draws its glyphs from the browser's own fonts).
+
+    One label per street, at the middle of its longest line, turned along the line.
+    """
+    best: dict[str, tuple[float, list[float], float]] = {}
+    for name, _kind, path in _street_paths(streets):
+        p = np.asarray(path, float)
+        lat_scale = math.cos(math.radians(float(p[:, 1].mean())))
+        seg = np.diff(p, axis=0) * [lat_scale, 1.0]
+        lengths = np.hypot(seg[:, 0], seg[:, 1])
+        total = float(lengths.sum())
+        if total <= 0 or (name in best and best[name][0] >= total):
+            continue
+        k = int(np.searchsorted(np.cumsum(lengths), total / 2))
+        k = min(k, len(lengths) - 1)
+        mid = (p[k] + p[k + 1]) / 2
+        angle = math.degrees(math.atan2(seg[k, 1], seg[k, 0]))
+        if angle > 90:
+            angle -= 180
+        elif angle < -90:
+            angle += 180
+        best[name] = (total, [round(float(mid[0]), 6), round(float(mid[1]), 6)], round(angle, 1))
+    data = [
+        {"position": pos, "text": name, "angle": angle}
+        for name, (_total, pos, angle) in sorted(best.items())
+    ]
+    return pdk.Layer(
+        "TextLayer",
+        id="gatunamn",
+        data=data,
+        get_position="position",
+        get_text="text",
+        get_angle="angle",
+        get_size=40,
+        size_units=pdk.types.String("meters"),
+        size_max_pixels=15,
+        get_color=[*STREET_NAME, 255],
+        character_set=pdk.types.String("auto"),
+        font_family=pdk.types.String("DejaVu Sans, Arial, sans-serif"),
+        outline_width=2,
+        outline_color=[255, 255, 255, 255],
+        font_settings={"sdf": True},
+        pickable=False,
+    )
+
+
 def hotspot_layer(grid: pl.DataFrame, *, cell_size: float) -> pdk.Layer:
     """Grid cells coloured by their class: hot red, cold blue, not significant grey; new,
     growing and shrinking cells outlined (:data:`STATUS_OUTLINE`).
@@ -211,8 +304,9 @@ def hotspot_layer(grid: pl.DataFrame, *, cell_size: float) -> pdk.Layer:
         expected = grid["expected"].to_list() if "expected" in grid.columns else [None] * n
         status = grid["status"].to_list() if "status" in grid.columns else [""] * n
         before = grid["count_before"].to_list() if "count_before" in grid.columns else [None] * n
+        where = grid["where"].to_list() if "where" in grid.columns else [None] * n
         data = []
-        for poly, cls, count, exp, z, st, b in zip(
+        for poly, cls, count, exp, z, st, b, loc in zip(
             polys,
             grid["class"].to_list(),
             grid["count"].to_list(),
@@ -220,12 +314,15 @@ def hotspot_layer(grid: pl.DataFrame, *, cell_size: float) -> pdk.Layer:
             grid["z"].to_list(),
             status,
             before,
+            where,
             strict=True,
         ):
             line, width = STATUS_OUTLINE.get(st, ((255, 255, 255), 0.5))
             tip = f"<b>{html.escape(CLASS_LABELS.get(cls, cls))}</b>"
             if st in STATUS_LABELS:
                 tip += f" · <b>{html.escape(STATUS_LABELS[st])}</b>"
+            if loc:
+                tip += f"<br/>{html.escape(loc)}"
             tip += f"<br/>{_num(count)} händelser i rutan ({_num(cell_size)} × {_num(cell_size)} m)"
             if exp is not None and math.isfinite(exp):
                 tip += f"<br/>Väntat: {_num(exp, 1)}"
@@ -431,6 +528,7 @@ def hotspot_deck(
     max_features: int = MAX_FEATURES,
     region: np.ndarray | None = None,
     density_cell_size: float | None = None,
+    streets: pl.DataFrame | None = None,
 ) -> tuple[pdk.Deck, int]:
     """The map of Karta och tider: areas, optional density, hot-spot grid, points, places.
 
@@ -455,6 +553,9 @@ def hotspot_deck(
         Total feature budget; grid cells are cut to fit (:func:`cells_for_browser`).
     region
         Outline segments of the study region (:func:`analysis.areas_compare.region_outline`).
+    streets
+        :func:`ostan_dash.store.streets.for_map`: drawn over the area ground, under the data,
+        with their names.
 
     Returns
     -------
@@ -463,6 +564,12 @@ def hotspot_deck(
     layers = []
     fixed = areas.height + (places.height if places is not None else 0)
     fixed += len(region) if region is not None else 0
+    street_layers = (
+        [streets_layer(streets), street_names_layer(streets)]
+        if streets is not None and not streets.is_empty()
+        else []
+    )
+    fixed += sum(len(layer.data) for layer in street_layers)
     show_points = points is not None and 0 < points.height <= MAX_POINTS
     if show_points:
         fixed += points.height
@@ -470,6 +577,7 @@ def hotspot_deck(
     density_budget = budget // 3 if density is not None else 0
     cells, omitted = cells_for_browser(grid, budget=budget - density_budget)
     layers.append(area_layer(areas, highlight=codes))
+    layers.extend(street_layers)
     if density is not None:
         layers.append(
             density_layer(density, cell_size=density_cell_size or cell_size, budget=density_budget)
@@ -519,6 +627,7 @@ def legend_html(
     expectation: str = "antal",
     region: str = "hela",
     bandwidth: float | None = None,
+    streets: bool = False,
 ) -> str:
     """The map's legend as HTML (static text only): what the colours mean and the method.
 
@@ -555,6 +664,8 @@ def legend_html(
         swatch((255, 255, 255), "Kritiskt objekt (skola, förskola, centrum …)", ring=True),
         swatch(AREA_LINE, "Områdesgräns"),
     ]
+    if streets:
+        items.append(swatch(STREET, "Gata eller väg (namnen syns när du zoomar in)"))
     if region == "befolkade":
         items.append(swatch(REGION_LINE, "Studerat område: befolkade rutor och dagbefolkning"))
     if density:

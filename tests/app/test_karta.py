@@ -251,3 +251,38 @@ def test_accuracy_is_shown_when_the_weeks_after_exist(as_role):
     assert f"fick {acc.n} av" in text.replace("\u00a0", "").replace(" av", " av")
     assert acc.pai > 2  # the hot cells of a quarter still point somewhere the weeks after
     assert pl.Series([acc.pei]).is_between(0, 1).all()
+
+
+def test_hot_cells_are_described_by_a_demo_street_and_place(as_role):
+    """Issue 12: a hot cell says where it is – the nearest demo street and place – not only
+    SWEREF coordinates; the same words in the list, the hot-times choice and the map."""
+    import json
+
+    from ostan_dash.demo import geography as geo
+    from ostan_dash.demo import streets as ds
+
+    at = open_page(as_role)
+    streets = set(ds.network()["name"])
+    places = {p.name for p in geo.PLACES}
+    table = next(
+        df.value
+        for df in at.dataframe
+        if "Läge" in df.value.columns and "Väntat" in df.value.columns
+    )
+    assert len(table) > 0
+    assert not any("SWEREF" in c for c in table.columns)
+    words = table["Läge"].tolist()
+    on_street = [w for w in words if w.split(",")[0].split(" vid ")[0] in streets]
+    # Every planted hot spot lies on a demo street, so the hot cells are on streets too.
+    assert len(on_street) >= 0.8 * len(words), words
+    assert words[0] in on_street
+    assert any(p in w for w in on_street for p in places), words
+    # The hot-times choice names the same locations.
+    choice = at.selectbox(key="karta_tider")
+    assert any(o.startswith(f"Het ruta 1: {words[0]}, ") for o in choice.options), choice.options
+    # The map draws the streets and puts the location in the hot cell's tooltip.
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert ids.index("gator") < ids.index("hotspots")
+    tips = [c["tooltip"] for c in spec["layers"][ids.index("hotspots")]["data"]]
+    assert any(words[0] in t for t in tips)
