@@ -387,7 +387,9 @@ with tab_map:
     else:
         st.caption(
             f"De {fmt.number(hot_cells.height)} hetaste rutorna (högst z först), beskrivna med "
-            "närmaste gata och plats."
+            "närmaste gata och plats. Hetast: "
+            f"{hot_cells['where'][0] or 'nära ' + str(hot_cells['place'][0] or '–')} "
+            f"({fmt.count(hot_cells['count'][0], 'händelse', 'händelser')})."
         )
         export.table(
             hot_cells.select(

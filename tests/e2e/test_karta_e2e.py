@@ -61,3 +61,19 @@ def test_default_map_states_its_method_and_region(server, page):
     page.get_by_text("Getis-Ord Gi* med rutan och dess åtta grannar").first.wait_for()
     assert "region=hela" in page.url and "vantat=antal" in page.url
     shot(page, "karta-bara-antal-hela-kommunen")
+
+
+def test_streets_and_a_hot_cell_named_by_its_street(server, page):
+    # Issue 12: the map has streets with names, and a hot cell says which street it is on.
+    logged_in(page, server, "analytiker")
+    page.goto(server + "/karta?omrade=C01")
+    _wait_for_map(page)
+    page.get_by_text("Gata eller väg").first.wait_for()
+    page.get_by_role("heading", name="Heta rutor").first.wait_for()
+    page.get_by_text("Hetast: ").first.wait_for()
+    from ostan_dash.demo import streets as ds
+
+    text = page.get_by_text("Hetast: ").first.inner_text()
+    assert any(f"Hetast: {name}" in text for name in ds.network()["name"]), text
+    path = shot(page, "karta-gator")
+    assert path.stat().st_size > 30_000
