@@ -8,13 +8,13 @@ APT_PACKAGES := postgresql postgresql-15-postgis-3 chromium chromium-driver font
 RUN := $(UV) run --frozen
 TEST_DB := ostan_test
 
-.PHONY: help demo test bench install system-deps python-deps setup lint format serve clean-db
+.PHONY: help demo test bench install system-deps python-deps setup lint typecheck format serve clean-db
 
 help:
 	@echo "make demo   – installera, starta databasen, ladda demodata och visa appen på http://localhost:8501"
 	@echo "make test   – installera, förbered testdatabasen och kör alla tester"
 	@echo "make bench  – mät laddning och interaktioner (skriver var/bench.json)"
-	@echo "make lint   – ruff"
+	@echo "make lint   – ruff och typkontrollen (mypy mot baslinjen i tools/mypy-baseline.json)"
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -51,6 +51,10 @@ bench: setup
 lint:
 	@$(RUN) ruff check .
 	@$(RUN) ruff format --check .
+	@$(RUN) python tools/typecheck.py
+
+typecheck:
+	@$(RUN) python tools/typecheck.py
 
 format:
 	@$(RUN) ruff format .

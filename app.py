@@ -59,7 +59,7 @@ def keep_address() -> st.Page:
 
 store.bind(None, None)  # the login runs as the web login itself
 address_kept = False
-if not st.session_state.get("authentication_status"):
+if not st.session_state.get("authentication_status") and not login.oidc_logged_in():
     # Not logged in (or not yet known in this session): /offentlig is the one address that
     # opens without login, so it is decided here, before the form is drawn. The page reads only
     # what is published, as the database role ostan_offentlig (store.public), never as a user.
@@ -83,6 +83,7 @@ except OperationalError:
 st.session_state["user"] = user
 store.bind(user.id, user.role)  # everything after this runs under the user's role (RLS)
 nav = st.navigation(pages(navigation.pages_for(user.role)))
+login.return_to(navigation.pages_for(user.role))  # after OIDC: the deep link the login began at
 with st.sidebar:
     st.markdown(f"**{user.name}**  \n{vocab.ROLES[user.role]}, {user.organisation}")
     login.logout_button()
@@ -91,7 +92,7 @@ try:
 except OperationalError:
     log.exception("Databasen svarade inte på sidan %s (/%s)", nav.title, nav.url_path)
     st.error(texts.DB_DOWN)
-except Exception:  # noqa: BLE001 – Streamlit's stop and rerun are BaseExceptions and pass through
+except Exception:  # Streamlit's stop and rerun are BaseExceptions and pass through
     # Never a stack trace on screen (showErrorDetails = "none" only hides its details): a Swedish
     # message for the user, the trace in the server's log.
     log.exception("Sidan %s (/%s) kunde inte visas för %s", nav.title, nav.url_path, user.username)

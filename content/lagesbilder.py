@@ -2,30 +2,45 @@
 analyst's texts, publishing a frozen version, the archive of every published version as it
 was sent, sending a version to its kind's distribution list, and (admins) the lists."""
 
+import polars as pl
 import streamlit as st
 
 from ostan_dash import config
 from ostan_dash.ingest import freetext
 from ostan_dash.reports import forms, load, periods, render
 from ostan_dash.store import analyses
-from ostan_dash.ui import data, lagesbild_views, login, navigation, texts
+from ostan_dash.ui import data, lagesbild_views, login, navigation, texts, versioned
 
 user = login.page_user("lagesbilder")
 may_write = navigation.may_write(user.role, "lagesbilder")
 
 
-@st.cache_data(ttl=data.TTL_SECONDS, show_spinner="Skriver utkastet ur data …", max_entries=8)
-def draft(kind: str, key: str, version: tuple[int, int]) -> dict:
+@st.cache_data(show_spinner="Skriver utkastet ur data …", max_entries=8)
+def draft(kind: str, key: str, version: data.Fingerprint) -> dict:
     """The draft of one period, keyed by its kind, the period and the data version."""
     return load.draft(periods.parse(kind, key), incidents=data.incidents(), areas=data.areas())
 
 
-@st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
-def archive():
+@versioned.cached()
+def archive(stamp: int) -> pl.DataFrame:
+    """Every published version, held while the data version stands (a publication raises it)."""
     return analyses.versions()
 
 
 st.title("Lägesbilder")
+if lagesbild_views.walk_toggle():
+    # The current veckolägesbild: the last complete week's published version, else its draft.
+    week_now = periods.complete("vecka", config.today())[0]
+    sent = archive().filter(
+        (pl.col("kind") == "vecka") & (pl.col("period_start") == week_now.start)
+    )
+    current = analyses.version(sent["version_id"][0]) if sent.height else None
+    if current is not None:
+        lagesbild_views.walk(current.document, current.publication)
+    else:
+        lagesbild_views.walk(draft("vecka", week_now.key, data.version(data.incidents())), None)
+    st.stop()
+
 st.caption(
     "Veckolägesbilden, kvartalsanalysen och årsanalysen skrivs ur data med samma metoder som "
     "Översikt, Karta, Områden och Insatser. Analytikern skriver bedömningen och det övriga "
@@ -56,17 +71,17 @@ with tab_new:
     )
     doc = draft(kind, chosen.key, data.version(data.incidents()))
     if may_write:
-        texts = {
+        written = {
             f.name: st.text_area(
                 f.label, key=forms.key(kind, f.name), height=f.height, placeholder=f.placeholder
             )
             for f in forms.FIELDS[kind]
         }
         for f in forms.FIELDS[kind]:
-            problems += freetext.problems(texts[f.name], subject=f.subject)
+            problems += freetext.problems(written[f.name], subject=f.subject)
         for p in problems:
             st.error(p)
-        doc = load.with_texts(doc, **texts)
+        doc = load.with_texts(doc, **written)
     b1, b2, b3 = st.columns(3)
     b1.download_button(
         "Ladda ner PDF (utkast)",
@@ -96,39 +111,7 @@ with tab_new:
     lagesbild_views.show(doc)
 
 with tab_archive:
-    listed = archive()
-    if listed.is_empty():
-        st.info("Inga lägesbilder är publicerade än.")
-    else:
-        pick = st.selectbox(
-            "Publicerad version",
-            listed["version_id"].to_list(),
-            format_func=lambda v: next(
-                f"{r['title']} – version {r['version']}, {r['published_at']:%Y-%m-%d %H:%M} av "
-                f"{r['published_by']}"
-                for r in listed.filter(listed["version_id"] == v).iter_rows(named=True)
-            ),
-            key="lb_archive_pick",
-        )
-        lagesbild_views.archive_table(listed)
-        old = analyses.version(pick)
-        if old is not None:
-            period_key = old.document["period"]["key"]
-            if old.pdf is not None:
-                st.download_button(
-                    "Ladda ner PDF som den skickades",
-                    data=old.pdf,
-                    file_name=forms.file_name(
-                        old.document["kind"], period_key, f"v{old.version}.pdf"
-                    ),
-                    mime="application/pdf",
-                    on_click="ignore",
-                    key="lb_old_pdf",
-                )
-            if may_write:
-                lagesbild_views.send_panel(old, user_id=user.id, role=user.role)
-                st.divider()
-            lagesbild_views.show(old.document, old.publication)
+    lagesbild_views.archive_section(archive(), may_write=may_write, user_id=user.id, role=user.role)
 
 for tab in tab_lists:
     with tab:

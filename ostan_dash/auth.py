@@ -16,14 +16,16 @@ import ipaddress
 import os
 import re
 import secrets
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import bcrypt
 
 from ostan_dash import config
-from ostan_dash.store import accounts, transaction
+from ostan_dash.store import accounts, session_checked, transaction
 from ostan_dash.vocab import ORGANISATION_KINDS, ROLES
 
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
@@ -253,15 +255,47 @@ def check_session(sid: str, *, now: dt.datetime | None = None) -> bool:
     """True when session ``sid`` exists, is not revoked and has neither idled out (30 min) nor
     passed its absolute limit (8 h); a valid session's last-seen time is refreshed."""
     now = now or dt.datetime.now(dt.UTC)
-    with transaction() as conn:
-        row = accounts.lock_session(sid, conn=conn)
-        if row is None or row.revoked_at is not None:
-            return False
-        if now - row.last_seen_at > IDLE_TIMEOUT or now - row.created_at > ABSOLUTE_TIMEOUT:
-            accounts.end_session(sid, now, conn=conn)
-            return False
-        accounts.touch_session(sid, now, conn=conn)
-        return True
+    with transaction() as conn:  # the database decides (sql/033_sessions_behind_functions.sql)
+        valid = accounts.check_session(
+            sid, now, idle=IDLE_TIMEOUT, limit=ABSOLUTE_TIMEOUT, conn=conn
+        )
+    if not valid:
+        return False
+    session_checked(sid)  # the database's proof of identity for this request (store.bind)
+    return True
+
+
+RECHECK = dt.timedelta(seconds=10)
+"""How long a page rerun trusts the gate's last check of the same login session (issue 14:
+the gate does not ask the database on every click). The database still checks the session on
+every transaction that reads or writes data (``ostan_identify``, sql/026 and 030), so a revoked
+or expired session reads nothing at once; only the page's frame may be drawn for up to this
+long."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The gate's last check with the database: this session and user were valid at ``at``
+    (seconds of a monotonic clock)."""
+
+    sid: str
+    user: User
+    at: float
+
+    def still(self, sid: str, username: str, now: float) -> bool:
+        """Whether a rerun at ``now`` for ``sid`` and ``username`` may rely on this check."""
+        return (
+            sid == self.sid
+            and username.lower().strip() == self.user.username
+            and 0 <= now - self.at < RECHECK.total_seconds()
+        )
+
+
+def relied_on(checked: Checked) -> User:
+    """The user of a check still relied on: the session's id is again this request's proof of
+    identity for the database (:func:`store.session_checked`)."""
+    session_checked(checked.sid)
+    return checked.user
 
 
 def revoke_session(sid: str) -> None:
@@ -446,3 +480,251 @@ def organisations(admin: User):
     """Every organisation with its number of active users."""
     _require_admin(admin)
     return accounts.organisations(admin.id)
+
+
+# Login with the organisation's own account (OIDC through st.login) ----------------------------
+#
+# Streamlit's st.login (Authlib) does the OpenID Connect flow and keeps the ID token's claims in
+# a signed, HttpOnly cookie; st.user shows them. Who the person is here is decided by our users
+# table only (sql/025_oidc.sql): the provider vouches for an identity, never for a role. The
+# cookie is stateless, so every OIDC login also gets a row in user_sessions: logout, an
+# administrator's revocation and the idle and absolute limits apply as to local accounts.
+
+FRESH_LOGIN = dt.timedelta(minutes=5)
+OIDC_UNKNOWN = "Ditt konto finns inte i Östan-dash – be administratören lägga till det."
+OIDC_INACTIVE = "Ditt konto i Östan-dash är avaktiverat – kontakta administratören."
+OIDC_INCOMPLETE = "Inloggningen gav ingen fullständig identitet (utfärdare och subjekt saknas)."
+
+
+@dataclass(frozen=True)
+class OidcIdentity:
+    """Who the provider says the person is: issuer and subject (OpenID Connect Core 1.0 §2:
+    "iss" + "sub" is the only stable, unique identifier), the e-mail address only when the
+    provider has verified it, and when the ID token was issued."""
+
+    issuer: str
+    subject: str
+    email: str | None
+    issued_at: dt.datetime | None
+    nonce: str | None
+
+
+def oidc_providers(section: Mapping | None) -> list[str | None]:
+    """The providers configured in secrets.toml's ``[auth]`` (empty: OIDC is off).
+
+    As Streamlit reads it: ``redirect_uri`` and ``cookie_secret`` under ``[auth]``, and either
+    named providers ``[auth.<name>]`` with ``client_id`` and ``server_metadata_url`` (sorted
+    names) or one unnamed provider with those keys directly under ``[auth]`` (``[None]``).
+    ``cookie_key`` (the local login's key) alone does not turn OIDC on.
+    """
+    if not isinstance(section, Mapping):
+        return []
+    if not (section.get("redirect_uri") and section.get("cookie_secret")):
+        return []
+
+    def complete(s: Mapping) -> bool:
+        return bool(s.get("client_id") and s.get("server_metadata_url"))
+
+    named = sorted(k for k, v in section.items() if isinstance(v, Mapping) and complete(v))
+    if named:
+        return list(named)
+    return [None] if complete(section) else []
+
+
+def _verified(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def normalise_email(email: str | None) -> str | None:
+    """An e-mail address as stored in ``users.oidc_email``: trimmed, lower-case; None if blank."""
+    if email is None:
+        return None
+    email = email.strip().lower()
+    return email or None
+
+
+def oidc_identity(claims: Mapping) -> OidcIdentity | None:
+    """The identity in the ID token's claims (``st.user``), or None without ``iss`` and ``sub``.
+
+    The e-mail address counts only with ``email_verified`` true (OpenID Connect Core 1.0 §5.1:
+    an unverified address may belong to anyone; Microsoft's advice against unverified e-mail
+    claims for authorisation). ``iat`` becomes a UTC time.
+    """
+    issuer, subject = claims.get("iss"), claims.get("sub")
+    if not (isinstance(issuer, str) and issuer and isinstance(subject, str) and subject):
+        return None
+    email = claims.get("email")
+    verified = _verified(claims.get("email_verified"))
+    iat = claims.get("iat")
+    issued = dt.datetime.fromtimestamp(iat, dt.UTC) if isinstance(iat, int | float) else None
+    nonce = claims.get("nonce") or claims.get("sid")
+    return OidcIdentity(
+        issuer.rstrip("/"),
+        subject,
+        normalise_email(email) if verified and isinstance(email, str) else None,
+        issued,
+        nonce if isinstance(nonce, str) else None,
+    )
+
+
+def pick_oidc_user(identity: OidcIdentity, candidates: list[Mapping]) -> Mapping | None:
+    """The users row for ``identity`` among ``candidates`` (rows matching its subject or e-mail).
+
+    Issuer + subject wins. A verified e-mail matches only a row with no subject of its own: an
+    address must not take over an account an administrator has tied to another identity.
+    """
+    for row in candidates:
+        if row.get("oidc_issuer") == identity.issuer and row.get("oidc_subject") == (
+            identity.subject
+        ):
+            return row
+    if identity.email:
+        for row in candidates:
+            if row.get("oidc_email") == identity.email and not row.get("oidc_subject"):
+                return row
+    return None
+
+
+def oidc_user(identity: OidcIdentity) -> tuple[User | None, str | None]:
+    """(the user, None) for a known, active identity; else (None, the Swedish reason)."""
+    row = pick_oidc_user(
+        identity, accounts.oidc_candidates(identity.issuer, identity.subject, identity.email)
+    )
+    if row is None:
+        return None, OIDC_UNKNOWN
+    if not row["active"]:
+        return None, OIDC_INACTIVE
+    found = User(
+        row["id"],
+        row["username"],
+        row["display_name"],
+        row["role"],
+        row["organisation_id"],
+        row["organisation"],
+    )
+    return found, None
+
+
+def record_oidc_refusal(identity: OidcIdentity, reason: str) -> None:
+    """Audit a refused OIDC login (the log line is written by the caller)."""
+    accounts.record_oidc_refusal(identity.issuer, identity.subject, identity.email, reason)
+
+
+def oidc_session_id(identity: OidcIdentity, key: str) -> str:
+    """The server-side session id of one OIDC login: an HMAC of issuer, subject, the ID token's
+    nonce (new for every login, OpenID Connect Core 1.0 §3.1.2.1) and its issue time."""
+    iat = identity.issued_at.timestamp() if identity.issued_at else None
+    msg = f"oidc:{identity.issuer}:{identity.subject}:{identity.nonce}:{iat!r}".encode()
+    return hmac.new(key.encode(), msg, hashlib.sha256).hexdigest()
+
+
+def fresh_login(issued_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether an ID token issued at ``issued_at`` comes from a login just made (within
+    ``FRESH_LOGIN``): only then may it open a new session. An older cookie whose session is
+    unknown (e.g. removed) must log in again instead of reviving one."""
+    if issued_at is None:
+        return False
+    return dt.timedelta(minutes=-1) <= now - issued_at <= FRESH_LOGIN
+
+
+def oidc_session(
+    sid: str, user: User, identity: OidcIdentity, *, now: dt.datetime | None = None
+) -> bool:
+    """True when the OIDC login ``sid`` may go on: opened now if the login is fresh and the
+    session new (audit row, last login time), then checked like a local session (revoked,
+    idle 30 min, absolute 8 h)."""
+    now = now or dt.datetime.now(dt.UTC)
+    if not accounts.session_known(sid):
+        if not fresh_login(identity.issued_at, now):
+            return False
+        accounts.record_oidc_login(sid, user.id, user.username, identity.issuer)
+    return check_session(sid, now=now)
+
+
+def oidc_identity_problems(issuer: str, subject: str, email: str) -> list[str]:
+    """Why an administrator's OIDC identity cannot be saved (empty list: it can)."""
+    out = []
+    if bool(issuer.strip()) != bool(subject.strip()):
+        out.append("Ange både utfärdare och subjekt, eller inget av dem.")
+    if issuer.strip() and not re.fullmatch(r"https?://\S+", issuer.strip()):
+        out.append("Utfärdaren ska vara en adress (https://…), som i ID-tokenets iss.")
+    if email.strip() and not re.fullmatch(r"[^@\s]+@[^@\s]+", email.strip()):
+        out.append("E-postadressen ser inte ut som en e-postadress.")
+    if max(len(issuer), len(subject), len(email)) > 500:
+        out.append("Högst 500 tecken per fält.")
+    return out
+
+
+def set_oidc_identity(admin: User, user_id: int, *, issuer: str, subject: str, email: str) -> None:
+    """Tie a user to an identity at the organisation's provider (blank fields clear it)."""
+    _require_admin(admin)
+    _check(oidc_identity_problems(issuer, subject, email))
+    accounts.set_oidc_identity(
+        admin.id,
+        user_id,
+        issuer=issuer.strip().rstrip("/") or None,
+        subject=subject.strip() or None,
+        email=normalise_email(email),
+    )
+
+
+# Back to the deep link after the organisation's login. Streamlit's OIDC callback always sends the
+# browser to the app's root ("/"), so the page and filters a person opened before logging in
+# (a shared /karta?omrade=F01) are remembered here for a few minutes, keyed by the browser, and
+# the router opens them once the login is through (ui.login.return_to). In this process only: a
+# deployment with several app processes needs sticky sessions for it (the proxy's ip_hash).
+RETURN_WITHIN = dt.timedelta(minutes=10)
+_MAX_DESTINATIONS = 10_000
+_destinations: dict[str, tuple[dt.datetime, str, dict[str, list[str]]]] = {}
+_destinations_lock = threading.Lock()
+
+
+def browser_key(xsrf_cookie: str | None) -> str | None:
+    """A key for this browser that survives the OIDC redirect: the SHA-256 of the token inside
+    Streamlit's XSRF cookie (``2|mask|masked token|time``; the mask changes with every response,
+    the token stays), or None when there is no such cookie."""
+    parts = (xsrf_cookie or "").strip("\"'").split("|")
+    if len(parts) != 4 or parts[0] != "2":
+        return None
+    try:
+        mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
+    except ValueError:
+        return None
+    if not mask or not masked:
+        return None
+    token = bytes(b ^ mask[i % len(mask)] for i, b in enumerate(masked))
+    return hashlib.sha256(token).hexdigest()
+
+
+def page_of_url(url: str | None) -> str:
+    """The page part of an app URL (``http://host/karta`` → ``karta``; the root → ``""``)."""
+    path = urlparse(url or "").path.rstrip("/")
+    return path.rsplit("/", 1)[-1] if path else ""
+
+
+def remember_destination(
+    key: str, url_path: str, query: Mapping[str, list[str]], *, now: dt.datetime | None = None
+) -> None:
+    """Remember that the browser ``key`` started a login at page ``url_path`` with ``query``."""
+    now = now or dt.datetime.now(dt.UTC)
+    with _destinations_lock:
+        for k in [k for k, (at, _, _) in _destinations.items() if now - at > RETURN_WITHIN]:
+            del _destinations[k]
+        if len(_destinations) >= _MAX_DESTINATIONS:  # a flood of logins never started: oldest out
+            del _destinations[min(_destinations, key=lambda k: _destinations[k][0])]
+        _destinations[key] = (now, url_path, {k: list(v) for k, v in query.items()})
+
+
+def take_destination(
+    key: str | None, *, now: dt.datetime | None = None
+) -> tuple[str, dict[str, list[str]]] | None:
+    """The page and query the browser ``key`` started its login at (once; None when there is
+    none or it is older than ``RETURN_WITHIN``)."""
+    if key is None:
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    with _destinations_lock:
+        found = _destinations.pop(key, None)
+    if found is None or now - found[0] > RETURN_WITHIN:
+        return None
+    return found[1], found[2]

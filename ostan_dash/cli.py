@@ -172,10 +172,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         "(SELECT min(id) FROM organisations))",
         {"u": user_id},
     )
+    data = path.read_bytes()
+    try:
+        header_row, mapping = _import_mapping(args, data, path.name)
+        values = _import_values(args)
+    except ValueError as e:
+        print(str(e), file=sys.stderr)
+        return 2
     out = pipeline.run_import(
         args.kind,
-        path.read_bytes(),
+        data,
         path.name,
+        header_row=header_row,
+        mapping=mapping or None,
+        values=values or None,
         user_id=user_id,
         username=args.user or "cli",
         organisation_id=org,
@@ -212,11 +222,84 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_values(args: argparse.Namespace) -> dict[str, str]:
+    """``--varde 'vår_kolumn=värde'`` (repeatable): a value on every row for one of our columns
+    the file lacks, e.g. ``--varde År=2024``. Raises ValueError (Swedish) when badly written or
+    not one of the kind's columns."""
+    from ostan_dash.ingest import mapping
+
+    given: dict[str, str] = {}
+    for item in args.varde or []:
+        ours, sep, value = item.partition("=")
+        if not sep or not ours.strip() or not value.strip():
+            raise ValueError(f"--varde ska skrivas vår_kolumn=värde, inte {item!r}")
+        given[ours.strip()] = value.strip()
+    unknown = [t for t in given if t not in mapping.targets(args.kind)]
+    if unknown:
+        raise ValueError(
+            f"Okänd kolumn för {args.kind}: {', '.join(unknown)}. Möjliga: "
+            + ", ".join(mapping.targets(args.kind))
+        )
+    return given
+
+
+def _import_mapping(
+    args: argparse.Namespace, data: bytes, file_name: str
+) -> tuple[int | None, dict[str, str]]:
+    """The mapping step on the command line: ``--map kolumn=vår_kolumn`` (repeatable) on top of
+    the mapping remembered for this source; ``--rubrikrad N``; ``--spara-mappning`` remembers
+    the result. Raises ValueError (Swedish) for a bad ``--map``."""
+    from ostan_dash.ingest import mapping, pipeline, worker
+    from ostan_dash.store import import_mappings
+
+    given: dict[str, str] = {}
+    for item in args.map or []:
+        col, sep, ours = item.partition("=")
+        if not sep or not col.strip() or not ours.strip():
+            raise ValueError(f"--map ska skrivas kolumn=vår_kolumn, inte {item!r}")
+        given[col.strip()] = ours.strip()
+    unknown = [t for t in given.values() if t not in mapping.targets(args.kind)]
+    if unknown:
+        raise ValueError(
+            f"Okänd kolumn för {args.kind}: {', '.join(unknown)}. Möjliga: "
+            + ", ".join(mapping.targets(args.kind))
+        )
+    peeked = pipeline.peek(data, file_name, header_row=args.rubrikrad, limits=worker.Limits.cli())
+    if peeked.error is not None or peeked.rows is None:
+        return args.rubrikrad, given  # the import itself reports why the file cannot be read
+    source = mapping.source_key(peeked.rows.columns)
+    saved = import_mappings.remembered(args.kind, source) or {}
+    chosen = {**(saved.get("mapping") or {}), **given}
+    header_row = args.rubrikrad or saved.get("header_row") or peeked.header_row
+    if chosen:
+        print("Mappning: " + ", ".join(f"{k} → {v}" for k, v in chosen.items()), file=sys.stderr)
+    if args.spara_mappning and chosen:
+        import_mappings.remember(
+            args.kind, source, chosen, header_row=header_row or 1, username=args.user or "cli"
+        )
+    return header_row, chosen
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from ostan_dash import bench
 
     result = bench.run(
-        scales=args.scales, output=args.output, import_rows=args.import_rows, progress=print
+        scales=args.scales,
+        output=args.output,
+        import_rows=args.import_rows,
+        progress=print,
+        database=args.database,
+    )
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_bench_scaleout(args: argparse.Namespace) -> int:
+    """Ten municipalities' batch aggregations, one process against map/reduce (bench.scaleout)."""
+    from ostan_dash.bench import scaleout
+
+    result = scaleout.run(
+        database=args.database, copies=args.copies, workers=args.workers, output=args.output
     )
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
@@ -306,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
             "rapporter",
             "befolkningsrutor",
             "polishandelser",
+            "gator",
         ],
     )
     imp.add_argument("file")
@@ -315,6 +399,27 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--problems", help="skriv alla problem till denna CSV-fil")
     imp.add_argument("--max-problems", type=int, default=50)
     imp.add_argument("--progress", action="store_true")
+    imp.add_argument(
+        "--map",
+        action="append",
+        metavar="KOLUMN=VÅR_KOLUMN",
+        help="filens kolumn är vår kolumn (kan upprepas), t.ex. --map 'Antal barn=Folkmängd 0–17 år'",
+    )
+    imp.add_argument(
+        "--varde",
+        action="append",
+        metavar="VÅR_KOLUMN=VÄRDE",
+        help="samma värde på varje rad för en kolumn som filen saknar (kan upprepas), "
+        "t.ex. --varde År=2024",
+    )
+    imp.add_argument(
+        "--rubrikrad", type=int, help="raden där kolumnrubrikerna står (annars hittas den)"
+    )
+    imp.add_argument(
+        "--spara-mappning",
+        action="store_true",
+        help="kom ihåg mappningen för filer med samma kolumner",
+    )
     imp.add_argument(
         "--kommun",
         help="kommunens namn (som SCB skriver det) för polisens händelser; annars inställningen",
@@ -327,7 +432,21 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--import-rows", type=int, default=100_000, help="rader i importmätningen (0 = hoppa över)"
     )
+    bench.add_argument(
+        "--database",
+        help="mät sidorna i en befintlig databas i det lokala klustret (ingen laddning, "
+        "i stället för --scales)",
+    )
     bench.set_defaults(func=cmd_bench)
+
+    scaleout = sub.add_parser(
+        "bench-scaleout", help="simulera fler kommuner: en process mot map/reduce över partitioner"
+    )
+    scaleout.add_argument("--database", required=True, help="databas med stadens händelser")
+    scaleout.add_argument("--copies", type=int, default=10, help="antal simulerade kommuner")
+    scaleout.add_argument("--workers", type=int, default=2, help="arbetsprocesser i map-steget")
+    scaleout.add_argument("--output", default="var/scaleout.json")
+    scaleout.set_defaults(func=cmd_bench_scaleout)
 
     from ostan_dash import cli_alerts, cli_hotspots, cli_maintenance
 

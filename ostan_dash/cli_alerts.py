@@ -104,7 +104,7 @@ def evaluate(
             # inside the caller's transaction a failing statement must not abort the rest
             with store.savepoint(conn) if conn is not None else contextlib.nullcontext():
                 out += check()
-        except Exception:  # noqa: BLE001 – one condition that breaks must not stop the others
+        except Exception:  # one condition that breaks must not stop the others
             log.exception("Bevakningar av slaget %s kunde inte prövas", kind)
             if errors is None:
                 raise
@@ -265,7 +265,7 @@ def run(
         except mail.MailError as exc:  # mail.send has logged the trace
             sa.finish(log_id, ok=False, error=str(exc), conn=conn)
             result.failed.append((alert, str(exc)))
-        except Exception as exc:  # noqa: BLE001 – one bad alert must not stop the others
+        except Exception as exc:  # one bad alert must not stop the others
             log.exception("Bevakning %s kunde inte skickas", alert.condition_key)
             reason = f"oväntat fel ({type(exc).__name__}), se serverloggen"
             sa.finish(log_id, ok=False, error=reason, conn=conn)
@@ -311,7 +311,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 return 2
         try:
             result = run(today, dry_run=args.dry_run, settings=settings)
-        except Exception:  # noqa: BLE001 – the trace goes to the server log, not the terminal
+        except Exception:  # the trace goes to the server log, not the terminal
             log.exception("alerts run avbröts")
             print(
                 f"Bevakningarna kunde inte prövas (se serverloggen {log_path()}).",

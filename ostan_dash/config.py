@@ -96,3 +96,33 @@ def today() -> dt.date:
     if fixed:
         return dt.date.fromisoformat(fixed)
     return dt.datetime.now(TZ).date()
+
+
+@dataclass(frozen=True)
+class MapTiles:
+    """A base map the operator configured: a raster tile URL template (``{z}/{x}/{y}``) or a
+    WMS GetMap URL with ``{bbox-epsg-3857}``, and the attribution its licence asks for."""
+
+    url: str
+    attribution: str
+
+
+def map_tiles() -> MapTiles | None:
+    """``OSTAN_MAP_TILES`` (and ``OSTAN_MAP_ATTRIBUTION``): the municipality's own tile or WMS
+    server, or Lantmäteriet's open topographic map, drawn under our layers. ``None`` when not
+    set or not usable (only http(s) URLs with ``{z}``, ``{x}`` and ``{y}``, or with
+    ``{bbox-epsg-3857}``, are) – the map then has no base map and needs no network."""
+    url = os.environ.get("OSTAN_MAP_TILES", "").strip()
+    if not url:
+        return None
+    tiled = all(p in url for p in ("{z}", "{x}", "{y}"))
+    if not url.startswith(("https://", "http://")) or not (tiled or "{bbox-epsg-3857}" in url):
+        import logging
+
+        logging.getLogger(__name__).warning(
+            "OSTAN_MAP_TILES används inte: en http(s)-adress med {z}/{x}/{y} eller "
+            "{bbox-epsg-3857} behövs, fick %r",
+            url,
+        )
+        return None
+    return MapTiles(url, os.environ.get("OSTAN_MAP_ATTRIBUTION", "").strip())

@@ -11,12 +11,12 @@ import warnings
 os.environ.setdefault("OSTAN_DATABASE", "ostan_test")
 os.environ.setdefault("OSTAN_DEMO", "1")
 
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Iterator
 
-import pytest  # noqa: E402
-from sqlalchemy.engine import Connection, Engine  # noqa: E402
+import pytest
+from sqlalchemy.engine import Connection, Engine
 
-from ostan_dash import store  # noqa: E402
+from ostan_dash import store
 
 
 @pytest.fixture(scope="session", autouse=True)

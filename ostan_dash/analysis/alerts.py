@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import polars as pl
 
 from ostan_dash import vocab
+from ostan_dash.analysis import overview, overview_tables
 from ostan_dash.text import count, number, percent, week_range
 
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -154,30 +155,17 @@ def oversikt_category_table(
     area_id: int | None = None,
     baseline_weeks: int = 12,
 ) -> pl.DataFrame:
-    """Översikt's table per EST category for one area filter, flagged as the page flags it.
-
-    The same calls as ``content/oversikt.py``: history years from the whole frame, the scope
-    filtered to the area, categories (EST reports) and areas tested against their seasonal
-    expectation and flagged with one Benjamini–Hochberg correction over both tables
-    (:func:`ostan_dash.analysis.overview.flag_together`).
-    """
-    from ostan_dash.analysis import overview
-
+    """Översikt's table per EST category for one area filter, flagged as the page flags it:
+    history years from the whole frame, then :func:`overview_tables.week_figures` on the scope
+    (categories and areas flagged with one Benjamini–Hochberg correction)."""
     years = overview.years_of_history(
         week_start, overview.first_day(incidents), baseline_weeks=baseline_weeks
     )
-    scope = incidents if area_id is None else incidents.filter(pl.col("area_id") == area_id)
-
-    def against_expected(frame: pl.DataFrame, by: str) -> pl.DataFrame:
-        return overview.week_vs_baseline(
-            frame, week_start=week_start, by=[by], baseline_weeks=baseline_weeks, years=years
-        )
-
-    by_cat, _ = overview.flag_together(
-        against_expected(scope.filter(pl.col("source") == "est"), "category"),
-        against_expected(scope.filter(pl.col("area_id").is_not_null()), "area_id"),
+    scope = overview_tables.in_scope(incidents, [] if area_id is None else [area_id])
+    figures = overview_tables.week_figures(
+        scope, week_start=week_start, years=years, baseline_weeks=baseline_weeks
     )
-    return by_cat
+    return figures.by_category
 
 
 # Ny rapport vid en kritisk plats ---------------------------------------------------------------

@@ -169,7 +169,9 @@ def municipal_values(indicators: pl.DataFrame) -> pl.DataFrame:
     with :math:`P` the area's population. This is exact for ``pct_under18`` and a close
     approximation for the other shares, whose true denominators (adults, working-age adults,
     voters) the indicator table does not carry. Areas with a missing value are left out of that
-    indicator's sum. ``organised_crime`` becomes the number of areas with it.
+    indicator's sum; a year in which no area has a value gets null (unknown), not 0 or NaN
+    (e.g. 0–17 years from a table of SCB's 5-year bands). ``organised_crime`` becomes the number
+    of areas with it.
 
     Returns
     -------
@@ -181,7 +183,9 @@ def municipal_values(indicators: pl.DataFrame) -> pl.DataFrame:
         indicators.group_by("year")
         .agg(
             *[
-                ((pl.col(k) * pop).sum() / pop.filter(pl.col(k).is_not_null()).sum()).alias(k)
+                pl.when(pop.filter(pl.col(k).is_not_null()).sum() > 0)
+                .then((pl.col(k) * pop).sum() / pop.filter(pl.col(k).is_not_null()).sum())
+                .alias(k)
                 for k in NUMERIC_INDICATORS
             ],
             pl.col("organised_crime").cast(pl.Int64).sum().cast(pl.Float64),
@@ -398,7 +402,8 @@ def criteria_long(
     )
     return (
         long.with_columns(
-            met=(pl.col("level") == "over") & pl.col("criterion").is_not_null(),
+            # An unknown value (level null) meets no criterion: False, not null.
+            met=((pl.col("level") == "over") & pl.col("criterion").is_not_null()).fill_null(False),
             rule=rule,
             n_tests=pl.when(pl.col("p_value").is_not_null()).then(pl.col("n_tests")),
         )

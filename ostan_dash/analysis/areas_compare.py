@@ -711,21 +711,24 @@ def region_outline(study: StudyArea) -> np.ndarray:
     m = np.pad(study.mask, 1, constant_values=False)
     x0, y0, _, _ = study.layout
     cs = study.cell_size
-    segs = []
-    # Horizontal edges: between padded rows r-1 and r, i.e. at y = y0 + (r-1)·cs.
-    diff = m[1:, 1:-1] != m[:-1, 1:-1]  # (nrows+1, ncols)
-    for r in np.flatnonzero(diff.any(axis=1)):
-        run = np.diff(np.concatenate([[0], diff[r].astype(np.int8), [0]]))
-        starts, ends = np.flatnonzero(run == 1), np.flatnonzero(run == -1)
-        y = y0 + r * cs
-        segs.extend([(x0 + a * cs, y, x0 + b * cs, y) for a, b in zip(starts, ends, strict=True)])
-    diff = m[1:-1, 1:] != m[1:-1, :-1]  # (nrows, ncols+1)
-    for c in np.flatnonzero(diff.any(axis=0)):
-        run = np.diff(np.concatenate([[0], diff[:, c].astype(np.int8), [0]]))
-        starts, ends = np.flatnonzero(run == 1), np.flatnonzero(run == -1)
-        x = x0 + c * cs
-        segs.extend([(x, y0 + a * cs, x, y0 + b * cs) for a, b in zip(starts, ends, strict=True)])
-    return np.asarray(segs, dtype=np.float64).reshape(-1, 4)
+    # Horizontal edges: between padded rows r-1 and r, i.e. at y = y0 + r·cs.
+    r, a, b = _runs(m[1:, 1:-1] != m[:-1, 1:-1])  # (nrows+1, ncols)
+    horizontal = np.column_stack([x0 + a * cs, y0 + r * cs, x0 + b * cs, y0 + r * cs])
+    # Vertical edges: between padded columns c-1 and c, i.e. at x = x0 + c·cs.
+    c, a, b = _runs((m[1:-1, 1:] != m[1:-1, :-1]).T)  # (ncols+1, nrows)
+    vertical = np.column_stack([x0 + c * cs, y0 + a * cs, x0 + c * cs, y0 + b * cs])
+    return np.concatenate([horizontal, vertical]).astype(np.float64).reshape(-1, 4)
+
+
+def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every run of True along the rows of a 2-D boolean array: its row, first column and the
+    column after its last, row by row and left to right (one vectorised pass)."""
+    padded = np.zeros((flags.shape[0], flags.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = flags
+    step = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(step == 1)
+    _, ends = np.nonzero(step == -1)
+    return rows, starts, ends
 
 
 def weekly_comparison(
@@ -779,13 +782,7 @@ def month_profile(frame: pl.DataFrame, *, time_col: str = "occurred_from") -> pl
     """
     if frame.is_empty():
         return pl.DataFrame(schema={"year": pl.Int32, "month": pl.Int8, "count": pl.Int64})
-    counts = (
-        frame.lazy()
-        .select(year=pl.col(time_col).dt.year(), month=pl.col(time_col).dt.month())
-        .group_by("year", "month")
-        .agg(pl.len().cast(pl.Int64).alias("count"))
-        .collect()
-    )
+    counts = _month_counts(frame[time_col])
     years = pl.DataFrame(
         {"year": sorted(counts["year"].unique().to_list())}, schema={"year": pl.Int32}
     )
@@ -796,6 +793,47 @@ def month_profile(frame: pl.DataFrame, *, time_col: str = "occurred_from") -> pl
         .with_columns(pl.col("count").fill_null(0))
         .sort("year", "month")
     )
+
+
+def _month_counts(times: pl.Series) -> pl.DataFrame:
+    """``year``, ``month``, ``count`` of the months that have rows in ``times``.
+
+    For a time-zone-aware column the local month of each row is found by binary search of its
+    instant among the local month starts between the first and the last row, not by converting
+    every row to local time (``dt.year()`` and ``dt.month()`` each do that: 0.24 s for
+    2.5 M rows against some 0.02 s here)."""
+    dtype = times.dtype
+    times = times.drop_nulls()
+    if not (isinstance(dtype, pl.Datetime) and dtype.time_zone) or times.is_empty():
+        return (
+            times.to_frame("t")
+            .select(year=pl.col("t").dt.year(), month=pl.col("t").dt.month())
+            .group_by("year", "month")
+            .agg(pl.len().cast(pl.Int64).alias("count"))
+        )
+    first, last = times.min(), times.max()
+    assert isinstance(first, dt.datetime) and isinstance(last, dt.datetime)
+    n = (last.year - first.year) * 12 + last.month - first.month + 2
+    starts = [
+        dt.datetime(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
+        for i in range(n)
+    ]
+    bounds = (
+        pl.Series(starts, dtype=pl.Datetime(dtype.time_unit))
+        .dt.replace_time_zone(dtype.time_zone)
+        .to_physical()
+        .to_numpy()
+    )
+    which = np.searchsorted(bounds, times.to_physical().to_numpy(), side="right") - 1
+    found = np.bincount(which, minlength=n)[: n - 1]
+    return pl.DataFrame(
+        {
+            "year": [d.year for d in starts[:-1]],
+            "month": [d.month for d in starts[:-1]],
+            "count": found.astype(np.int64),
+        },
+        schema={"year": pl.Int32, "month": pl.Int8, "count": pl.Int64},
+    ).filter(pl.col("count") > 0)
 
 
 def nearest_place(cells: pl.DataFrame, places: pl.DataFrame, *, cell_size: float) -> pl.DataFrame:

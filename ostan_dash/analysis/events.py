@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
+from ostan_dash.schema import Schema
 from ostan_dash.text import WEEKDAYS, long_date, number
 
 TZ_NAME = "Europe/Stockholm"
@@ -72,7 +73,7 @@ def rule_date(rule: str, year: int, *, school_end: Mapping[int, dt.date] | None 
     raise ValueError(f"okänd regel {rule!r}")
 
 
-OCCURRENCE_SCHEMA: dict[str, pl.DataType] = {
+OCCURRENCE_SCHEMA: Schema = {
     "event_id": pl.Int64,
     "title": pl.Utf8,
     "kind": pl.Utf8,

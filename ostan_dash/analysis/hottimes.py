@@ -279,7 +279,7 @@ def _exploded_slots(lf: pl.LazyFrame) -> pl.LazyFrame:
     overlap = pl.min_horizontal(e, slot_start + _HOUR_US) - pl.max_horizontal(s, slot_start)
     return (
         lf.with_columns(slot=pl.int_ranges(first, last + 1))
-        .explode("slot")
+        .explode("slot", empty_as_null=True)
         .with_columns(
             weight=pl.when(e == s)
             .then(pl.lit(1.0))

@@ -772,7 +772,7 @@ def fidelity_summary(log: pl.DataFrame) -> dict[str, object]:
     Returns ``n``, ``enligt_plan``, ``delvis``, ``ej_genomford``, ``share_as_planned`` (NaN
     without entries) and a Swedish ``text``.
     """
-    counts = {k: 0 for k in FIDELITY_LABELS}
+    counts = dict.fromkeys(FIDELITY_LABELS, 0)
     for k, n in log.group_by("fidelity").len().iter_rows():
         counts[str(k)] = int(n)
     n = sum(counts.values())
@@ -819,7 +819,7 @@ def smart_progress(
     trajectory: pl.DataFrame,
     *,
     goal_pct: float,
-    today: dt.date,
+    today: dt.date,  # noqa: ARG001 (the callers’ day; the trajectory already ends there)
     cancelled: bool = False,
     evaluation: Evaluation | None = None,
     dispersion: float = 1.0,
@@ -1207,3 +1207,85 @@ def followup_json(fu: FollowUp, *, intervention: Mapping[str, object]) -> dict[s
             "min_detectable_reduction_pct": num(ev.mde_pct, 1),
         }
     return out
+
+
+# The Insatser page's decisions, as plain functions (issue 16) -----------------------------------
+
+OVERVIEW_SMART_ORDER: tuple[SmartStatus, ...] = (
+    "pa_vag",
+    "i_riskzonen",
+    "uppnatt",
+    "ej_uppnatt",
+    "ej_startad",
+)
+"""The SMART statuses the overview always counts, in the order of its cards."""
+
+
+@dataclass(frozen=True)
+class SmartCount:
+    """One card of the overview: a SMART status and how many interventions have it."""
+
+    status: SmartStatus
+    label: str
+    n: int
+
+
+def smart_tally(statuses: list[str]) -> list[SmartCount]:
+    """Interventions per SMART status, in the order the overview shows them.
+
+    The five statuses of :data:`OVERVIEW_SMART_ORDER` are always shown (zero included);
+    'ej säkerställt' and 'omfördelat' (:func:`smart_status`) only when some intervention has
+    them, between 'uppnått' and 'ej uppnått', where a reader looks for the nuances of a goal
+    reached in count.
+
+    Examples
+    --------
+    >>> [(c.status, c.n) for c in smart_tally(["pa_vag", "omfordelat", "pa_vag"])]
+    [('pa_vag', 2), ('i_riskzonen', 0), ('uppnatt', 0), ('omfordelat', 1), ('ej_uppnatt', 0), ('ej_startad', 0)]
+    """
+    keys: list[SmartStatus] = list(OVERVIEW_SMART_ORDER)
+    keys[3:3] = [k for k in ("ej_sakerstallt", "omfordelat") if k in statuses]
+    return [SmartCount(k, SMART_LABELS[k], statuses.count(k)) for k in keys]
+
+
+def initial_status(start: dt.date, today: dt.date) -> str:
+    """The status of a newly planned intervention: 'planerad' before its start, else 'pagaende'.
+
+    >>> initial_status(dt.date(2026, 1, 2), dt.date(2026, 1, 1))
+    'planerad'
+    >>> initial_status(dt.date(2026, 1, 1), dt.date(2026, 1, 1))
+    'pagaende'
+    """
+    return "planerad" if start > today else "pagaende"
+
+
+def shows_days_left(status: str) -> bool:
+    """Whether 'days left' means anything: only for a planned or ongoing intervention."""
+    return status in ("planerad", "pagaende")
+
+
+@dataclass(frozen=True)
+class CostBalance:
+    """An intervention's cost against its estimated savings (:func:`estimated_savings`)."""
+
+    cost: float
+    savings: float
+    net: float
+    uncertain: bool  # the savings rest on a change that is not statistically established
+
+
+def cost_balance(cost_sek: float | None, savings: float | None, verdict: Verdict) -> CostBalance:
+    """Savings minus cost; a missing cost or saving counts as 0 kr.
+
+    The savings are flagged ``uncertain`` when the evaluation found no established effect or
+    it is too early (:func:`evaluate`): the prevented incidents are then a point estimate of a
+    change that may be chance.
+
+    >>> cost_balance(100_000, 250_000.0, "success")
+    CostBalance(cost=100000.0, savings=250000.0, net=150000.0, uncertain=False)
+    >>> cost_balance(None, None, "no_effect").uncertain
+    True
+    """
+    cost = float(cost_sek or 0)
+    saved = float(savings or 0.0)
+    return CostBalance(cost, saved, saved - cost, verdict in ("no_effect", "too_early"))

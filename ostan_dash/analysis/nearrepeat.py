@@ -33,6 +33,7 @@ import polars as pl
 from numpy.typing import ArrayLike
 
 from ostan_dash.analysis.hotspots import adjusted_p_values
+from ostan_dash.schema import Schema
 from ostan_dash.text import MONTHS, NBSP, number, percent
 
 METRICS = ("manhattan", "euclidean")
@@ -481,7 +482,7 @@ def is_finite(value: float) -> bool:
 
 PLACE_RADIUS_M = 400.0
 
-ZONE_SCHEMA: dict[str, pl.DataType] = {
+ZONE_SCHEMA: Schema = {
     "incident_id": pl.Int64,
     "x": pl.Float64,
     "y": pl.Float64,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -38,6 +39,30 @@ def last_complete_week(today: dt.date) -> dt.date:
 def with_week(df: pl.LazyFrame | pl.DataFrame, *, time_col: str = "occurred_from") -> pl.LazyFrame:
     """Add ``week_start``: the Monday (a date) of the local ISO week of ``time_col``."""
     return df.lazy().with_columns(week_start=pl.col(time_col).dt.date().dt.truncate("1w"))
+
+
+def in_weeks(
+    df: pl.LazyFrame | pl.DataFrame,
+    first: dt.date,
+    last: dt.date,
+    *,
+    time_col: str = "occurred_from",
+) -> pl.LazyFrame:
+    """The rows of the ISO weeks from the one starting ``first`` to the one starting ``last``
+    (Mondays), with ``week_start`` (:func:`with_week`).
+
+    The rows are chosen by comparing the instants with local midnights (in the column's own
+    time zone) before any local date is computed: a local date is a time-zone conversion per
+    row (0.26 s for 2.5 M rows), which the rows outside the weeks need not pay."""
+    lazy = df.lazy()
+    dtype = lazy.collect_schema()[time_col]
+    lo, hi = first, last + dt.timedelta(days=7)
+    if isinstance(dtype, pl.Datetime):
+        zone = ZoneInfo(dtype.time_zone) if dtype.time_zone else None
+        lo_t = dt.datetime.combine(lo, dt.time(), tzinfo=zone)
+        hi_t = dt.datetime.combine(hi, dt.time(), tzinfo=zone)
+        lazy = lazy.filter((pl.col(time_col) >= lo_t) & (pl.col(time_col) < hi_t))
+    return with_week(lazy, time_col=time_col).filter(pl.col("week_start").is_between(first, last))
 
 
 def first_full_week(first_day: dt.date) -> dt.date:
@@ -284,13 +309,7 @@ def weekly_counts(
     consecutive weeks.
     """
     n_weeks = (last - first).days // 7 + 1
-    counts = (
-        with_week(df)
-        .filter(pl.col("week_start").is_between(first, last))
-        .group_by([*by, "week_start"])
-        .agg(n=pl.len())
-        .collect()
-    )
+    counts = in_weeks(df, first, last).group_by([*by, "week_start"]).agg(n=pl.len()).collect()
     keys = counts.select(by).unique().sort(by, nulls_last=True)
     idx = counts.join(keys.with_row_index("g"), on=by, how="left", nulls_equal=True).select(
         "g", col=(pl.col("week_start") - pl.lit(first)).dt.total_days() // 7, n="n"
@@ -420,11 +439,7 @@ def weekly_series(
     first = last_week - dt.timedelta(weeks=weeks - 1)
     all_weeks = pl.DataFrame({"week_start": pl.date_range(first, last_week, "1w", eager=True)})
     counts = (
-        with_week(df)
-        .filter(pl.col("week_start").is_between(first, last_week))
-        .group_by([*by, "week_start"])
-        .agg(count=pl.len())
-        .collect()
+        in_weeks(df, first, last_week).group_by([*by, "week_start"]).agg(count=pl.len()).collect()
     )
     if by:
         keys = counts.select(by).unique()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -470,3 +470,195 @@ def rank_problems(problems: pl.DataFrame, criteria: pl.DataFrame) -> pl.DataFram
         .drop("decided")
     )
     return out.with_row_index("rank", offset=1).with_columns(pl.col("rank").cast(pl.Int64))
+
+
+# The Problembilder page's decisions, as plain functions (issue 16) -----------------------------
+
+
+def reference_day(period_to: dt.date | None, today: dt.date) -> dt.date:
+    """The day the criteria are proposed as at: the day after the problem picture's period, or
+    today when the period runs on (or is open).
+
+    >>> reference_day(dt.date(2026, 3, 31), dt.date(2026, 12, 5))
+    datetime.date(2026, 4, 1)
+    >>> reference_day(None, dt.date(2026, 12, 5))
+    datetime.date(2026, 12, 5)
+    """
+    return min(today, period_to + dt.timedelta(days=1)) if period_to else today
+
+
+def pick_order(ranked: Sequence[int], every: Iterable[int]) -> list[int]:
+    """The problem pictures in the order of the picker: the ranked (open) ones by rank, then the
+    rest (closed, handed over) in their own order.
+
+    >>> pick_order([3, 1], [1, 2, 3, 4])
+    [3, 1, 2, 4]
+    """
+    seen = set(ranked)
+    return list(ranked) + [p for p in every if p not in seen]
+
+
+@dataclass(frozen=True)
+class CriterionDecision:
+    """The analyst's decision on one criterion, beside what the data proposed."""
+
+    criterion: int
+    met: bool | None
+    justification: str
+    proposed: bool | None
+    basis: str | None
+
+
+DECISION_LABELS: dict[bool | None, str] = {
+    True: "Uppfyllt",
+    False: "Ej uppfyllt",
+    None: "Ej bedömt",
+}
+"""The analyst's three answers for a criterion."""
+
+
+def _yes_no(col: str, *, missing: str) -> pl.Expr:
+    return (
+        pl.when(pl.col(col).is_null())
+        .then(pl.lit(missing))
+        .when(pl.col(col))
+        .then(pl.lit(DECISION_LABELS[True]))
+        .otherwise(pl.lit(DECISION_LABELS[False]))
+    )
+
+
+def decision_table(proposals: pl.DataFrame, decided: pl.DataFrame) -> pl.DataFrame:
+    """The six criteria as the analyst reviews them: the data's proposal and its basis beside
+    the decision and its justification.
+
+    Parameters
+    ----------
+    proposals
+        :func:`propose_criteria`'s frame (``criterion``, ``name``, ``proposed``, ``basis``).
+    decided
+        One problem picture's stored rows (``criterion``, ``met``, ``justification``); a
+        criterion without a row is undecided.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``Kriterium``, ``Beskrivning``, ``Förslag`` ("Bedömning" where the data cannot
+        propose), ``Underlag``, ``Beslut`` and ``Motivering`` (empty when none), one row per
+        proposal in its order.
+    """
+    return proposals.join(
+        decided.select("criterion", "met", "justification"),
+        on="criterion",
+        how="left",
+        maintain_order="left",
+    ).select(
+        pl.col("criterion").alias("Kriterium"),
+        pl.col("name").alias("Beskrivning"),
+        _yes_no("proposed", missing="Bedömning").alias("Förslag"),
+        pl.col("basis").alias("Underlag"),
+        _yes_no("met", missing=DECISION_LABELS[None]).alias("Beslut"),
+        pl.col("justification").fill_null("").alias("Motivering"),
+    )
+
+
+def decision_default(decided: bool | None, proposed: bool | None) -> bool | None:
+    """What the decision form starts from: the earlier decision, else the data's proposal."""
+    return decided if decided is not None else proposed
+
+
+def unexplained_deviations(decisions: Iterable[CriterionDecision]) -> list[int]:
+    """Criteria decided against the data's proposal without a justification.
+
+    The steering document asks the analyst to confirm or change each proposal and to say why
+    when changing it; a criterion the data cannot propose (3 and 6) or that is left undecided
+    needs no justification.
+
+    >>> unexplained_deviations([
+    ...     CriterionDecision(1, False, " ", True, "34 händelser"),
+    ...     CriterionDecision(2, False, "Fel plats", True, "-"),
+    ...     CriterionDecision(3, True, "", None, None),
+    ... ])
+    [1]
+    """
+    return [
+        d.criterion
+        for d in decisions
+        if d.met is not None
+        and d.proposed is not None
+        and d.met != d.proposed
+        and not d.justification.strip()
+    ]
+
+
+@dataclass(frozen=True)
+class ProblemSelection:
+    """The selection of a new problem picture as the store takes it."""
+
+    categories: list[str]
+    subtypes: list[str]
+    radius_m: float | None
+    hour_from: int | None
+    hour_to: int | None
+
+
+def problem_selection(
+    categories: Sequence[str],
+    subtypes: Sequence[str],
+    *,
+    place_id: int | None,
+    radius_m: float,
+    hour_from: int,
+    hour_to: int,
+) -> ProblemSelection:
+    """The form's choices as a selection.
+
+    ``subtypes`` are ``"category:subtype"`` keys: each adds its category (once, after the
+    chosen ones). The radius counts only around a chosen place. Equal hours mean the whole
+    day (no window); otherwise the window runs from ``hour_from`` up to, not including,
+    ``hour_to`` and may pass midnight.
+
+    >>> problem_selection(["ran"], ["skadegorelse:klotter", "ran:vapen"], place_id=None,
+    ...                   radius_m=300, hour_from=22, hour_to=4)
+    ProblemSelection(categories=['ran', 'skadegorelse'], subtypes=['klotter', 'vapen'], radius_m=None, hour_from=22, hour_to=4)
+    """
+    whole_day = hour_from == hour_to
+    return ProblemSelection(
+        categories=list(dict.fromkeys([*categories, *(s.split(":", 1)[0] for s in subtypes)])),
+        subtypes=[s.split(":", 1)[1] for s in subtypes],
+        radius_m=radius_m if place_id is not None else None,
+        hour_from=None if whole_day else int(hour_from),
+        hour_to=None if whole_day else int(hour_to),
+    )
+
+
+def empty_cause_analysis() -> dict[str, object]:
+    """A cause analysis not yet written: the shape :func:`store.problems.cause_analysis` reads."""
+    return {
+        "known_facts": "",
+        "hypotheses": [],
+        "evidence_ids": [],
+        "conclusion": "",
+        **dict.fromkeys(TRIANGLE),
+        "updated_by": None,
+        "updated_at": None,
+    }
+
+
+def hypothesis_slots(hypotheses: Iterable[Mapping[str, str | None]]) -> list[tuple[str, str]]:
+    """(hypothesis, support) rows of the form: the stored ones and empty rows to write in, at
+    least two and at least three rows in all (a save gives more).
+
+    >>> hypothesis_slots([{"hypotes": "Mörker", "stod": None}])
+    [('Mörker', ''), ('', ''), ('', '')]
+    """
+    slots = [(str(h.get("hypotes", "") or ""), str(h.get("stod", "") or "")) for h in hypotheses]
+    return slots + [("", "")] * max(2, 3 - len(slots))
+
+
+def orphan_support(rows: Sequence[tuple[str, str]]) -> list[int]:
+    """Row numbers (from 1) with support written but no hypothesis it supports.
+
+    >>> orphan_support([("Mörker", "Trygghetsvandring"), ("", "Enkät"), ("", " ")])
+    [2]
+    """
+    return [i for i, (h, stod) in enumerate(rows, 1) if stod.strip() and not h.strip()]

@@ -19,7 +19,12 @@ SUPPRESSED_TEXT = "färre än 5"
 
 
 def suppress_counts(
-    df: pl.DataFrame, *, group: str, cell: str, value: str, threshold: int = THRESHOLD
+    df: pl.DataFrame,
+    *,
+    group: str,
+    cell: str,  # noqa: ARG001 (the long table's key, named by the callers)
+    value: str,
+    threshold: int = THRESHOLD,
 ) -> pl.DataFrame:
     """Suppress small counts with primary and complementary suppression.
 

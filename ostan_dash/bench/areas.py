@@ -20,7 +20,7 @@ import datetime as dt
 import polars as pl
 
 from ostan_dash import config
-from ostan_dash.analysis import areas as A
+from ostan_dash.analysis import areas as aa
 from ostan_dash.analysis.survey import weighted_shares
 from ostan_dash.bench.timing import timed
 from ostan_dash.store import areas as store
@@ -37,14 +37,14 @@ def omraden_compute(
 ) -> pl.DataFrame:
     """Everything Områden computes once its frames are read: matrix, summary, focus scores and
     the protective comparison for the latest year."""
-    long = A.criteria_long(ind, counts=counts)
+    long = aa.criteria_long(ind, counts=counts)
     year = int(ind["year"].max())
-    summary = A.area_summary(long, year=year)
-    A.worsened_criteria(long, year=year)
-    unsafety = A.survey_unsafety(survey, year=int(survey["year"].max()))
-    scores = A.focus_scores(summary, trend=recent, unsafety=unsafety)
-    prot = A.protective_areas(long, year=year, populations=ind)
-    A.protective_comparison(
+    summary = aa.area_summary(long, year=year)
+    aa.worsened_criteria(long, year=year)
+    unsafety = aa.survey_unsafety(survey, year=int(survey["year"].max()))
+    scores = aa.focus_scores(summary, trend=recent, unsafety=unsafety)
+    prot = aa.protective_areas(long, year=year, populations=ind)
+    aa.protective_comparison(
         long, year=year, protective_ids=prot["area_id"].to_list(), populations=ind
     )
     return scores
@@ -53,11 +53,11 @@ def omraden_compute(
 def trygghet_compute(survey: pl.DataFrame, counts: pl.DataFrame, ind: pl.DataFrame) -> pl.DataFrame:
     """Everything Trygghetsundersökning computes: shares per area and year and for the whole
     municipality with year-on-year tests, and the scatter points for the latest year."""
-    per_area = A.survey_changes(
+    per_area = aa.survey_changes(
         weighted_shares(survey, by=["area_id", "year"], answer_cols=QUESTIONS), by="area_id"
     )
-    A.survey_changes(weighted_shares(survey, by=["year"], answer_cols=QUESTIONS), by=[])
-    return A.incidents_vs_survey(
+    aa.survey_changes(weighted_shares(survey, by=["year"], answer_cols=QUESTIONS), by=[])
+    return aa.incidents_vs_survey(
         per_area,
         counts,
         ind.select("area_id", "year", "population"),

@@ -377,9 +377,12 @@ def _interventions(
                 ),
             )
             n_crit += 1
+        tri = ivs.TRIANGLES.get(pb.title, {})
         cur.execute(
             "INSERT INTO cause_analyses (problem_id, known_facts, hypotheses, evidence_ids, "
-            "conclusion, updated_by, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            "conclusion, updated_by, updated_at, triangle_place, triangle_offender, "
+            "triangle_target, triangle_place_manager, triangle_handler, triangle_guardian) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             (
                 pid,
                 pb.known_facts,
@@ -388,6 +391,10 @@ def _interventions(
                 pb.conclusion,
                 user_id[author],
                 decided,
+                *(
+                    tri.get(k)
+                    for k in ("place", "offender", "target", "place_manager", "handler", "guardian")
+                ),
             ),
         )
         return pid
@@ -487,15 +494,16 @@ def _stage(cur: psycopg.Cursor) -> None:
 
 
 _POINT = pl.format("SRID=3006;POINT({} {})", pl.col("x"), pl.col("y"))
-# The area of a point is looked up exactly as area_of() decides it: the lowest area id among
-# the areas whose polygon intersects the point.
+# The area of a point is looked up exactly as area_of() decides it (sql/034): the smallest of
+# the areas whose polygon intersects the point, the lowest id among equals.
 _INSERT_INCIDENTS = """
 INSERT INTO incidents (category, subtype, object_type, persons_count, occurred_from, occurred_to,
                        geom, organisation_id, reported_by, description, created_at, area_id,
                        updated_at)
 SELECT s.category, s.subtype, s.object_type, s.persons_count, s.occurred_from, s.occurred_to,
        s.geom, s.organisation_id, s.reported_by, s.description, s.created_at,
-       (SELECT a.id FROM areas a WHERE ST_Intersects(a.geom, s.geom) ORDER BY a.id LIMIT 1),
+       (SELECT a.id FROM areas a WHERE ST_Intersects(a.geom, s.geom)
+        ORDER BY ST_Area(a.geom), a.id LIMIT 1),
        s.created_at
 FROM demo_stage_incidents s ORDER BY s.occurred_from
 """
@@ -505,7 +513,7 @@ INSERT INTO police_crimes (external_id, crime_type, crime_group, occurred_from, 
 SELECT s.external_id, s.crime_type, s.crime_group, s.occurred_from, s.occurred_to, s.geom,
        CASE WHEN s.geom IS NULL THEN s.area_id
             ELSE (SELECT a.id FROM areas a WHERE ST_Intersects(a.geom, s.geom)
-                  ORDER BY a.id LIMIT 1) END,
+                  ORDER BY ST_Area(a.geom), a.id LIMIT 1) END,
        %s, s.created_at
 FROM demo_stage_police s ORDER BY s.occurred_from
 """

@@ -32,6 +32,7 @@ import numpy as np
 import polars as pl
 
 from ostan_dash.demo import geography as geo
+from ostan_dash.schema import Schema
 
 if TYPE_CHECKING:  # the database stack is imported only when something is written
     from sqlalchemy.engine import Connection
@@ -47,7 +48,7 @@ DAYTIME_RADIUS = 300.0  # metres from a daytime place to the nearest point of a 
 # nearest-seed rule may disagree in the last bit.
 LABEL_NUDGE = (0.010, 0.013)
 
-SCHEMA: dict[str, pl.DataType] = {
+SCHEMA: Schema = {
     "cell_id": pl.Utf8,
     "cell_size": pl.Int32,
     "x0": pl.Float64,

@@ -10,6 +10,7 @@ import datetime as dt
 import polars as pl
 
 from ostan_dash import vocab
+from ostan_dash.dates import quarter_number, quarter_start
 from ostan_dash.demo import geography as geo
 
 UNIT_COSTS_SEK = {
@@ -51,10 +52,6 @@ def _local(est: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _quarter_start(d: dt.date) -> dt.date:
-    return dt.date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
-
-
 def _add_quarters(d: dt.date, k: int) -> dt.date:
     m = d.year * 12 + d.month - 1 + 3 * k
     return dt.date(m // 12, m % 12 + 1, 1)
@@ -68,7 +65,7 @@ def focus_areas(est: pl.DataFrame, today: dt.date, n_quarters: int = 7) -> pl.Da
     """The three focus areas chosen for each of the last quarters (and the current one): the
     areas with most reports in the quarter before, as the quarterly analysis would propose."""
     loc = _local(est)
-    current = _quarter_start(today)
+    current = quarter_start(today)
     rows = []
     for k in range(n_quarters - 1, -1, -1):
         q = _add_quarters(current, -k)
@@ -152,7 +149,7 @@ def analyses(est: pl.DataFrame, police: pl.DataFrame, today: dt.date) -> pl.Data
                 "created_at": dt.datetime.combine(b + dt.timedelta(days=4), dt.time(9, 30)),
             }
         )
-    q = _quarter_start(today)
+    q = quarter_start(today)
     for k in range(4, 0, -1):
         a = _add_quarters(q, -k)
         b = _add_quarters(a, 1) - dt.timedelta(days=1)
@@ -164,7 +161,7 @@ def analyses(est: pl.DataFrame, police: pl.DataFrame, today: dt.date) -> pl.Data
                 "kind": "kvartal",
                 "period_start": a,
                 "period_end": b,
-                "title": f"Kvartalsanalys {a.year} kvartal {(a.month - 1) // 3 + 1}",
+                "title": f"Kvartalsanalys {a.year} kvartal {quarter_number(a)}",
                 "body": (
                     f"{cur.height} rapporter ({change:+.0f} % mot samma kvartal året innan). "
                     f"Mest belastade: {top_areas(cur, 3)}. Insatserna följdes upp; de tre "

@@ -26,6 +26,26 @@ from ostan_dash.store.imports import (
 
 log = logging.getLogger(__name__)
 
+SAMPLE_ROWS = 10  # valid rows shown as they will be stored
+
+
+def peek(
+    data: bytes,
+    file_name: str,
+    *,
+    header_row: int | None = None,
+    limits: worker.Limits | None = None,
+    isolate: bool = True,
+) -> worker.Checked:
+    """Read only (in the bounded child): the file's first rows as text with the header found,
+    encoding, format and declared CRS, for the mapping step. ``error`` says why it cannot be
+    read; nothing touches the database."""
+    if not isolate:
+        return worker.read_validate(worker.PEEK, data, file_name, header_row=header_row)
+    return worker.read_validate_bounded(
+        worker.PEEK, data, file_name, limits=limits, header_row=header_row
+    )
+
 
 def run_import(
     kind: str,
@@ -44,6 +64,9 @@ def run_import(
     limits: worker.Limits | None = None,
     isolate: bool = True,
     municipality: str | None = None,
+    header_row: int | None = None,
+    mapping: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
 ) -> ImportOutcome:
     """Read, validate and (unless ``dry_run`` or any row has a problem) write a file.
 
@@ -79,6 +102,11 @@ def run_import(
     municipality
         Our municipality's name for the police's events (``polishandelser``), instead of the
         setting (:func:`ostan_dash.store.imports.municipality`): only its events are imported.
+    header_row, mapping, values
+        The mapping step (:mod:`ostan_dash.ingest.mapping`): the header's line in a CSV or
+        sheet (None: found below any title lines), ``{file column: our column}`` and
+        ``{our column: value}`` for a column the file lacks, the same on every row (the year
+        of a population table without one).
 
     Returns
     -------
@@ -93,11 +121,28 @@ def run_import(
     event_types = event_type_overrides(conn=conn) if kind == "polishandelser" and not url else None
     if isolate:
         checked = worker.read_validate_bounded(
-            kind, data, file_name, crs, limits=limits, event_types=event_types
+            kind,
+            data,
+            file_name,
+            crs,
+            limits=limits,
+            event_types=event_types,
+            header_row=header_row,
+            mapping=mapping,
+            values=values,
         )
     else:
         try:
-            checked = worker.read_validate(kind, data, file_name, crs, event_types)
+            checked = worker.read_validate(
+                kind,
+                data,
+                file_name,
+                crs,
+                event_types,
+                header_row=header_row,
+                mapping=mapping,
+                values=values,
+            )
         except MemoryError:
             log.warning("import %s of %s: out of memory reading in-process", kind, file_name)
             checked = worker.Checked(error=worker.msg_memory(None))
@@ -107,6 +152,7 @@ def run_import(
         return outcome
     outcome.rows_read = checked.rows_read
     outcome.file_format, outcome.encoding = checked.fmt, checked.encoding
+    outcome.srid, outcome.header_row = checked.srid, checked.header_row
     outcome.ignored_columns = checked.ignored_columns
     outcome.notes = list(checked.notes)
     if checked.skipped is not None:
@@ -123,6 +169,7 @@ def run_import(
         checked.rows, checked.problems, checked.rows_read, [], checked.column_names
     ).field_name
     outcome.rows_valid = checked.rows.height
+    outcome.sample = checked.rows.head(SAMPLE_ROWS)
     outcome.seconds = time.perf_counter() - t0
     return write_checked(
         outcome,

@@ -47,6 +47,7 @@ import sqlite3
 import tempfile
 import time
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,7 @@ GEOMETRY = "__geometri__"
 ROW = "rad"
 
 MAX_COLUMNS = 1000
+HEADER_SCAN_LINES = 30  # lines read to find the header below any title lines
 MAX_XLSX_UNPACKED = 400 * 1024 * 1024  # bytes of XML a workbook may unpack to
 MAX_ZIP_RATIO = 200  # Excel's XML compresses ~5–20 ×; deflate's ceiling is ~1 000 ×
 XLSX_MAX_ROWS = 1_048_576  # Excel's last row
@@ -80,6 +82,7 @@ class RawTable:
     shape: str | None = None  # a known file recognised by its shape: "polishandelser"
     geometry_format: str | None = None  # geojson | wkb
     srid: int | None = None  # declared by the file, when it says
+    header_row: int | None = None  # the header's line (CSV) or sheet row (xlsx), 1-based
     notes: list[str] = field(default_factory=list)
     # Rows that could be read but not understood: (rad, falt, orsak, varde), Swedish.
     problems: list[tuple[int, str, str, str | None]] = field(default_factory=list)
@@ -191,7 +194,13 @@ def _csv_error_text(e: csv.Error) -> str:
     return reason.replace(",", "\u00a0")
 
 
-def read_csv(data: bytes) -> tuple[pl.DataFrame, str]:
+def read_csv(data: bytes, header_row: int | None = None) -> tuple[pl.DataFrame, str]:
+    """Read CSV bytes into text cells (see :func:`read_csv_at`)."""
+    frame, encoding, _ = read_csv_at(data, header_row)
+    return frame, encoding
+
+
+def read_csv_at(data: bytes, header_row: int | None = None) -> tuple[pl.DataFrame, str, int]:
     """Read CSV bytes into text cells; blank lines (also ``;;;`` lines from Excel) are skipped.
 
     Line numbers are exact even when a quoted cell spans several lines.
@@ -199,8 +208,68 @@ def read_csv(data: bytes) -> tuple[pl.DataFrame, str]:
     text, encoding = decode_text(data)
     if not text.strip():
         raise ReadError("Filen är tom.")
-    first = text.split("\n", 1)[0]
-    sep = sniff_separator(first)
+    sep, skip = header_position(text, header_row)
+    if skip:
+        text = text.split("\n", skip)[-1] if text.count("\n") >= skip else ""
+        if not text.strip():
+            raise ReadError(f"Filen har inga rader efter rubrikraden (rad {skip + 1}).")
+    frame, encoding = _read_csv_text(text, sep, encoding)
+    return (frame.with_columns(pl.col(ROW) + skip) if skip else frame), encoding, skip + 1
+
+
+def find_header_row(lines: list[list[str]]) -> int:
+    """The 1-based index of the header among the first lines' cells (title lines above it).
+
+    The table's usual width is the most common count of filled cells among the first
+    :data:`HEADER_SCAN_LINES` non-blank lines (the widest on a tie); the header is the first
+    line with at least half of it (and two cells when the table has more than two): a title
+    line has one cell, a header may be narrower than rows with extra cells.
+
+    >>> find_header_row([["Folkmängd efter region och år"], [], ["region", "2023", "2024"],
+    ...             ["0880 Kalmar", "1", "2"], ["0881 Nybro", "3", "4"]])
+    3
+    >>> find_header_row([["Kod", "Namn"], ["1", "a"]])
+    1
+    """
+    widths = [sum(1 for c in cells if c and c.strip()) for cells in lines[:HEADER_SCAN_LINES]]
+    filled = [w for w in widths if w > 0]
+    if not filled:
+        return 1
+    counts = Counter(filled)
+    usual = max(counts, key=lambda w: (counts[w], w))
+    need = usual if usual <= 2 else max(2, (usual + 1) // 2)
+    return next(i for i, w in enumerate(widths, start=1) if w >= need)
+
+
+def header_position(text: str, header_row: int | None = None) -> tuple[str, int]:
+    """(separator, lines above the header) of CSV text: title lines above the header are found
+    by :func:`find_header_row` unless ``header_row`` (1-based) says."""
+    head = text.replace("\r\n", "\n").split("\n", HEADER_SCAN_LINES + 1)
+    head = head[:HEADER_SCAN_LINES]
+    sep = _sniff_lines(head)
+    if header_row is not None:
+        return sep, max(header_row - 1, 0)
+    cells = [line.split(sep) if line.strip() else [] for line in head]
+    return sep, find_header_row(cells) - 1
+
+
+def _sniff_lines(lines: list[str]) -> str:
+    """The separator whose count per line is most often the same non-zero number (the header
+    line alone decides on a tie, as :func:`sniff_separator`)."""
+    from collections import Counter
+
+    best, score = sniff_separator(lines[0] if lines else ""), 0
+    for sep in (";", "\t", ","):
+        counts = Counter(n for line in lines if (n := line.count(sep)) > 0)
+        top = max(counts.values(), default=0)
+        if top > score:
+            best, score = sep, top
+        elif top == score and top > 0 and sep == sniff_separator(lines[0]):
+            best = sep
+    return best
+
+
+def _read_csv_text(text: str, sep: str, encoding: str) -> tuple[pl.DataFrame, str]:
     plain = text.replace("\r\n", "\n")
     if '"' not in text and "\n\n" not in plain.rstrip("\n") and "\r" not in plain:
         try:
@@ -303,7 +372,12 @@ def _check_zip(data: bytes) -> None:
         )
 
 
-def read_xlsx(data: bytes) -> pl.DataFrame:
+def read_xlsx(data: bytes, header_row: int | None = None) -> pl.DataFrame:
+    """The first sheet of an ``.xlsx`` workbook (see :func:`read_xlsx_at`)."""
+    return read_xlsx_at(data, header_row)[0]
+
+
+def read_xlsx_at(data: bytes, header_row: int | None = None) -> tuple[pl.DataFrame, int]:
     """Read the first sheet of an ``.xlsx`` workbook; the first non-empty row is the header.
 
     The sheet's declared dimension (``<dimension ref="A1:B2"/>``) is ignored
@@ -317,7 +391,6 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a broken file
         raise ReadError("Filen går inte att öppna som Excel-arbetsbok (.xlsx).") from e
-    header: list[str] | None = None
     rows: list[list[str | None]] = []
     lines: list[int] = []
     try:
@@ -334,9 +407,6 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
             cells = [_cell_text(v) for v in values]
             if not any(c is not None and c.strip() for c in cells):
                 continue
-            if header is None:
-                header = [c or "" for c in cells]
-                continue
             rows.append(cells)
             lines.append(n)
     except ReadError:
@@ -348,9 +418,14 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
         ) from e
     finally:
         wb.close()
-    if header is None:
+    if not rows:
         raise ReadError("Arbetsboken är tom.")
-    return _frame(header, rows, lines)
+    if header_row is None:  # the n-th non-empty row, title rows above it
+        at = find_header_row([[c or "" for c in r] for r in rows]) - 1
+    else:  # the sheet's row number as Excel shows it
+        at = next((i for i, n in enumerate(lines) if n >= header_row), len(lines) - 1)
+    header = [c or "" for c in rows[at]]
+    return _frame(header, rows[at + 1 :], lines[at + 1 :]), lines[at]
 
 
 def _srid_from_crs(crs: object) -> int | None:
@@ -684,13 +759,111 @@ def read_gpkg(
     return frame, declared, problems
 
 
+def read_pxweb(doc: dict, file_name: str, digest: str) -> RawTable:
+    """An SCB PxWeb answer as one row per area and year (:mod:`ostan_dash.ingest.pxweb`);
+    an answer that cannot become such rows is refused with the reason."""
+    from ostan_dash.ingest import pxweb
+
+    try:
+        header, rows, notes = pxweb.population_rows(doc)
+    except pxweb.PxWebError as e:
+        raise ReadError(str(e)) from e
+    frame = _frame(header, rows, list(range(1, len(rows) + 1)))
+    return RawTable(frame, file_name, digest, "pxweb", shape="pxweb", notes=notes)
+
+
+PARQUET_MAX_ROWS = 2_000_000
+
+
+def _geoparquet_srid(crs: object) -> int | None:
+    """EPSG code of a GeoParquet column's PROJJSON ``crs`` (absent: OGC:CRS84, i.e. 4326)."""
+    if crs is None:
+        return 4326
+    if isinstance(crs, dict):
+        ident = crs.get("id")
+        if isinstance(ident, dict) and str(ident.get("authority", "")).upper() == "EPSG":
+            try:
+                return int(str(ident.get("code")))
+            except (TypeError, ValueError):
+                return None
+        if isinstance(ident, dict) and str(ident.get("code", "")).upper() == "CRS84":
+            return 4326
+        name = str(crs.get("name", ""))
+        if name in ("WGS 84", "WGS 84 (CRS84)"):
+            return 4326
+        if "SWEREF99 TM" in name.replace(" 99", "99"):
+            return 3006
+    if isinstance(crs, str):
+        return _srid_from_crs({"properties": {"name": crs}})
+    return None
+
+
+def read_geoparquet(data: bytes) -> tuple[pl.DataFrame, int | None]:
+    """A GeoParquet file (``geo`` metadata, WKB geometry) read with pyarrow: attributes as
+    text, the primary geometry column as hex WKB, the SRID from its PROJJSON CRS (GeoParquet
+    1.0/1.1 §crs: absent means OGC:CRS84). A Parquet file without the ``geo`` metadata, or
+    with another encoding than WKB, is refused by name."""
+    import os
+
+    # Arrow's own allocators reserve far more address space than they use, which the child's
+    # memory limit (RLIMIT_AS, ingest.worker) counts: use malloc.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(pa.BufferReader(data))
+    except (pa.ArrowException, OSError, ValueError) as e:
+        raise ReadError("Filen går inte att läsa som Parquet-fil (den är trasig).") from e
+    meta = pf.schema_arrow.metadata or {}
+    geo_raw = meta.get(b"geo")
+    if geo_raw is None:
+        raise ReadError(
+            "Parquet-filer utan geometrikolumn (GeoParquet) stöds inte: spara tabellen som CSV "
+            "eller .xlsx."
+        )
+    try:
+        geo = json.loads(geo_raw)
+        col = geo["primary_column"]
+        spec = geo["columns"][col]
+    except (ValueError, KeyError, TypeError) as e:
+        raise ReadError("GeoParquet-filens geo-metadata går inte att tolka.") from e
+    if str(spec.get("encoding", "")).upper() != "WKB":
+        raise ReadError(
+            f"GeoParquet-filens geometrier är kodade som {spec.get('encoding')!s:.40}; bara WKB "
+            "stöds: spara som GeoPackage eller GeoJSON."
+        )
+    if pf.metadata.num_rows > PARQUET_MAX_ROWS:
+        raise ReadError(
+            f"Parquet-filen har {pf.metadata.num_rows:,} rader; högst {PARQUET_MAX_ROWS:,} "
+            "stöds.".replace(",", "\u00a0")
+        )
+    try:
+        table = pf.read()
+    except (pa.ArrowException, OSError, ValueError) as e:
+        raise ReadError("Filen går inte att läsa som Parquet-fil (den är trasig).") from e
+    names = [n for n in table.column_names if n != col and not _is_bbox(table, n)]
+    if col not in table.column_names:
+        raise ReadError(f"GeoParquet-filens geometrikolumn ”{col}” saknas i tabellen.")
+    rows = [
+        [_cell_text(v) for v in r] for r in zip(*(table[n].to_pylist() for n in names), strict=True)
+    ]
+    if not names:
+        rows = [[] for _ in range(table.num_rows)]
+    geoms = [bytes(g).hex() if g is not None else None for g in table[col].to_pylist()]
+    frame = _frame(names, rows, list(range(1, table.num_rows + 1)), geometry=geoms)
+    return frame, _geoparquet_srid(spec.get("crs"))
+
+
+def _is_bbox(table: object, name: str) -> bool:
+    """GeoParquet 1.1's covering column (``bbox`` struct): not an attribute."""
+    import pyarrow as pa
+
+    return name == "bbox" and pa.types.is_struct(table.schema.field(name).type)  # type: ignore[attr-defined]
+
+
 # Magic numbers of files people pick by mistake, with what to do instead.
 _NOT_SUPPORTED = (
-    (
-        b"PAR1",
-        "Filen är en Parquet-fil (t.ex. GeoParquet), som inte stöds: spara som GeoPackage, "
-        "GeoJSON eller CSV.",
-    ),
     (
         b"\xd0\xcf\x11\xe0",
         "Filen är i Excels gamla format (.xls), som inte stöds: spara som .xlsx eller CSV.",
@@ -707,6 +880,8 @@ def detect_format(file_name: str, data: bytes) -> str:
         return "xlsx"
     if data[:16] == b"SQLite format 3\x00":
         return "gpkg"
+    if data[:4] == b"PAR1":
+        return "parquet"
     for magic, _ in _NOT_SUPPORTED:
         if data.startswith(magic):
             return "unsupported"
@@ -716,15 +891,24 @@ def detect_format(file_name: str, data: bytes) -> str:
     return "csv"
 
 
-def read_file(data: bytes, file_name: str) -> RawTable:
-    """Read any supported file into a :class:`RawTable` (see the module docstring)."""
+def read_file(data: bytes, file_name: str, header_row: int | None = None) -> RawTable:
+    """Read any supported file into a :class:`RawTable` (see the module docstring).
+
+    ``header_row``: the line of the header in a CSV or the sheet's row in an ``.xlsx`` (1 =
+    the first); None finds it below any title lines (:func:`find_header_row`).
+    """
     if not data or not data.strip():
         raise ReadError("Filen är tom.")
     fmt = detect_format(file_name, data)
+    if fmt == "parquet":
+        frame, srid = read_geoparquet(data)
+        return RawTable(frame, file_name, sha256(data), fmt, geometry_format="wkb", srid=srid)
     if fmt == "unsupported":
         raise ReadError(next(msg for magic, msg in _NOT_SUPPORTED if data.startswith(magic)))
     if fmt == "xlsx":
-        return RawTable(read_xlsx(data), file_name, sha256(data), fmt)
+        frame, at = read_xlsx_at(data, header_row)
+        raw = RawTable(frame, file_name, sha256(data), fmt, header_row=at)
+        return _pxweb_download(raw, data) or raw
     if fmt == "gpkg":
         frame, srid, problems = read_gpkg(data)
         return RawTable(
@@ -740,7 +924,7 @@ def read_file(data: bytes, file_name: str) -> RawTable:
             )
         if is_pxweb(doc):
             assert isinstance(doc, dict)
-            raise ReadError(pxweb_refusal(doc))
+            return read_pxweb(doc, file_name, sha256(data))
         frame, srid, problems = read_geojson(data, doc)
         return RawTable(
             frame,
@@ -751,5 +935,25 @@ def read_file(data: bytes, file_name: str) -> RawTable:
             srid=srid,
             problems=problems,
         )
-    frame, encoding = read_csv(data)
-    return RawTable(frame, file_name, sha256(data), fmt, encoding=encoding)
+    frame, encoding, at = read_csv_at(data, header_row)
+    raw = RawTable(frame, file_name, sha256(data), fmt, encoding=encoding, header_row=at)
+    return _pxweb_download(raw, data) or raw
+
+
+def _pxweb_download(raw: RawTable, data: bytes) -> RawTable | None:
+    """A PxWeb CSV/xlsx download (``region`` and the years as columns) read as the API answer
+    (:func:`ostan_dash.ingest.pxweb.from_table`); None for any other table. Its title is the
+    first title line above the header."""
+    from ostan_dash.ingest import pxweb
+
+    header = [c for c in raw.frame.columns if c != ROW]
+    if not pxweb.is_table(header):
+        return None
+    title = ""
+    if raw.fmt == "csv" and raw.header_row and raw.header_row > 1:
+        text, _ = decode_text(data)
+        title = text.lstrip("\ufeff").split("\n", 1)[0].strip().strip('"').strip()
+    doc = pxweb.from_table(raw.frame.to_dicts(), header, title)
+    out = read_pxweb(doc, raw.file_name, raw.sha256)
+    out.fmt, out.encoding, out.header_row = raw.fmt, raw.encoding, raw.header_row
+    return out

@@ -24,7 +24,7 @@ from ostan_dash.ingest.read import GEOMETRY
 from ostan_dash.ingest.validate import SPECS
 
 # Kinds whose template is a GeoJSON file (their geometry is required); the others are CSV.
-GEOJSON_KINDS = frozenset({"omraden"})
+GEOJSON_KINDS = frozenset({"omraden", "gator"})
 
 
 def _example_values(
@@ -90,6 +90,7 @@ def _example_values(
             "Skyddsvärd": "Ja",
             **coords,
         },
+        "gator": {"Namn": "Exempelgatan", "Typ": "residential", "Källa": "OpenStreetMap"},
         "befolkningsrutor": {
             "Rutid": f"{cell_e:06d}{cell_n:07d}",
             "Befolkning": "120",
@@ -179,13 +180,18 @@ def template_geojson(
     municipality: str = "Östan",
 ) -> bytes:
     """The template of a kind with geometry (:data:`GEOJSON_KINDS`): a FeatureCollection with
-    one feature, a 400 m square around ``point`` in SWEREF 99 TM (named in the legacy ``crs``
+    one feature, a 400 m square (a street: a 400 m line) around ``point`` in SWEREF 99 TM (named in the legacy ``crs``
     member, which the reader understands), with the example row as its properties."""
     row = template(
         kind, today=today, area_code=area_code, point=point, municipality=municipality
     ).row(0, named=True)
     e, n = round(point[0]), round(point[1])
     ring = [[e - 200, n - 200], [e + 200, n - 200], [e + 200, n + 200], [e - 200, n + 200]]
+    geometry = (
+        {"type": "LineString", "coordinates": [[e - 200, n], [e + 200, n]]}  # a 400 m street
+        if kind == "gator"
+        else {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+    )
     doc = {
         "type": "FeatureCollection",
         "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3006"}},
@@ -193,7 +199,7 @@ def template_geojson(
             {
                 "type": "Feature",
                 "properties": {k: v for k, v in row.items() if v is not None},
-                "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+                "geometry": geometry,
             }
         ],
     }

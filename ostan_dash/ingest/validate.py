@@ -16,11 +16,14 @@ The kinds and their columns (``*`` = required)
 ``omraden`` – area boundaries (GeoJSON or GeoPackage)
     Kod*, Namn (else the code), Typ, Befolkning (else a known area's own, for a new one
     ``blandat`` and 0), geometry* (Polygon or MultiPolygon). SCB's DeSO, RegSO and kommun files
-    are recognised by their own columns (:func:`scb_area_level`).
+    are recognised by their own columns (:func:`scb_area_level`). A file of codes and names
+    without geometries (SCB's list of municipalities) renames existing areas instead
+    (:data:`NAMES_ONLY_NOTE`): DeSO boundaries come without names.
 ``indikatorer`` – yearly official statistics per area
-    Områdeskod*, År*, Folkmängd*, Folkmängd 0–17 år*, Andel otrygga (%), Andel som inte
-    arbetar (%), Andel utan gymnasieutbildning (%), Andel utan fullständiga betyg (%),
-    Andel 0–17 år (%) (computed when absent), Andel som inte röstade (%), Organiserad
+    Områdeskod*, År*, Folkmängd*, Folkmängd 0–17 år (absent: unknown, NULL, never 0), Andel
+    otrygga (%), Andel som inte arbetar (%), Andel utan gymnasieutbildning (%), Andel utan
+    fullständiga betyg (%), Andel 0–17 år (%) (computed when absent and the count is known),
+    Andel som inte röstade (%), Organiserad
     brottslighet (Ja/Nej), and for an "Andel otrygga" from a survey its Antal svar and Effektivt
     antal svar (Kish's n_eff; at most the number of answers).
 ``enkat`` – the safety survey, one row per respondent (no personal data)
@@ -37,6 +40,10 @@ The kinds and their columns (``*`` = required)
     corner as a coordinate pair (``x``/``y``, ``Ostkoordinat``/``Nordkoordinat``), and/or the
     cell's polygon; Rutstorlek (``rutstorl``: 250 or 1000 m; else from the polygon, else from
     the corners), År (``referenstid`` 20241231 counts as 2024), Dagbefolkning (Ja/Nej).
+``gator`` – streets and roads with their names (an OpenStreetMap or Lantmäteriet extract,
+    GeoJSON or GeoPackage): Namn* (``name``), Typ (``highway``: OSM's values map to gata, väg,
+    gång- och cykelväg, landsväg; anything else is övrigt), Källa (default ``import``), a line
+    geometry*. A file replaces the streets earlier imported from the same source.
 ``polishandelser`` – the police's public events API answer (JSON, read as it is)
     id*, datetime*, name*, type*, location.name. Only crimes, by an explicit table of event
     types; other events are *skipped* (:attr:`Validated.skipped`), not problems. See
@@ -81,6 +88,39 @@ KINDS: dict[str, str] = {
     "rapporter": "EST-rapporter från annat system",
     "befolkningsrutor": "Befolkning på rutor (SCB)",
     "polishandelser": "Polisens händelser (polisen.se, JSON)",
+    "gator": "Gator och vägar (OpenStreetMap, Lantmäteriet)",
+}
+
+STREET_KINDS = ("gata", "väg", "gång- och cykelväg", "landsväg", "övrigt")  # sql/022
+# OpenStreetMap's highway=* values (and Swedish words) → our street kinds.
+OSM_STREET_KINDS: dict[str, str] = {
+    **dict.fromkeys(
+        ("residential", "living_street", "pedestrian", "service", "gata", "gatan"), "gata"
+    ),
+    **dict.fromkeys(
+        (
+            "primary",
+            "primary_link",
+            "secondary",
+            "secondary_link",
+            "tertiary",
+            "tertiary_link",
+            "trunk",
+            "trunk_link",
+            "motorway",
+            "motorway_link",
+            "unclassified",
+            "road",
+            "väg",
+            "vag",
+        ),
+        "väg",
+    ),
+    **dict.fromkeys(
+        ("footway", "cycleway", "path", "steps", "bridleway", "gång- och cykelväg", "gc-väg"),
+        "gång- och cykelväg",
+    ),
+    **dict.fromkeys(("track", "landsväg", "landsvag"), "landsväg"),
 }
 
 MAX_WINDOW_DAYS_INCIDENT = 31
@@ -175,7 +215,12 @@ _TIMES = (
     Column("Till datum", "date_to", False, ("Datum till", "Brottsdatum till", "T.o.m. datum")),
     Column("Till tid", "time_to", False, ("Tid till", "Klockslag till", "T.o.m. tid")),
 )
-_AREA = Column("Områdeskod", "area_ref", True, ("Område", "Kod", "Områdesnamn", "Områdes-id"))
+_AREA = Column(
+    "Områdeskod",
+    "area_ref",
+    True,
+    ("Område", "Kod", "Områdesnamn", "Områdes-id", "Regionkod", "kommun_kod", "Kommunkod"),
+)
 
 SPECS: dict[str, tuple[Column, ...]] = {
     "polisbrott": (
@@ -213,11 +258,11 @@ SPECS: dict[str, tuple[Column, ...]] = {
     "indikatorer": (
         _AREA,
         Column("År", "year", True, ("Ar", "Year")),
-        Column("Folkmängd", "population", True, ("Befolkning", "Invånare")),
+        Column("Folkmängd", "population", True, ("Befolkning", "Invånare", "population")),
         Column(
             "Folkmängd 0–17 år",
             "population_under18",
-            True,
+            False,
             ("Folkmängd 0-17 år", "Antal 0–17 år", "Antal 0-17 år", "Befolkning 0-17 år"),
         ),
         Column("Andel otrygga (%)", "pct_unsafe", False, ("Andel otrygga",)),
@@ -292,6 +337,12 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("Skyddsvärd", "critical", False, ("Skyddsvärt objekt", "Kritisk")),
         *_COORDS,
         Column("geometri", GEOMETRY, False),
+    ),
+    "gator": (
+        Column("Namn", "name", True, ("Gatunamn", "Vägnamn", "Gata", "name")),
+        Column("Typ", "kind", False, ("Gatutyp", "Vägtyp", "highway")),
+        Column("Källa", "source", False, ("Kalla", "source")),
+        Column("geometri", GEOMETRY, True),
     ),
     "befolkningsrutor": (
         Column("Rutid", "cell_ref", False, ("Rutid SCB", "Ruta", "Rut-id", "Rutnummer")),
@@ -871,10 +922,35 @@ def _police(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     )
 
 
+NAMES_ONLY_NOTE = (
+    "Filen har koder och namn men inga gränser (geometrier): den importeras som områdesnamn. "
+    "Områdena med filens koder får filens namn; gränser, typ och befolkning ändras inte. "
+    "Varje kod måste redan finnas bland områdena (importera gränserna först)."
+)
+
+
+def _names_only(header: list[str], found: dict[str, str]) -> bool:
+    """An ``omraden`` file of codes and names without geometries (e.g. SCB's list of
+    municipalities): it renames the areas it names, nothing else."""
+    return GEOMETRY not in header and {"code", "name"} <= set(found.values())
+
+
+def _area_names(df: pl.DataFrame, ck: _Checks) -> pl.DataFrame:
+    """Codes and names only (:func:`_names_only`): both filled in, each once in the file."""
+    for k in ("code", "name"):
+        _required_text(df, ck, k)
+    _unique(df, ck, pl.col("code"), "code", "samma kod")
+    _unique(ck.df, ck, pl.col("name"), "name", "samma namn")
+    return ck.df.select(ROW, "code", "name")
+
+
 def _areas(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     """Area boundaries. Without a Namn column the code is the name (SCB's DeSO have none);
     without Typ or Befolkning the store keeps a known area's and gives a new one ``blandat`` and
-    0 (and says so). A column that is there must be filled in on every row."""
+    0 (and says so). A column that is there must be filled in on every row. Without geometries
+    a file of codes and names renames the areas (:func:`_area_names`)."""
+    if GEOMETRY not in df.columns:
+        return _area_names(df, ck)
     if "name" not in df.columns:
         df = df.with_columns(name=pl.col("code"))
         ck.df = df
@@ -915,7 +991,12 @@ def _indicators(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     _required_text(df, ck, "area_ref")
     year = _int(df, ck, "year", 1990, 2100, required=True)
     pop = _int(df, ck, "population", 0, 10_000_000, required=True)
-    u18 = _int(df, ck, "population_under18", 0, 10_000_000, required=True)
+    u18 = _int(df, ck, "population_under18", 0, 10_000_000, required=False)
+    if "population_under18" not in df.columns:
+        ck.notes.append(
+            "Filen anger inte Folkmängd 0–17 år: antalet och andelen 0–17 år sparas som "
+            "uppgift saknas (inte 0), och kriteriet om andelen unga bedöms inte för de åren."
+        )
     pcts = {
         k: _pct(df, ck, k)
         for k in (
@@ -1060,6 +1141,35 @@ def _places(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
             pl.col("srid"), pl.lit(int(crs) if crs in ("3006", "4326") else None, dtype=pl.Int32)
         ),
     ).select(ROW, "name", "kind", "critical", "x", "y", "srid", geom.alias("geom"))
+
+
+def _streets(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+    """Streets: a name and a line on every row; the kind from OpenStreetMap's ``highway`` or our
+    own words (:data:`OSM_STREET_KINDS`), anything else ``övrigt`` – an extract carries many
+    kinds of way and none of them is an error; the source names the extract (default
+    ``import``), so a new extract from the same source replaces the old one."""
+    _required_text(df, ck, "name")
+    _required_text(df, ck, GEOMETRY)
+    kind = (
+        _fold_expr("kind").replace_strict(
+            {_fold(k): v for k, v in OSM_STREET_KINDS.items()}, default="övrigt"
+        )
+        if "kind" in df.columns
+        else pl.lit("övrigt")
+    )
+    source = (
+        pl.col("source").str.strip_chars().replace("", None).fill_null("import")
+        if "source" in df.columns
+        else pl.lit("import")
+    )
+    return df.with_columns(kind=kind, source=source).select(
+        ROW,
+        "name",
+        pl.col("kind").cast(pl.Utf8),
+        pl.col("source").cast(pl.Utf8),
+        pl.col(GEOMETRY).alias("geom"),
+        pl.lit(int(crs) if crs in ("3006", "4326") else None, dtype=pl.Int32).alias("srid"),
+    )
 
 
 def _control_characters(df: pl.DataFrame, ck: _Checks) -> None:
@@ -1427,6 +1537,7 @@ _KIND_FN = {
     "rapporter": _reports,
     "befolkningsrutor": _population_cells,
     "polishandelser": _police_events,
+    "gator": _streets,
 }
 
 
@@ -1480,6 +1591,9 @@ def validate(
                 else f"; SCB ger {level.label} inga namn, så koden används som namn."
             )
         )
+    if kind == "omraden" and _names_only(header, found):
+        missing = [c for c in missing if c.key != GEOMETRY]
+        notes.append(NAMES_ONLY_NOTE)
     if missing:
         problems = pl.DataFrame(
             {

@@ -91,6 +91,13 @@ class Checked:
     peak_rss_mb: float | None = None  # the child's peak resident memory during this file
     peak_vm_mb: float | None = None  # the child's peak address space (what RLIMIT_AS limits)
     seconds: float = 0.0
+    header_row: int | None = None  # where the header was found (CSV line, sheet row)
+
+
+PEEK = "__titta__"
+"""The "kind" of a job that only reads: :attr:`Checked.rows` are the file's first
+:data:`PEEK_ROWS` rows as text (with ``rad`` and any geometry), for the mapping step."""
+PEEK_ROWS = 200
 
 
 MSG_UNEXPECTED = (
@@ -117,14 +124,32 @@ def msg_memory(limits: Limits | None) -> str:
     )
 
 
+# A file recognised by its shape imports as one kind only.
+SHAPE_KIND = {"polishandelser": "polishandelser", "pxweb": "indikatorer"}
+SHAPE_REFUSAL = {
+    "polishandelser": "Filen är ett svar från polisens händelse-API (polisen.se/api/events) och "
+    "kan bara importeras som ”{kind}”: välj den importtypen.",
+    "pxweb": "Filen är ett svar från SCB:s PxWeb-API med folkmängd per område och år och kan "
+    "bara importeras som ”{kind}”: välj den importtypen.",
+}
+
+
 def read_validate(
     kind: str,
     data: bytes,
     file_name: str,
     crs: str = "auto",
     event_types: dict[str, str | None] | None = None,
+    *,
+    header_row: int | None = None,
+    mapping: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
 ) -> Checked:
     """Read and validate in this process; every failure becomes a Swedish message.
+
+    ``header_row``, ``mapping`` and ``values`` are the mapping step's
+    (:mod:`ostan_dash.ingest.mapping`): the header's line (None: found below title lines), the
+    file's columns renamed to ours, and values for every row of our columns the file lacks.
 
     Row problems the reader found (a geometry blob that cannot be decoded) join the
     validator's, and their rows are not among the valid ones.
@@ -136,16 +161,26 @@ def read_validate(
 
     out = Checked()
     try:
-        raw = read.read_file(data, file_name)
+        raw = read.read_file(data, file_name, header_row)
+        out.header_row = raw.header_row
+        if mapping or values:
+            from ostan_dash.ingest import mapping as mapping_step
+
+            raw.frame = mapping_step.with_values(
+                mapping_step.apply(raw.frame, mapping or {}), values or {}
+            )
         out.rows_read = raw.rows_read
         out.fmt, out.encoding = raw.fmt, raw.encoding
         out.geometry_format, out.srid = raw.geometry_format, raw.srid
+        if kind == PEEK:
+            out.rows_read, out.notes = raw.rows_read, list(raw.notes)
+            out.rows = raw.frame.head(PEEK_ROWS)
+            out.problems = pl.DataFrame(schema=PROBLEM_SCHEMA)
+            return out
         effective_crs = crs if crs != "auto" or raw.srid is None else str(raw.srid)
-        if raw.shape is not None and raw.shape != kind:
-            out.error = (
-                "Filen är ett svar från polisens händelse-API (polisen.se/api/events) och kan "
-                f"bara importeras som ”{validate.KINDS.get(raw.shape, raw.shape)}”: välj den "
-                "importtypen."
+        if raw.shape is not None and SHAPE_KIND.get(raw.shape, raw.shape) != kind:
+            out.error = SHAPE_REFUSAL[raw.shape].format(
+                kind=validate.KINDS[SHAPE_KIND.get(raw.shape, raw.shape)]
             )
             return out
         checked = validate.validate(kind, raw.frame, crs=effective_crs, event_types=event_types)
@@ -179,7 +214,7 @@ def read_validate(
     out.rows, out.problems = rows, problems
     out.ignored_columns = checked.ignored_columns
     out.column_names = checked.column_names
-    out.skipped, out.notes = checked.skipped, checked.notes
+    out.skipped, out.notes = checked.skipped, [*raw.notes, *checked.notes]
     return out
 
 
@@ -224,6 +259,9 @@ def _job(workdir: Path) -> int:
             job["file_name"],
             job["crs"],
             job.get("event_types"),
+            header_row=job.get("header_row"),
+            mapping=job.get("mapping"),
+            values=job.get("values"),
         )
         meta = {
             "rows_read": out.rows_read,
@@ -231,6 +269,7 @@ def _job(workdir: Path) -> int:
             "encoding": out.encoding,
             "geometry_format": out.geometry_format,
             "srid": out.srid,
+            "header_row": out.header_row,
             "ignored_columns": out.ignored_columns,
             "column_names": out.column_names,
             "notes": out.notes,
@@ -318,7 +357,8 @@ class _Worker:
             "OMP_NUM_THREADS": "1",
         }
         cpu = self.cpu_limit = max(10 * limits.seconds, 120)
-        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+        # our own interpreter and module, no shell
+        self.proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -420,6 +460,9 @@ def read_validate_bounded(
     *,
     limits: Limits | None = None,
     event_types: dict[str, str | None] | None = None,
+    header_row: int | None = None,
+    mapping: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
 ) -> Checked:
     """:func:`read_validate` in a child process with ``limits`` (default :meth:`Limits.web`).
 
@@ -442,7 +485,15 @@ def read_validate_bounded(
         (workdir / "input.bin").write_bytes(data)
         (workdir / "job.json").write_text(
             json.dumps(
-                {"kind": kind, "file_name": file_name, "crs": crs, "event_types": event_types},
+                {
+                    "kind": kind,
+                    "file_name": file_name,
+                    "crs": crs,
+                    "event_types": event_types,
+                    "header_row": header_row,
+                    "mapping": mapping,
+                    "values": values,
+                },
                 ensure_ascii=False,
             )
         )
@@ -495,6 +546,7 @@ def read_validate_bounded(
             encoding=meta["encoding"],
             geometry_format=meta["geometry_format"],
             srid=meta["srid"],
+            header_row=meta.get("header_row"),
             ignored_columns=meta["ignored_columns"],
             column_names=meta["column_names"],
             notes=meta.get("notes") or [],

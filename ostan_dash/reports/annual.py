@@ -214,12 +214,14 @@ def draft(
     """
     if period.kind != "ar":
         raise ValueError("annual.draft() skriver årsanalyser")
-    when = compare.WHEN["ar"]
-    by_source, by_cat, by_area, by_cell = compare.tables(incidents, period)
-    n_tests = by_cat.height + by_area.height + by_cell.height
-    names = dict(zip(areas["area_id"].to_list(), areas["name"].to_list(), strict=True))
-    frame = compare.in_period(incidents, period)
-    changes = compare.change_sentences(by_cat, by_area, by_cell, frame, names, when=when)
+    head, frame, by_area = compare.document_head(
+        period,
+        incidents=incidents,
+        areas=areas,
+        drafted_at=drafted_at,
+        schema=SCHEMA_VERSION,
+        classification=weekly.CLASSIFICATION,
+    )
     prev = compare.before(period)
     first = overview.first_day(incidents)
     first_year = first.year if first is not None else period.start.year
@@ -232,18 +234,7 @@ def draft(
     )
     area_tests = compare.area_rows(by_area, areas)
     return {
-        **compare.document_head(
-            period,
-            incidents=incidents,
-            frame=frame,
-            by_source=by_source,
-            by_cat=by_cat,
-            n_tests=n_tests,
-            changes=changes,
-            drafted_at=drafted_at,
-            schema=SCHEMA_VERSION,
-            classification=weekly.CLASSIFICATION,
-        ),
+        **head,
         "areas": area_tests,
         "years": years,
         "trend": year_series(incidents, years),

@@ -30,7 +30,8 @@ import numpy as np
 import polars as pl
 
 from ostan_dash.analysis import overview
-from ostan_dash.reports import sentences
+from ostan_dash.reports import flagged, sentences
+from ostan_dash.reports.flagged import MAX_CHANGES
 from ostan_dash.reports.periods import Period
 from ostan_dash.text import long_date, number, percent
 
@@ -132,8 +133,6 @@ def method_text(period: Period, *, n_tests: int) -> str:
 
 SOURCE_LABELS = {"est": "EST-rapporter", "polis": "Polisanmälda brott"}
 WHEN = {"kvartal": "samma kvartal i fjol", "ar": "året före"}
-MAX_CHANGES = 6
-MIN_COUNT_FOR_TIMES = 5
 
 
 def tables(
@@ -224,44 +223,11 @@ def change_sentences(
     limit: int = MAX_CHANGES,
 ) -> list[str]:
     """One sentence per flagged row, strongest evidence first (at most ``limit``), with its peak
-    times when it has at least :data:`MIN_COUNT_FOR_TIMES` incidents that concentrate.
-
-    ``frame`` holds the period's incidents.
-    """
-    from ostan_dash import vocab
-    from ostan_dash.analysis.hottimes import hot_time_matrix
-
-    def norm(t: pl.DataFrame) -> pl.DataFrame:
-        return t.filter(pl.col("unusual")).select(
-            pl.col("category").cast(pl.Utf8)
-            if "category" in t.columns
-            else pl.lit(None, pl.Utf8).alias("category"),
-            pl.col("area_id").cast(pl.Int64)
-            if "area_id" in t.columns
-            else pl.lit(None, pl.Int64).alias("area_id"),
-            pl.col("count").cast(pl.Int64),
-            pl.col("count_before").cast(pl.Int64),
-            pl.col("p_high").cast(pl.Float64),
-        )
-
-    rows = pl.concat([norm(by_cell), norm(by_cat), norm(by_area)]).sort(
-        ["p_high", "count"], descending=[False, True]
-    )
+    times (:func:`flagged.row_subject`); ``frame`` holds the period's incidents."""
+    rows = flagged.flagged_rows(by_cell, by_cat, by_area, against="count_before")
     out = []
     for r in rows.head(limit).iter_rows(named=True):
-        cond = pl.lit(True)
-        if r["category"] is not None:
-            cond &= pl.col("category").cast(pl.Utf8) == r["category"]
-            cond &= pl.col("source").cast(pl.Utf8) == "est"
-        if r["area_id"] is not None:
-            cond &= pl.col("area_id") == r["area_id"]
-        sub = frame.filter(cond)
-        times = ""
-        if sub.height >= MIN_COUNT_FOR_TIMES:
-            m = hot_time_matrix(sub)["weight"].to_numpy()
-            times = sentences.times_phrase(sentences.peak_cells(m))
-        what = vocab.category_label(r["category"]) if r["category"] else "Alla händelser"
-        where = area_names.get(r["area_id"], str(r["area_id"])) if r["area_id"] else "hela kommunen"
+        what, where, times = flagged.row_subject(r, frame, area_names)
         out.append(
             sentences.year_change_sentence(what, where, r["count"], r["count_before"], when, times)
         )
@@ -272,21 +238,24 @@ def document_head(
     period: Period,
     *,
     incidents: pl.DataFrame,
-    frame: pl.DataFrame,
-    by_source: pl.DataFrame,
-    by_cat: pl.DataFrame,
-    n_tests: int,
-    changes: list[str],
+    areas: pl.DataFrame,
     drafted_at: dt.datetime | None,
     schema: int,
     classification: str,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], pl.DataFrame, pl.DataFrame]:
     """What a kvartalsanalys and an årsanalys open with: the period and the one it is compared
     with, the headline rows against the same period a year earlier, the method with its family
-    of tests, and the changes in words (or that there were none after the correction)."""
+    of tests (:func:`tables`), and the changes in words (or that there were none after the
+    correction). Also the period's incidents and the per-area tests, which the rest of the
+    document is built from: ``(head, frame, by_area)``."""
+    by_source, by_cat, by_area, by_cell = tables(incidents, period)
+    n_tests = by_cat.height + by_area.height + by_cell.height
+    names = dict(zip(areas["area_id"].to_list(), areas["name"].to_list(), strict=True))
+    frame = in_period(incidents, period)
     when = WHEN[period.kind]
+    changes = change_sentences(by_cat, by_area, by_cell, frame, names, when=when)
     prev = before(period)
-    return {
+    head = {
         "schema": schema,
         "kind": period.kind,
         "period": {
@@ -313,3 +282,4 @@ def document_head(
         "changes": changes or [sentences.no_year_change_sentence(n_tests, when)],
         "n_changes": len(changes),
     }
+    return head, frame, by_area

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ostan_dash.dates import quarter_number
 from ostan_dash.text import week_range
 
 KINDS = {"vecka": "Veckolägesbild", "kvartal": "Kvartalsanalys", "ar": "Årsanalys"}
@@ -33,7 +34,7 @@ class Period:
             year, week, _ = self.start.isocalendar()
             return f"{year}-W{week:02d}"
         if self.kind == "kvartal":
-            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+            return f"{self.start.year}-Q{quarter_number(self.start)}"
         return str(self.start.year)
 
     @property
@@ -42,7 +43,7 @@ class Period:
         if self.kind == "vecka":
             return week_range(self.start)
         if self.kind == "kvartal":
-            return f"kvartal {(self.start.month - 1) // 3 + 1} {self.start.year}"
+            return f"kvartal {quarter_number(self.start)} {self.start.year}"
         return str(self.start.year)
 
     @property
@@ -89,7 +90,7 @@ def complete_weeks(today: dt.date, n: int = 26) -> list[Period]:
 def complete_quarters(today: dt.date, n: int = 8) -> list[Period]:
     """The ``n`` last calendar quarters that have ended before ``today``, newest first."""
     out: list[Period] = []
-    year, q = today.year, (today.month - 1) // 3 + 1
+    year, q = today.year, quarter_number(today)
     for _ in range(n):
         year, q = (year - 1, 4) if q == 1 else (year, q - 1)
         out.append(parse("kvartal", f"{year}-Q{q}"))

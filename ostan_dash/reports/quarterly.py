@@ -29,6 +29,7 @@ from ostan_dash.analysis import problems as ap
 from ostan_dash.analysis.areas import next_quarter_start, quarter_label
 from ostan_dash.analysis.hottimes import hot_time_matrix
 from ostan_dash.analysis.interventions import STATUS_LABELS as IV_STATUS
+from ostan_dash.dates import quarter_number
 from ostan_dash.reports import compare, weekly
 from ostan_dash.reports.periods import Period
 
@@ -76,7 +77,7 @@ def quarter_series(
         for r in q.group_by("source", "q").agg(n=pl.len()).iter_rows(named=True)
     }
     return {
-        "labels": [f"kv. {(s.month - 1) // 3 + 1} {s.year}" for s in starts],
+        "labels": [f"kv. {quarter_number(s)} {s.year}" for s in starts],
         "starts": [s.isoformat() for s in starts],
         "series": {
             src: [int(counts.get((src, s), 0)) for s in starts] for src in compare.SOURCE_LABELS
@@ -163,28 +164,19 @@ def draft(
     """
     if period.kind != "kvartal":
         raise ValueError("quarterly.draft() skriver kvartalsanalyser")
-    when = compare.WHEN["kvartal"]
-    by_source, by_cat, by_area, by_cell = compare.tables(incidents, period)
-    n_tests = by_cat.height + by_area.height + by_cell.height
-    names = dict(zip(areas["area_id"].to_list(), areas["name"].to_list(), strict=True))
-    frame = compare.in_period(incidents, period)
-    changes = compare.change_sentences(by_cat, by_area, by_cell, frame, names, when=when)
+    head, frame, by_area = compare.document_head(
+        period,
+        incidents=incidents,
+        areas=areas,
+        drafted_at=drafted_at,
+        schema=SCHEMA_VERSION,
+        classification=weekly.CLASSIFICATION,
+    )
     hot = hot_time_matrix(frame)["weight"].to_numpy().reshape(7, 24)
     prev = compare.before(period)
     nxt = next_quarter(period)
     return {
-        **compare.document_head(
-            period,
-            incidents=incidents,
-            frame=frame,
-            by_source=by_source,
-            by_cat=by_cat,
-            n_tests=n_tests,
-            changes=changes,
-            drafted_at=drafted_at,
-            schema=SCHEMA_VERSION,
-            classification=weekly.CLASSIFICATION,
-        ),
+        **head,
         "areas": compare.area_rows(by_area, areas),
         "trend": quarter_series(incidents, period),
         "hotspots": weekly.hotspot_map(

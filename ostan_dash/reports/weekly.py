@@ -30,7 +30,8 @@ from ostan_dash.analysis import areas_compare as ac
 from ostan_dash.analysis import events as events_ahead
 from ostan_dash.analysis import overview
 from ostan_dash.analysis.hottimes import hot_time_matrix
-from ostan_dash.reports import sentences
+from ostan_dash.reports import flagged, sentences
+from ostan_dash.reports.flagged import MAX_CHANGES
 from ostan_dash.reports.periods import Period
 
 SCHEMA_VERSION = 1
@@ -38,8 +39,6 @@ CLASSIFICATION = "Får delas inom samverkan"
 BASELINE_WEEKS = 12
 TREND_WEEKS = 13
 CELL_SIZE = 250
-MAX_CHANGES = 6
-MIN_COUNT_FOR_TIMES = 5
 MAP_STATUSES = ("ny", "växande", "het", "minskande")
 """Cell statuses drawn on the document's map (cold cells are left out: the week is short)."""
 SOURCE_LABELS = {"est": "EST-rapporter", "polis": "Polisanmälda brott"}
@@ -92,26 +91,7 @@ def in_week(incidents: pl.DataFrame, period: Period) -> pl.DataFrame:
 def change_rows(by_cat: pl.DataFrame, by_area: pl.DataFrame, by_cell: pl.DataFrame) -> pl.DataFrame:
     """The flagged rows of the family, strongest evidence first (``category``/``area_id`` null
     where a table has no such key)."""
-    cols = ["category", "area_id", "count", "expected", "p_high"]
-
-    def norm(t: pl.DataFrame) -> pl.DataFrame:
-        return t.filter(pl.col("unusual")).select(
-            pl.col("category").cast(pl.Utf8)
-            if "category" in t.columns
-            else pl.lit(None, pl.Utf8).alias("category"),
-            pl.col("area_id").cast(pl.Int64)
-            if "area_id" in t.columns
-            else pl.lit(None, pl.Int64).alias("area_id"),
-            pl.col("count").cast(pl.Int64),
-            pl.col("expected").cast(pl.Float64),
-            pl.col("p_high").cast(pl.Float64),
-        )
-
-    return (
-        pl.concat([norm(by_cell), norm(by_cat), norm(by_area)])
-        .select(cols)
-        .sort(["p_high", "count"], descending=[False, True])
-    )
+    return flagged.flagged_rows(by_cell, by_cat, by_area, against="expected")
 
 
 def change_sentences(
@@ -121,24 +101,11 @@ def change_sentences(
     *,
     limit: int = MAX_CHANGES,
 ) -> list[str]:
-    """One sentence per flagged row (at most ``limit``), with its peak times when it has at
-    least :data:`MIN_COUNT_FOR_TIMES` incidents and they concentrate (:func:`sentences.peak_cells`)."""
+    """One sentence per flagged row (at most ``limit``), with its peak times
+    (:func:`flagged.row_subject`)."""
     out = []
     for r in changes.head(limit).iter_rows(named=True):
-        cond = pl.lit(True)
-        if r["category"] is not None:
-            cond &= pl.col("category").cast(pl.Utf8) == r["category"]
-            if r["area_id"] is not None:
-                cond &= pl.col("source").cast(pl.Utf8) == "est"
-        if r["area_id"] is not None:
-            cond &= pl.col("area_id") == r["area_id"]
-        rows = week_frame.filter(cond)
-        times = ""
-        if rows.height >= MIN_COUNT_FOR_TIMES:
-            m = hot_time_matrix(rows)["weight"].to_numpy()
-            times = sentences.times_phrase(sentences.peak_cells(m))
-        what = vocab.category_label(r["category"]) if r["category"] else "Alla händelser"
-        where = area_names.get(r["area_id"], str(r["area_id"])) if r["area_id"] else "hela kommunen"
+        what, where, times = flagged.row_subject(r, week_frame, area_names)
         out.append(sentences.change_sentence(what, where, r["count"], r["expected"], times))
     return out
 

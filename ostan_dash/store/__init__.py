@@ -54,12 +54,25 @@ def dispose() -> None:
 # The user a web request acts for, bound by app.py once the login gate has passed: every read
 # and write of that request then runs under the user's app role and identity (RLS applies),
 # not as the web login. Nothing bound: operators, tests' own connections, the login itself.
+# The identity is made in the database by ostan_identify() (sql/026_unforgeable_identity.sql)
+# from the login session's secret id, which auth.check_session hands over (session_checked).
 _acting: ContextVar[tuple[int, str] | None] = ContextVar("ostan_acting", default=None)
+_session: ContextVar[str | None] = ContextVar("ostan_session", default=None)
+
+
+def session_checked(sid: str | None) -> None:
+    """The login session just found valid in this context (its id is the database's proof)."""
+    _session.set(sid)
 
 
 def bind(user_id: int | None, role: str | None) -> None:
-    """Act for ``user_id`` in ``role`` from now on in this thread's context (``None``: nobody)."""
-    _acting.set(None if user_id is None or role is None else (int(user_id), role))
+    """Act for ``user_id`` in ``role`` from now on in this thread's context (``None``: nobody,
+    and the login session checked in this context is forgotten)."""
+    if user_id is None or role is None:
+        _acting.set(None)
+        _session.set(None)
+    else:
+        _acting.set((int(user_id), role))
 
 
 @contextmanager
@@ -89,7 +102,7 @@ def read_frame(
     params: Mapping[str, Any] | None = None,
     *,
     conn: Connection | None = None,
-    schema: Mapping[str, pl.DataType] | None = None,
+    schema: Mapping[str, pl.DataType | type[pl.DataType]] | None = None,
     max_rows: int = MAX_ROWS,
 ) -> pl.DataFrame:
     """Run a SELECT with bound parameters and return a Polars frame (at most ``max_rows`` rows)."""
@@ -118,7 +131,7 @@ def copy_frame(
     sql: str,
     params: Mapping[str, Any] | None = None,
     *,
-    schema: Mapping[str, pl.DataType] | None = None,
+    schema: Mapping[str, pl.DataType | type[pl.DataType]] | None = None,
     conn: Connection | None = None,
 ) -> pl.DataFrame:
     """Stream a large SELECT through ``COPY ... TO STDOUT`` as CSV into Polars (fast path).
@@ -131,12 +144,14 @@ def copy_frame(
         raw = c.connection.driver_connection
         assert isinstance(raw, psycopg.Connection)
         buf = io.BytesIO()
-        with raw.cursor() as cur:
-            with cur.copy(
+        with (
+            raw.cursor() as cur,
+            cur.copy(
                 f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)", params or None
-            ) as cp:
-                for chunk in cp:
-                    buf.write(chunk)
+            ) as cp,
+        ):
+            for chunk in cp:
+                buf.write(chunk)
         buf.seek(0)
         if buf.getbuffer().nbytes == 0:
             return pl.DataFrame(schema=dict(schema or {}))
@@ -218,6 +233,14 @@ def scalar(
         return c.execute(sa.text(sql), dict(params or {})).scalar()
 
 
+def shared_scalar(sql: str, params: Mapping[str, Any] | None = None) -> Any:
+    """The single value of a query on something every role may read (the data version): on
+    the login's own connection, one round trip instead of a transaction that first assumes
+    the acting user's role and checks their session."""
+    with engine().connect() as c:
+        return c.execute(sa.text(sql), dict(params or {})).scalar()
+
+
 ROLE_OF = {
     "admin": "ostan_admin",
     "analytiker": "ostan_analytiker",
@@ -227,10 +250,21 @@ ROLE_OF = {
 
 
 def assume(conn: Connection, user_id: int, role: str) -> None:
-    """Run the rest of ``conn``'s transaction as the app role ``role`` acting for ``user_id``."""
+    """Run the rest of ``conn``'s transaction as the app role ``role`` acting for ``user_id``.
+
+    The database decides (``ostan_identify``, ``sql/026_unforgeable_identity.sql``): for the
+    web login only with a valid login session of that user checked in this context
+    (:func:`session_checked`), and only in the user's own role (another one is an error); the
+    owner (operators, tests) may act for anyone. Without such a session the web login gets the
+    role but no identity, and every table under row-level security refuses it.
+    """
     db_role = ROLE_OF[role]  # KeyError for an unknown role: never run without a role
-    conn.execute(sa.text("SELECT set_config('role', :r, true)"), {"r": db_role})
-    conn.execute(sa.text("SELECT set_config('ostan.user_id', :u, true)"), {"u": str(int(user_id))})
+    # Back to the login itself first: only it (not an app role in force) may ask for identities.
+    conn.execute(sa.text("SELECT set_config('role', 'none', true)"))
+    conn.execute(
+        sa.text("SELECT set_config('role', coalesce(ostan_identify(:s, :u, :r), :db), true)"),
+        {"s": _session.get(), "u": int(user_id), "r": role, "db": db_role},
+    )
 
 
 @contextmanager
@@ -244,14 +278,20 @@ def as_user(user_id: int, role: str, *, conn: Connection | None = None) -> Itera
     """
     if conn is not None:
         before = conn.execute(
-            sa.text("SELECT current_setting('role'), current_setting('ostan.user_id', true)")
+            sa.text(
+                "SELECT current_setting('role'), current_setting('ostan.user_id', true), "
+                "current_setting('ostan.identity', true)"
+            )
         ).one()
         assume(conn, user_id, role)
         yield conn
         # After an error the caller's savepoint rollback undoes the settings with the rest.
         conn.execute(
-            sa.text("SELECT set_config('role', :r, true), set_config('ostan.user_id', :u, true)"),
-            {"r": before[0], "u": before[1] or ""},
+            sa.text(
+                "SELECT set_config('role', :r, true), set_config('ostan.user_id', :u, true), "
+                "set_config('ostan.identity', :i, true)"
+            ),
+            {"r": before[0], "u": before[1] or "", "i": before[2] or ""},
         )
         return
     with engine().begin() as c:

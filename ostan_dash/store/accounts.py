@@ -13,7 +13,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ostan_dash.store import as_user, audit, execute, read_frame, transaction
+from ostan_dash.store import as_user, audit, execute, read_frame, scalar, transaction
 
 
 def active_users() -> pl.DataFrame:
@@ -79,57 +79,50 @@ def record_attempt(username: str, client: str, kind: str, *, at: dt.datetime | N
         audit(conn, username=username, action=_ATTEMPT_AUDIT[kind])
 
 
-def open_session(sid: str, user_id: int) -> None:
-    """Record a new session (a second call with the same id does nothing)."""
-    execute(
-        "INSERT INTO user_sessions (id, user_id) VALUES (:id, :u) ON CONFLICT (id) DO NOTHING",
-        {"id": sid, "u": user_id},
-    )
+# Sessions only through the database's functions (sql/033_sessions_behind_functions.sql): the
+# app's login can neither read the table nor touch a session whose id it does not hold.
 
 
-def lock_session(sid: str, *, conn: Connection) -> Any:
-    """Session ``sid`` (created_at, last_seen_at, revoked_at), locked for update; None if unknown."""
-    return conn.execute(
-        sa.text(
-            "SELECT created_at, last_seen_at, revoked_at FROM user_sessions WHERE id = :id FOR UPDATE"
-        ),
-        {"id": sid},
-    ).first()
+def open_session(sid: str, user_id: int) -> bool:
+    """Record a new session of an active user (a second call with the same id does nothing);
+    whether it was opened now."""
+    with transaction() as conn:
+        return bool(
+            scalar("SELECT ostan_session_open(:id, :u)", {"id": sid, "u": user_id}, conn=conn)
+        )
 
 
-def touch_session(sid: str, now: dt.datetime, *, conn: Connection) -> None:
-    """Set the session's last-seen time to ``now``."""
-    execute(
-        "UPDATE user_sessions SET last_seen_at = :now WHERE id = :id",
-        {"id": sid, "now": now},
-        conn=conn,
-    )
-
-
-def end_session(sid: str, now: dt.datetime, *, conn: Connection) -> None:
-    """Mark the session revoked at ``now`` (it idled out or reached its absolute limit)."""
-    execute(
-        "UPDATE user_sessions SET revoked_at = :now WHERE id = :id",
-        {"id": sid, "now": now},
-        conn=conn,
+def check_session(
+    sid: str, now: dt.datetime, *, idle: dt.timedelta, limit: dt.timedelta, conn: Connection
+) -> bool:
+    """Whether session ``sid`` is valid at ``now`` (not revoked, idle at most ``idle``, younger
+    than ``limit``): a valid one is touched, one past a limit revoked at ``now``."""
+    return bool(
+        conn.execute(
+            sa.text("SELECT ostan_session_check(:id, :now, :idle, :limit)"),
+            {"id": sid, "now": now, "idle": idle, "limit": limit},
+        ).scalar_one()
     )
 
 
 def revoke_session(sid: str) -> None:
     """Revoke one session now, unless it already is."""
-    execute(
-        "UPDATE user_sessions SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL",
-        {"id": sid},
-    )
+    execute("SELECT ostan_session_revoke(:id)", {"id": sid})
 
 
 def revoke_user_sessions(username: str) -> int:
-    """Revoke every open session of ``username``; returns how many."""
-    return execute(
-        "UPDATE user_sessions s SET revoked_at = now() FROM users u "
-        "WHERE u.id = s.user_id AND u.username = :u AND s.revoked_at IS NULL",
-        {"u": username},
-    )
+    """Revoke every open session of ``username`` (operators; in the app an administrator uses
+    :func:`revoke_sessions`); returns how many."""
+    with transaction() as conn:
+        return int(
+            conn.execute(
+                sa.text(
+                    "SELECT coalesce(sum(ostan_sessions_revoke(id)), 0) FROM users "
+                    "WHERE username = :u"
+                ),
+                {"u": username},
+            ).scalar_one()
+        )
 
 
 # Administration: every read and write runs under the administrator's own database role --------
@@ -146,7 +139,7 @@ def users_overview(
     idle_since: dt.datetime,
     started_since: dt.datetime,
 ) -> pl.DataFrame:
-    """Every user with organisation, active flag, last login, failed logins after
+    """Every user with organisation, active flag, last login, OIDC identity, failed logins after
     ``failures_since`` (since the last unlock; refused attempts not counted) and open sessions
     (not revoked, seen after ``idle_since``, started after ``started_since``), by username."""
     with as_user(admin_id, "admin") as conn:
@@ -154,14 +147,13 @@ def users_overview(
             """
             SELECT u.id, u.username, u.display_name, u.role, u.organisation_id,
                    o.name AS organisation, u.active, u.created_at, u.last_login_at,
+                   u.oidc_issuer, u.oidc_subject, u.oidc_email,
                    (SELECT count(*) FROM login_attempts a
                     WHERE a.username = u.username AND NOT a.success AND NOT a.refused
                       AND a.at > greatest(:fs, coalesce((SELECT max(r.at) FROM login_resets r
                                                          WHERE r.username = u.username),
                                                         '-infinity'))) AS failures,
-                   (SELECT count(*) FROM user_sessions s
-                    WHERE s.user_id = u.id AND s.revoked_at IS NULL
-                      AND s.last_seen_at > :idle AND s.created_at > :started) AS open_sessions
+                   ostan_open_sessions(u.id, :idle, :started) AS open_sessions
             FROM users u JOIN organisations o ON o.id = u.organisation_id
             ORDER BY u.username
             """,
@@ -177,6 +169,9 @@ def users_overview(
                 "active": pl.Boolean,
                 "created_at": pl.Datetime("us", "Europe/Stockholm"),
                 "last_login_at": pl.Datetime("us", "Europe/Stockholm"),
+                "oidc_issuer": pl.Utf8(),
+                "oidc_subject": pl.Utf8(),
+                "oidc_email": pl.Utf8(),
                 "failures": pl.Int64,
                 "open_sessions": pl.Int64,
             },
@@ -339,12 +334,9 @@ def unlock(admin_id: int, user_id: int) -> None:
 
 
 def _revoke_all(conn: Connection, user_id: int) -> int:
-    return conn.execute(
-        sa.text(
-            "UPDATE user_sessions SET revoked_at = now() WHERE user_id = :id AND revoked_at IS NULL"
-        ),
-        {"id": user_id},
-    ).rowcount
+    return int(
+        conn.execute(sa.text("SELECT ostan_sessions_revoke(:id)"), {"id": user_id}).scalar_one()
+    )
 
 
 def revoke_sessions(admin_id: int, user_id: int) -> int:
@@ -384,3 +376,93 @@ def add_organisation(admin_id: int, *, name: str, kind: str) -> int:
             details={"namn": name, "typ": kind},
         )
         return int(new_id)
+
+
+# Login with the organisation's own account (OIDC, sql/025_oidc.sql) ----------------------------
+
+
+def oidc_candidates(issuer: str, subject: str, email: str | None) -> list[dict[str, Any]]:
+    """Users whose OIDC identity is (``issuer``, ``subject``) or, when ``email`` is given, whose
+    ``oidc_email`` is that address; active or not, with ``oidc_subject`` for auth's choice."""
+    df = read_frame(
+        """
+        SELECT u.id, u.username, u.display_name, u.role, u.organisation_id,
+               o.name AS organisation, u.active, u.oidc_issuer, u.oidc_subject, u.oidc_email
+        FROM users u JOIN organisations o ON o.id = u.organisation_id
+        WHERE (u.oidc_issuer = :iss AND u.oidc_subject = :sub)
+           OR (CAST(:email AS text) IS NOT NULL AND u.oidc_email = CAST(:email AS text))
+        ORDER BY u.id
+        """,
+        {"iss": issuer, "sub": subject, "email": email},
+    )
+    return list(df.iter_rows(named=True))
+
+
+def session_known(sid: str) -> bool:
+    """Whether session ``sid`` has ever been opened (revoked or not)."""
+    return bool(scalar("SELECT ostan_session_known(:id)", {"id": sid}))
+
+
+def record_oidc_login(sid: str, user_id: int, username: str, issuer: str) -> None:
+    """Open session ``sid`` for a login through the organisation's account, set the last login
+    time and write the audit row (one transaction; a second call with the same id does nothing)."""
+    with transaction() as conn:
+        opened = scalar("SELECT ostan_session_open(:id, :u)", {"id": sid, "u": user_id}, conn=conn)
+        if not opened:
+            return
+        execute("UPDATE users SET last_login_at = now() WHERE id = :u", {"u": user_id}, conn=conn)
+        audit(
+            conn,
+            username=username,
+            action="inloggning med organisationens konto",
+            details={"utfärdare": issuer},
+        )
+
+
+def record_oidc_refusal(issuer: str, subject: str, email: str | None, reason: str) -> None:
+    """Audit a refused login through the organisation's account (unknown or inactive user)."""
+    with transaction() as conn:
+        audit(
+            conn,
+            username=None,
+            action="inloggning med organisationens konto nekad",
+            details={"utfärdare": issuer, "subjekt": subject, "e-post": email, "skäl": reason},
+        )
+
+
+def set_oidc_identity(
+    admin_id: int, user_id: int, *, issuer: str | None, subject: str | None, email: str | None
+) -> None:
+    """Set (or clear, with None) the OIDC identity of a user; refused if another user has it."""
+    with as_user(admin_id, "admin") as conn:
+        name = _username_of(conn, user_id)
+        taken = conn.execute(
+            sa.text(
+                "SELECT username FROM users WHERE id <> :id AND ("
+                "(oidc_issuer = :iss AND oidc_subject = :sub) "
+                "OR (CAST(:email AS text) IS NOT NULL AND oidc_email = CAST(:email AS text)))"
+            ),
+            {"id": user_id, "iss": issuer, "sub": subject, "email": email},
+        ).scalar()
+        if taken:
+            raise AccountError(f"Identiteten används redan av {taken}.")
+        conn.execute(
+            sa.text(
+                "UPDATE users SET oidc_issuer = :iss, oidc_subject = :sub, oidc_email = :email "
+                "WHERE id = :id"
+            ),
+            {"iss": issuer, "sub": subject, "email": email, "id": user_id},
+        )
+        audit(
+            conn,
+            username=None,
+            action="OIDC-identitet ändrad",
+            entity="users",
+            entity_id=user_id,
+            details={
+                "användarnamn": name,
+                "utfärdare": issuer,
+                "subjekt": subject,
+                "e-post": email,
+            },
+        )

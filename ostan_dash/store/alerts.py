@@ -52,7 +52,7 @@ def incidents(*, conn: Connection | None = None) -> pl.DataFrame:
     if conn is None:
         return queries.incidents()
     raw = copy_frame(
-        queries._INCIDENTS_SQL,  # noqa: SLF001 – the same read, inside the caller's transaction
+        queries._INCIDENTS_SQL,  # the same read, inside the caller's transaction
         {"since": "1900-01-01"},
         schema=queries.INCIDENT_SCHEMA,
         conn=conn,

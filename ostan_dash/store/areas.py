@@ -17,12 +17,13 @@ import polars as pl
 from sqlalchemy.engine import Connection
 
 from ostan_dash.config import TZ
+from ostan_dash.schema import Schema
 from ostan_dash.store import as_user, audit, begin, copy_frame, execute, read_frame
 
 WRITER_ROLES = ("admin", "analytiker")
 SURVEY_QUESTIONS = ("unsafe_evening", "worried_crime", "avoids_going_out", "victim")
 
-INDICATOR_SCHEMA: dict[str, pl.DataType] = {
+INDICATOR_SCHEMA: Schema = {
     "area_id": pl.Int64,
     "year": pl.Int64,
     "population": pl.Int64,
@@ -37,13 +38,13 @@ INDICATOR_SCHEMA: dict[str, pl.DataType] = {
     "n": pl.Int64,
     "n_eff": pl.Float64,
 }
-SURVEY_SCHEMA: dict[str, pl.DataType] = {
+SURVEY_SCHEMA: Schema = {
     "year": pl.Int64,
     "area_id": pl.Int64,
     "weight": pl.Float64,
     **dict.fromkeys(SURVEY_QUESTIONS, pl.Boolean),
 }
-COUNT_SCHEMA: dict[str, pl.DataType] = {
+COUNT_SCHEMA: Schema = {
     "area_id": pl.Int64,
     "year": pl.Int64,
     "source": pl.Utf8,
@@ -64,7 +65,8 @@ def _check_role(role: str) -> None:
 def indicators(*, conn: Connection | None = None) -> pl.DataFrame:
     """The yearly area indicators (``area_indicators``), numeric columns as floats; ``n`` and
     ``n_eff`` are the answers and Kish's effective sample size behind the survey-based share
-    ``pct_unsafe`` (null when unknown)."""
+    ``pct_unsafe`` (null when unknown). ``population_under18`` and ``pct_under18`` are null when
+    the statistics did not give them (sql/031, e.g. SCB's 5-year bands): unknown, never 0."""
     return read_frame(
         """
         SELECT area_id, year, population, population_under18,

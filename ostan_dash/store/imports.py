@@ -52,7 +52,12 @@ TARGET_TABLE = {
     "rapporter": "incidents",
     "befolkningsrutor": "population_cells",
     "polishandelser": "police_crimes",
+    "gator": "streets",
 }
+
+NAMES_ONLY = "omraden:namn"
+"""The SQL of an ``omraden`` file without geometries: codes and names that rename known areas
+(recorded in ``imports`` as ``omraden``)."""
 
 MUNICIPALITY_SETTING = "kommun"
 """``settings`` key of our municipality: ``{"namn": "Malmö", "kod": "1280"}`` (SCB's name and
@@ -85,6 +90,10 @@ class ImportOutcome:
     # the police's events that are no crimes or concern another municipality. Not problems.
     skipped: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PROBLEM_SCHEMA))
     seconds: float = 0.0
+    # The first valid rows as they will be stored (typed, our column keys): the preview shows them.
+    sample: pl.DataFrame = field(default_factory=pl.DataFrame)
+    srid: int | None = None  # the CRS the file declares (None: classified by magnitude)
+    header_row: int | None = None  # the header's line (CSV) or sheet row (xlsx)
 
     @property
     def ok(self) -> bool:
@@ -110,9 +119,8 @@ def _copy_in(conn: Connection, table: str, frame: pl.DataFrame) -> None:
     buf = io.BytesIO()
     frame.write_csv(buf, include_header=False, null_value="", quote_style="non_numeric")
     cols = ", ".join(f'"{c}"' for c in frame.columns)
-    with raw.cursor() as cur:
-        with cur.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as cp:
-            cp.write(buf.getvalue())
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as cp:
+        cp.write(buf.getvalue())
 
 
 def _stage(conn: Connection, rows: pl.DataFrame) -> None:
@@ -243,9 +251,11 @@ def _fill(sql: dict) -> dict:
 
 _STAGE_SQL: dict[str, str] = _fill(
     {
+        # Each point's area once here (area_of(), sql/034): the insert passes it in and the
+        # trigger then has nothing to correct, instead of a PL/pgSQL call per row.
         "polisbrott": """
         CREATE TEMP TABLE _ingest AS
-        SELECT r.*, s.g, am.id AS ref_area_id
+        SELECT r.*, s.g, am.id AS ref_area_id, area_of(s.g) AS point_area_id
         FROM _raw r
         CROSS JOIN LATERAL (SELECT CASE WHEN r.x IS NOT NULL THEN @POINT@ END AS g) s
         LEFT JOIN @AREA_MAP@ am ON am.k = lower(r.area_ref)""",
@@ -260,6 +270,14 @@ _STAGE_SQL: dict[str, str] = _fill(
         LEFT JOIN organisations o
           ON CASE WHEN r.organisation IS NULL THEN o.id = :org ELSE lower(o.name) = lower(r.organisation) END""",
         "omraden": """
+        CREATE TEMP TABLE _ingest AS
+        SELECT r.*, CASE WHEN g0 IS NOT NULL THEN @TO_3006@ END AS g, g0
+        FROM _raw r CROSS JOIN LATERAL (SELECT pg_temp.ingest_geom(r.geom, :fmt) AS g0) s""",
+        # Codes and names without geometries rename known areas (validate.NAMES_ONLY_NOTE).
+        NAMES_ONLY: """
+        CREATE TEMP TABLE _ingest AS
+        SELECT r.*, a.id AS area_id FROM _raw r LEFT JOIN areas a ON a.code = r.code""",
+        "gator": """
         CREATE TEMP TABLE _ingest AS
         SELECT r.*, CASE WHEN g0 IS NOT NULL THEN @TO_3006@ END AS g, g0
         FROM _raw r CROSS JOIN LATERAL (SELECT pg_temp.ingest_geom(r.geom, :fmt) AS g0) s""",
@@ -321,6 +339,22 @@ _CHECK_SQL: dict[str, list[str]] = _fill(
             "SELECT i.rad, 'name', 'namnet används redan av området ' || a.code, i.name "
             "FROM _ingest i JOIN areas a ON a.name = i.name AND a.code <> i.code",
         ],
+        NAMES_ONLY: [
+            "SELECT rad, 'code', 'okänd områdeskod: området finns inte (importera dess gräns "
+            "först)', code FROM _ingest WHERE area_id IS NULL",
+            "SELECT i.rad, 'name', 'namnet används redan av området ' || a.code, i.name "
+            "FROM _ingest i JOIN areas a ON a.name = i.name AND a.code <> i.code "
+            "AND NOT EXISTS (SELECT 1 FROM _ingest j WHERE j.code = a.code)",
+        ],
+        "gator": [
+            "SELECT rad, 'geometri', 'geometrin går inte att läsa', NULL FROM _ingest "
+            "WHERE g0 IS NULL AND geom IS NOT NULL",
+            "SELECT rad, 'geometri', 'en gata ska vara en linje (LineString eller "
+            "MultiLineString)', GeometryType(g) FROM _ingest "
+            "WHERE g IS NOT NULL AND ST_Dimension(g) <> 1",
+            *_GEOM_CHECKS,
+            _GEOM_OUTSIDE,
+        ],
         "platser": [
             "SELECT rad, 'geometri', 'geometrin går inte att läsa', NULL FROM _ingest "
             "WHERE g0 IS NULL AND geom IS NOT NULL",
@@ -331,7 +365,7 @@ _CHECK_SQL: dict[str, list[str]] = _fill(
             "SELECT rad, 'geometri', 'en plats ska vara en punkt', GeometryType(g) FROM _ingest "
             "WHERE g IS NOT NULL AND GeometryType(g) <> 'POINT'",
             "SELECT rad, 'coord_a', '@OUTSIDE@', coalesce(x || ', ' || y, ST_AsText(g0)) "
-            "FROM _ingest WHERE GeometryType(g) = 'POINT' AND area_of(g) IS NULL",
+            "FROM _ingest WHERE GeometryType(g) = 'POINT' AND NOT inside_municipality(g)",
         ],
         "indikatorer": [
             "SELECT rad, 'area_ref', 'okänt område', area_ref FROM _ingest WHERE area_id IS NULL",
@@ -381,13 +415,15 @@ _POST_CHECK_SQL: dict[str, list[str]] = _fill(
         "polisbrott": [
             "SELECT i.rad, 'coord_a', '@OUTSIDE@', i.x || ', ' || i.y "
             "FROM police_crimes p JOIN _ingest i USING (external_id) "
-            "WHERE p.import_id = :imp AND p.geom IS NOT NULL AND p.area_id IS NULL"
+            "WHERE p.import_id = :imp AND p.geom IS NOT NULL "
+            "AND (p.area_id IS NULL OR NOT inside_municipality(p.geom))"
         ],
         "rapporter": [
             "SELECT i.rad, 'coord_a', '@OUTSIDE@', i.x || ', ' || i.y "
             "FROM incidents t JOIN _ingest i "
             "ON t.organisation_id = i.organisation_id AND t.external_id = i.external_id "
-            "WHERE t.import_id = :imp AND t.area_id IS NULL"
+            "WHERE t.import_id = :imp "
+            "AND (t.area_id IS NULL OR NOT inside_municipality(t.geom))"
         ],
     }
 )
@@ -406,7 +442,7 @@ _WRITE_SQL: dict[str, str] = {
         INSERT INTO police_crimes (external_id, crime_type, crime_group, occurred_from,
                                    occurred_to, geom, area_id, import_id)
         SELECT external_id, crime_type, crime_group, to_timestamp(t_from), to_timestamp(t_to),
-               g, CASE WHEN g IS NULL THEN ref_area_id END, :imp
+               g, CASE WHEN g IS NULL THEN ref_area_id ELSE point_area_id END, :imp
         FROM _ingest ORDER BY rad
         ON CONFLICT (external_id) DO NOTHING""",
     "rapporter": """
@@ -429,6 +465,12 @@ _WRITE_SQL: dict[str, str] = {
         WHERE (areas.name, areas.kind, areas.population) IS DISTINCT FROM
               (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.population)
            OR NOT (areas.geom = EXCLUDED.geom)""",
+    NAMES_ONLY: """
+        UPDATE areas a SET name = i.name FROM _ingest i
+        WHERE a.id = i.area_id AND a.name IS DISTINCT FROM i.name""",
+    "gator": """
+        INSERT INTO streets (name, kind, geom, source, import_id)
+        SELECT name, kind, ST_Multi(g), source, :imp FROM _ingest ORDER BY rad""",
     "platser": """
         INSERT INTO places (name, kind, critical, geom)
         SELECT name, kind, critical, g FROM _ingest ORDER BY rad
@@ -491,6 +533,13 @@ _WRITE_SQL: dict[str, str] = {
 
 # Before the write: statements whose row count becomes a note ({n} = the count).
 _PRE_WRITE_SQL: dict[str, list[tuple[str, str]]] = {
+    # A new extract from a source replaces that source's streets (the demo's stay their own).
+    "gator": [
+        (
+            "DELETE FROM streets WHERE source IN (SELECT DISTINCT source FROM _ingest)",
+            "Gator som importerats tidigare från samma källa ersätts av filens: {n}.",
+        )
+    ],
     # A finer (or coarser) grid replaces the stored cells it covers, so no one counts twice.
     "befolkningsrutor": [
         (
@@ -554,6 +603,30 @@ def _notes(conn: Connection, kind: str) -> list[str]:
     return out
 
 
+# New boundaries move the points they concern (sql/035): the areas as they were before the write,
+# then every incident, police crime and place in a changed polygon (new or replaced) gets the
+# area area_of() now gives, whatever rows the importing role may see.
+_AREAS_BEFORE = "CREATE TEMP TABLE _areas_before AS SELECT id, geom FROM areas"
+_RECOMPUTE = """
+SELECT tbl, moved FROM ostan_recompute_areas(ARRAY(
+    SELECT a.geom FROM areas a LEFT JOIN _areas_before b USING (id)
+    WHERE b.id IS NULL OR NOT (a.geom = b.geom)
+    UNION ALL
+    SELECT b.geom FROM _areas_before b JOIN areas a USING (id) WHERE NOT (a.geom = b.geom)))"""
+_MOVED_TEXT = (
+    "De nya områdesgränserna flyttar {incidents} händelser, {police_crimes} polisanmälda brott "
+    "och {places} platser till ett annat område."
+)
+
+
+def _recompute_areas(conn: Connection) -> list[str]:
+    """Recompute the area of the points in changed areas; the note on what moved (or none)."""
+    moved = {r.tbl: int(r.moved) for r in conn.execute(sa.text(_RECOMPUTE))}
+    if not any(moved.values()):
+        return []
+    return [_MOVED_TEXT.format(**{k: _count_text(v) for k, v in moved.items()})]
+
+
 def _db_problems(conn: Connection, checks: list[str], params: dict | None = None) -> pl.DataFrame:
     parts = [
         read_frame(
@@ -569,7 +642,11 @@ def _db_problems(conn: Connection, checks: list[str], params: dict | None = None
 
 
 def _record(
-    conn: Connection, outcome: ImportOutcome, *, user_id: int | None, username: str | None
+    conn: Connection,
+    outcome: ImportOutcome,
+    *,
+    user_id: int | None,
+    username: str | None,  # noqa: ARG001 (the audit row is written by _audit, with the name)
 ) -> int:
     imp = conn.execute(
         sa.text(
@@ -688,6 +765,7 @@ def write_checked(
     """
     t0 = time.perf_counter() - outcome.seconds
     kind = outcome.kind
+    sql_kind = NAMES_ONLY if kind == "omraden" and "geom" not in rows.columns else kind
     file_name = outcome.file_name
     skipped = skipped if skipped is not None else pl.DataFrame(schema=PROBLEM_SCHEMA)
     try:
@@ -720,7 +798,7 @@ def write_checked(
             _stage(c, rows)
             c.execute(sa.text(_SAFE_GEOM_FN))
             c.execute(
-                sa.text(_STAGE_SQL[kind]),
+                sa.text(_STAGE_SQL[sql_kind]),
                 {
                     "fmt": geometry_format,
                     "org": organisation_id,
@@ -745,16 +823,21 @@ def write_checked(
                     ),
                 ]
             ).sort("rad")
-            pre = _db_problems(c, _CHECK_SQL[kind])
+            pre = _db_problems(c, _CHECK_SQL[sql_kind])
             if not pre.is_empty():
                 c.execute(
                     sa.text("DELETE FROM _ingest WHERE rad = ANY(:bad)"),
                     {"bad": pre["rad"].unique().to_list()},
                 )
             step(0.65, "Skriver …")
-            outcome.notes = [*outcome.notes, *_notes(c, kind)]
+            outcome.notes = [*outcome.notes, *_notes(c, sql_kind)]
             outcome.import_id = _record(c, outcome, user_id=user_id, username=username)
-            written = c.execute(sa.text(_WRITE_SQL[kind]), {"imp": outcome.import_id}).rowcount
+            if sql_kind == "omraden":
+                c.execute(sa.text("DROP TABLE IF EXISTS _areas_before"))
+                c.execute(sa.text(_AREAS_BEFORE))
+            written = c.execute(sa.text(_WRITE_SQL[sql_kind]), {"imp": outcome.import_id}).rowcount
+            if sql_kind == "omraden":
+                outcome.notes = [*outcome.notes, *_recompute_areas(c)]
             step(0.9, "Kontrollerar att platserna ligger i kommunen …")
             post = _db_problems(c, _POST_CHECK_SQL.get(kind, []), {"imp": outcome.import_id})
             db_problems = pl.concat([pre, post])
@@ -781,7 +864,7 @@ def write_checked(
                 {"n": outcome.rows_new, "id": outcome.import_id},
             )
             _audit(c, outcome, username)
-            c.execute(sa.text("DROP TABLE IF EXISTS _raw, _ingest"))
+            c.execute(sa.text("DROP TABLE IF EXISTS _raw, _ingest, _areas_before"))
         outcome.written = True
     except _Rollback:
         outcome.import_id = None

@@ -18,7 +18,8 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ostan_dash.store import audit, execute, read_frame, scalar, transaction
+from ostan_dash.store import audit, read_frame, scalar
+from ostan_dash.store.problems import acting, change_status, touched
 
 INTERVENTION_SCHEMA = {
     "intervention_id": pl.Int64,
@@ -334,9 +335,12 @@ def create_intervention(
     user_id: int,
     username: str,
     client_token: uuid.UUID | None = None,
+    role: str | None = None,
     conn: Connection | None = None,
 ) -> int:
-    """Plan an intervention. Where: areas, a polygon (WKT in SWEREF 99 TM) or a place with a radius."""
+    """Plan an intervention. Where: areas, a polygon (WKT in SWEREF 99 TM) or a place with a radius.
+
+    With ``role`` it runs as that role acting for ``user_id`` (:func:`store.problems.acting`)."""
     if not title.strip():
         raise ValueError("Insatsen behöver en rubrik.")
     if end_date < start_date:
@@ -345,7 +349,7 @@ def create_intervention(
         raise ValueError("Välj minst en kategori som målet räknar.")
     if place_id is None and target_wkt is None and not target_area_ids:
         raise ValueError("Ange var insatsen görs: område, plats med radie eller polygon.")
-    with transaction(conn) as c:
+    with acting(user_id, role, conn) as c:
         if client_token is not None:
             # The same form instance again (a double click, a resent form): the row it made.
             done = _made_with(c, "interventions", client_token)
@@ -412,23 +416,25 @@ def create_intervention(
 
 
 def set_status(
-    intervention_id: int, status: str, *, username: str, conn: Connection | None = None
+    intervention_id: int,
+    status: str,
+    *,
+    username: str,
+    user_id: int | None = None,
+    role: str | None = None,
+    conn: Connection | None = None,
 ) -> None:
-    """Change an intervention's status (planerad, pagaende, avslutad, installd)."""
-    with transaction(conn) as c:
-        execute(
-            "UPDATE interventions SET status = :s, updated_at = now() WHERE id = :id",
-            {"s": status, "id": intervention_id},
-            conn=c,
-        )
-        audit(
-            c,
-            username=username,
-            action="andra_status",
-            entity="interventions",
-            entity_id=intervention_id,
-            details={"status": status},
-        )
+    """Change an intervention's status (planerad, pagaende, avslutad, installd); with ``role`` as
+    that role acting for ``user_id`` (:func:`store.problems.acting`)."""
+    change_status(
+        "interventions",
+        intervention_id,
+        status,
+        username=username,
+        user_id=user_id,
+        role=role,
+        conn=conn,
+    )
 
 
 def add_log_entry(
@@ -439,10 +445,12 @@ def add_log_entry(
     note: str | None,
     user_id: int,
     username: str,
+    role: str | None = None,
     conn: Connection | None = None,
 ) -> int:
-    """Add a dated implementation log entry (enligt_plan, delvis, ej_genomford)."""
-    with transaction(conn) as c:
+    """Add a dated implementation log entry (enligt_plan, delvis, ej_genomford); with ``role`` as
+    that role acting for ``user_id`` (:func:`store.problems.acting`)."""
+    with acting(user_id, role, conn) as c:
         lid = scalar(
             "INSERT INTO intervention_log (intervention_id, entry_date, fidelity, note, created_by) "
             "VALUES (:id, :d, :f, :n, :u) RETURNING id",
@@ -455,17 +463,12 @@ def add_log_entry(
             },
             conn=c,
         )
-        execute(
-            "UPDATE interventions SET updated_at = now() WHERE id = :id",
-            {"id": intervention_id},
-            conn=c,
-        )
-        audit(
+        touched(
             c,
+            "interventions",
+            intervention_id,
             username=username,
             action="logga_genomforande",
-            entity="interventions",
-            entity_id=intervention_id,
             details={"entry_date": entry_date, "fidelity": fidelity},
         )
     return int(lid)
@@ -489,3 +492,22 @@ def _made_with(c: Connection, table: str, token: uuid.UUID) -> int | None:
     }[table]
     row = c.execute(sa.text(sql), {"t": token}).first()
     return None if row is None else int(row[0])
+
+
+def cells_union_wkt(
+    x0: Sequence[float], y0: Sequence[float], cell: float, *, conn: Connection | None = None
+) -> str | None:
+    """The union of square cells (SWEREF 99 TM lower-left corners, side ``cell`` metres) as a
+    valid (Multi)Polygon WKT – neighbouring squares merge, holes stay holes – or ``None`` for
+    no cells. PostGIS ``ST_Union`` of ``ST_MakeEnvelope``s; the text is what the intervention
+    form stores as its area."""
+    if len(x0) == 0:
+        return None
+    return scalar(
+        """
+        SELECT ST_AsText(ST_Union(ST_MakeEnvelope(x, y, x + :c, y + :c, 3006)))
+        FROM unnest(CAST(:x AS float8[]), CAST(:y AS float8[])) AS t(x, y)
+        """,
+        {"x": [float(v) for v in x0], "y": [float(v) for v in y0], "c": float(cell)},
+        conn=conn,
+    )

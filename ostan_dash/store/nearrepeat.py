@@ -11,10 +11,11 @@ import datetime as dt
 import polars as pl
 from sqlalchemy.engine import Connection
 
+from ostan_dash.schema import Schema
 from ostan_dash.store import as_user, audit, execute, read_frame
 from ostan_dash.store.queries import epoch_to_local
 
-PATTERN_SCHEMA: dict[str, pl.DataType] = {
+PATTERN_SCHEMA: Schema = {
     "selection": pl.Utf8,
     "source": pl.Utf8,
     "category": pl.Utf8,

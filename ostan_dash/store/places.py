@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from ostan_dash.schema import Schema
 from ostan_dash.store import read_frame
 
-PLACE_SCHEMA: dict[str, pl.DataType] = {
+PLACE_SCHEMA: Schema = {
     "id": pl.Int32,
     "name": pl.Utf8,
     "kind": pl.Utf8,

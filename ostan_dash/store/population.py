@@ -11,9 +11,10 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy.engine import Connection
 
+from ostan_dash.schema import Schema
 from ostan_dash.store import execute, read_frame, scalar, transaction
 
-CELL_SCHEMA: dict[str, pl.DataType] = {
+CELL_SCHEMA: Schema = {
     "cell_id": pl.Utf8,
     "cell_size": pl.Int32,
     "x0": pl.Float64,

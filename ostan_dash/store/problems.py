@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ostan_dash.store import audit, execute, read_frame, scalar, transaction
+from ostan_dash.store import as_user, audit, execute, read_frame, scalar, transaction
 from ostan_dash.store.queries import epoch_to_local
 
 
@@ -280,6 +281,26 @@ def places_near(
 
 
 # Writes --------------------------------------------------------------------------------------
+# One convention (issue 16): a page passes the acting user's id and role and the write opens its
+# own transaction with that user's database privileges (``store.as_user``: grants and row-level
+# security check again what the page allowed). Without ``role`` the write runs with the
+# caller's privileges in ``conn`` or a new transaction (scripts, the demo, tests).
+
+
+@contextmanager
+def acting(
+    user_id: int | None, role: str | None, conn: Connection | None = None
+) -> Iterator[Connection]:
+    """The transaction a write runs in: as ``role`` acting for ``user_id`` when ``role`` is
+    given (inside ``conn`` when given), else ``conn`` itself or a new transaction."""
+    if role is None:
+        with transaction(conn) as c:
+            yield c
+        return
+    if user_id is None:
+        raise ValueError("A write as a role needs the acting user's id.")
+    with as_user(user_id, role, conn=conn) as c:
+        yield c
 
 
 def create_problem(
@@ -300,14 +321,17 @@ def create_problem(
     user_id: int,
     username: str,
     client_token: uuid.UUID | None = None,
+    role: str | None = None,
     conn: Connection | None = None,
 ) -> int:
-    """Create a problem picture; a place with a radius becomes its geometry (a buffer in PostGIS)."""
+    """Create a problem picture; a place with a radius becomes its geometry (a buffer in PostGIS).
+
+    With ``role`` it runs as that role acting for ``user_id`` (:func:`acting`)."""
     if not title.strip():
         raise ValueError("Problembilden behöver en rubrik.")
     if place_id is not None and not radius_m:
         raise ValueError("Ange en radie runt platsen.")
-    with transaction(conn) as c:
+    with acting(user_id, role, conn) as c:
         if client_token is not None:
             # The same form instance again (a double click, a resent form): the row it made.
             done = _made_with(c, "problem_pictures", client_token)
@@ -359,21 +383,73 @@ def create_problem(
 
 
 def set_problem_status(
-    problem_id: int, status: str, *, username: str, conn: Connection | None = None
+    problem_id: int,
+    status: str,
+    *,
+    username: str,
+    user_id: int | None = None,
+    role: str | None = None,
+    conn: Connection | None = None,
 ) -> None:
-    """Change a problem picture's status (oppen, atgardas, avslutad, overlamnad)."""
-    with transaction(conn) as c:
-        execute(
-            "UPDATE problem_pictures SET status = :s, updated_at = now() WHERE id = :id",
-            {"s": status, "id": problem_id},
-            conn=c,
-        )
+    """Change a problem picture's status (oppen, atgardas, avslutad, overlamnad); with ``role``
+    as that role acting for ``user_id`` (:func:`acting`)."""
+    change_status(
+        "problem_pictures",
+        problem_id,
+        status,
+        username=username,
+        user_id=user_id,
+        role=role,
+        conn=conn,
+    )
+
+
+_STATUS_UPDATES = {
+    table: f"UPDATE {table} SET status = :s, updated_at = now() WHERE id = :id"  # noqa: S608
+    for table in ("interventions", "problem_pictures")
+}
+_TOUCHES = {
+    table: f"UPDATE {table} SET updated_at = now() WHERE id = :id"  # noqa: S608
+    for table in ("interventions", "problem_pictures")
+}
+
+
+def touched(
+    c: Connection,
+    table: str,
+    entity_id: int,
+    *,
+    username: str,
+    action: str,
+    details: Mapping[str, Any],
+) -> None:
+    """Mark a row of ``table`` (``interventions`` or ``problem_pictures``) as changed now, after
+    a write to one of its child tables, and audit the write as ``action``."""
+    execute(_TOUCHES[table], {"id": entity_id}, conn=c)
+    audit(c, username=username, action=action, entity=table, entity_id=entity_id, details=details)
+
+
+def change_status(
+    table: str,
+    entity_id: int,
+    status: str,
+    *,
+    username: str,
+    user_id: int | None = None,
+    role: str | None = None,
+    conn: Connection | None = None,
+) -> None:
+    """Set the status of a row of ``table`` (``interventions`` or ``problem_pictures``, whose
+    CHECK constraints name the statuses) and audit it as ``andra_status``, acting as
+    :func:`acting` says."""
+    with acting(user_id, role, conn) as c:
+        execute(_STATUS_UPDATES[table], {"s": status, "id": entity_id}, conn=c)
         audit(
             c,
             username=username,
             action="andra_status",
-            entity="problem_pictures",
-            entity_id=problem_id,
+            entity=table,
+            entity_id=entity_id,
             details={"status": status},
         )
 
@@ -388,9 +464,11 @@ def save_criterion(
     justification: str | None,
     user_id: int,
     username: str,
+    role: str | None = None,
     conn: Connection | None = None,
 ) -> None:
-    """Record the data's proposal and the analyst's decision for one criterion (upsert)."""
+    """Record the data's proposal and the analyst's decision for one criterion (upsert); with
+    ``role`` as that role acting for ``user_id`` (:func:`acting`)."""
     if (
         met is not None
         and proposed is not None
@@ -398,7 +476,7 @@ def save_criterion(
         and not (justification or "").strip()
     ):
         raise ValueError("Motivera varför du avviker från förslaget.")
-    with transaction(conn) as c:
+    with acting(user_id, role, conn) as c:
         execute(
             """
             INSERT INTO problem_criteria (problem_id, criterion, proposed, proposed_basis, met,
@@ -420,19 +498,44 @@ def save_criterion(
             },
             conn=c,
         )
-        execute(
-            "UPDATE problem_pictures SET updated_at = now() WHERE id = :id",
-            {"id": problem_id},
-            conn=c,
-        )
-        audit(
+        touched(
             c,
+            "problem_pictures",
+            problem_id,
             username=username,
             action="bedom_kriterium",
-            entity="problem_pictures",
-            entity_id=problem_id,
             details={"criterion": criterion, "proposed": proposed, "met": met},
         )
+
+
+def save_criteria(
+    problem_id: int,
+    decisions: Sequence[Any],
+    *,
+    user_id: int,
+    username: str,
+    role: str | None = None,
+    conn: Connection | None = None,
+) -> None:
+    """:func:`save_criterion` for each decision, in one transaction (all or none); with
+    ``role`` as that role acting for ``user_id`` (:func:`acting`).
+
+    Each decision has ``criterion``, ``met``, ``justification``, ``proposed`` and ``basis``
+    (:class:`ostan_dash.analysis.problems.CriterionDecision`).
+    """
+    with acting(user_id, role, conn) as c:
+        for d in decisions:
+            save_criterion(
+                problem_id,
+                d.criterion,
+                proposed=d.proposed,
+                proposed_basis=d.basis,
+                met=d.met,
+                justification=d.justification,
+                user_id=user_id,
+                username=username,
+                conn=c,
+            )
 
 
 def save_cause_analysis(
@@ -445,12 +548,14 @@ def save_cause_analysis(
     user_id: int,
     username: str,
     triangle: Mapping[str, str | None] | None = None,
+    role: str | None = None,
     conn: Connection | None = None,
 ) -> None:
     """Save the cause analysis (Brå: known facts, hypotheses with support, evidence, conclusion).
 
     ``triangle`` holds the problem analysis triangle by column name (``triangle_place`` …
-    ``triangle_guardian``); a blank or missing side is stored as NULL.
+    ``triangle_guardian``); a blank or missing side is stored as NULL. With ``role`` it runs as
+    that role acting for ``user_id`` (:func:`acting`).
     """
     tri = {k: (str((triangle or {}).get(k) or "").strip() or None) for k in TRIANGLE_COLUMNS}
     hyps = [
@@ -458,7 +563,7 @@ def save_cause_analysis(
         for h in hypotheses
         if str(h.get("hypotes", "")).strip()
     ]
-    with transaction(conn) as c:
+    with acting(user_id, role, conn) as c:
         execute(
             """
             INSERT INTO cause_analyses (problem_id, known_facts, hypotheses, evidence_ids,

@@ -20,13 +20,14 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ostan_dash.schema import Schema
 from ostan_dash.store import as_user, audit, begin, read_frame
 
 PUBLIC_ROLE = "ostan_offentlig"
 WRITER_ROLES = ("admin", "analytiker")
 KINDS = ("fokusomrade", "insats", "omradestrend")
 
-PUBLISHED_SCHEMA: dict[str, pl.DataType] = {
+PUBLISHED_SCHEMA: Schema = {
     "id": pl.Int64,
     "kind": pl.Utf8,
     "title": pl.Utf8,
@@ -34,7 +35,7 @@ PUBLISHED_SCHEMA: dict[str, pl.DataType] = {
     "figures": pl.Utf8,
     "published_at": pl.Datetime("us", "Europe/Stockholm"),
 }
-ITEM_SCHEMA: dict[str, pl.DataType] = {
+ITEM_SCHEMA: Schema = {
     **PUBLISHED_SCHEMA,
     "intervention_id": pl.Int64,
     "area_id": pl.Int64,
@@ -42,7 +43,7 @@ ITEM_SCHEMA: dict[str, pl.DataType] = {
     "withdrawn_by": pl.Utf8,
     "withdrawn_at": pl.Datetime("us", "Europe/Stockholm"),
 }
-MONTH_COUNT_SCHEMA: dict[str, pl.DataType] = {
+MONTH_COUNT_SCHEMA: Schema = {
     "area_id": pl.Int64,
     "source": pl.Utf8,
     "month": pl.Date,
@@ -85,6 +86,18 @@ def published(*, conn: Connection | None = None) -> pl.DataFrame:
             conn=c,
             schema=PUBLISHED_SCHEMA,
         )
+
+
+def version(*, conn: Connection | None = None) -> tuple[int, int]:
+    """What the public sees, in two numbers (items shown, highest id): a publication or a
+    withdrawal changes it, so a cache keyed by it is never stale. Read as the public."""
+    with as_public(conn) as c:
+        row = c.execute(
+            sa.text(
+                "SELECT count(*), coalesce(max(id), 0) FROM public_items WHERE withdrawn_at IS NULL"
+            )
+        ).one()
+    return int(row[0]), int(row[1])
 
 
 def items(*, conn: Connection | None = None) -> pl.DataFrame:

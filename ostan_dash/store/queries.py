@@ -9,9 +9,10 @@ from __future__ import annotations
 import polars as pl
 
 from ostan_dash.config import TZ_NAME
-from ostan_dash.store import copy_frame, read_frame, scalar
+from ostan_dash.schema import Schema
+from ostan_dash.store import copy_frame, read_frame, scalar, shared_scalar
 
-INCIDENT_SCHEMA: dict[str, pl.DataType] = {
+INCIDENT_SCHEMA: Schema = {
     "id": pl.Int64,
     "source": pl.Utf8,
     "category": pl.Utf8,
@@ -38,7 +39,7 @@ SELECT p.id, 'polis' AS source, p.crime_group, p.crime_type, NULL,
        floor(extract(epoch FROM p.occurred_to))::bigint,
        ST_X(p.geom), ST_Y(p.geom), p.area_id, NULL
 FROM police_crimes p
-WHERE p.occurred_from >= %(since)s
+WHERE p.occurred_from >= %(since)s AND p.location_precision IS NULL
 UNION ALL
 SELECT v.id, 'polis' AS source, v.crime_group, v.crime_type, NULL,
        floor(extract(epoch FROM v.occurred_from))::bigint,
@@ -48,7 +49,9 @@ FROM police_crimes_by_area v
 WHERE v.occurred_from >= %(since)s AND NOT ostan_sees_police_rows()
 """
 # Police crimes come with their point only to those the database lets see them row by row
-# (sql/014_police_rows.sql); everyone else gets them per area, with x and y null.
+# (sql/014_police_rows.sql); everyone else gets them per area, with x and y null. The police's
+# public events (location_precision set: no point, no area, sql/018) are no crimes of the
+# extract and stay out of the frame (the view has only rows with an area).
 
 
 def epoch_to_local(col: str) -> pl.Expr:
@@ -77,6 +80,20 @@ def incidents(since: str = "1900-01-01") -> pl.DataFrame:
         source=pl.col("source").cast(pl.Categorical),
         category=pl.col("category").cast(pl.Categorical),
     ).drop("t_from", "t_to")
+
+
+def data_version() -> int:
+    """The database's data version (``sql/024_data_version.sql``): raised in the same transaction
+    as every write to a table the pages read, so a cache keyed by it is never stale. Read it
+    before the data it keys, never after (then new data can only land under a newer key).
+    Every role and the web login may read it, so no user's role is assumed for it."""
+    return int(shared_scalar("SELECT version FROM data_version") or 0)
+
+
+def visibility_key() -> str:
+    """What the acting user sees, as a cache key (``ostan_visibility_key()``,
+    ``sql/032_sharing_policy.sql``): users with the same key see the same rows."""
+    return str(scalar("SELECT ostan_visibility_key()"))
 
 
 def sees_police_rows() -> bool:
@@ -127,7 +144,8 @@ def table_counts() -> dict[str, int]:
 
 
 def incident_summary() -> dict[str, object]:
-    """First and last incident date and the row count per category (EST and police together)."""
+    """First and last incident date and the row count per category (EST and police crimes);
+    the police's public events (no place but a municipality) are counted apart, per group."""
     span = read_frame(
         """
         SELECT min(d_min)::date::text AS first, max(d_max)::date::text AS last FROM (
@@ -135,18 +153,26 @@ def incident_summary() -> dict[str, object]:
                  max(occurred_from AT TIME ZONE 'Europe/Stockholm') d_max FROM incidents
           UNION ALL
           SELECT min(occurred_from AT TIME ZONE 'Europe/Stockholm'),
-                 max(occurred_from AT TIME ZONE 'Europe/Stockholm') FROM police_crimes) s
+                 max(occurred_from AT TIME ZONE 'Europe/Stockholm') FROM police_crimes
+          WHERE location_precision IS NULL) s
         """
     )
     by_cat = read_frame(
         "SELECT category, count(*) AS n FROM incidents GROUP BY category ORDER BY category"
     )
     by_police = read_frame(
-        "SELECT crime_group, count(*) AS n FROM police_crimes GROUP BY crime_group ORDER BY crime_group"
+        "SELECT crime_group, location_precision IS NOT NULL AS event, count(*) AS n "
+        "FROM police_crimes GROUP BY 1, 2 ORDER BY 1"
     )
+
+    def groups(events: bool) -> dict[str, int]:
+        part = by_police.filter(pl.col("event") == events)
+        return {r["crime_group"]: int(r["n"]) for r in part.iter_rows(named=True)}
+
     return {
         "first": span["first"][0],
         "last": span["last"][0],
         "by_category": {r["category"]: int(r["n"]) for r in by_cat.iter_rows(named=True)},
-        "police_by_group": {r["crime_group"]: int(r["n"]) for r in by_police.iter_rows(named=True)},
+        "police_by_group": groups(False),
+        "police_events_by_group": groups(True),
     }

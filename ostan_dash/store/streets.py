@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from ostan_dash.schema import Schema
 from ostan_dash.store import read_frame, scalar, transaction
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-NEAREST_SCHEMA: dict[str, pl.DataType] = {
+NEAREST_SCHEMA: Schema = {
     "i": pl.Int64,
     "street": pl.Utf8,
     "street_m": pl.Float64,
@@ -26,7 +27,7 @@ NEAREST_SCHEMA: dict[str, pl.DataType] = {
     "place_m": pl.Float64,
 }
 
-MAP_SCHEMA: dict[str, pl.DataType] = {"name": pl.Utf8, "kind": pl.Utf8, "geojson": pl.Utf8}
+MAP_SCHEMA: Schema = {"name": pl.Utf8, "kind": pl.Utf8, "geojson": pl.Utf8}
 
 
 def count(*, conn: Connection | None = None) -> int:
@@ -131,3 +132,46 @@ def for_map(
         conn=conn,
         schema=MAP_SCHEMA,
     )
+
+
+SEARCH_SCHEMA = pl.Schema(
+    {
+        "label": pl.Utf8,
+        "kind": pl.Utf8,
+        "lon": pl.Float64,
+        "lat": pl.Float64,
+        "extent_m": pl.Float64,
+        "x": pl.Float64,
+        "y": pl.Float64,
+    }
+)
+
+_SEARCH = """
+SELECT label, kind, ST_X(ST_Transform(c, 4326)) AS lon, ST_Y(ST_Transform(c, 4326)) AS lat,
+       extent_m, ST_X(c) AS x, ST_Y(c) AS y
+FROM (
+    -- A street's parts (one name can be several lines) as one target: the point on the line
+    -- nearest the middle of its extent, and the extent's diagonal for the zoom.
+    SELECT s.name AS label, 'gata' AS kind,
+           ST_ClosestPoint(ST_Collect(s.geom), ST_Centroid(ST_Collect(s.geom))) AS c,
+           sqrt(power(ST_XMax(ST_Extent(s.geom)) - ST_XMin(ST_Extent(s.geom)), 2)
+                + power(ST_YMax(ST_Extent(s.geom)) - ST_YMin(ST_Extent(s.geom)), 2)) AS extent_m,
+           0 AS o
+    FROM streets s GROUP BY s.name
+    UNION ALL
+    SELECT p.name || coalesce(' (' || a.name || ')', ''), 'plats', p.geom, 0, 1
+    FROM places p LEFT JOIN areas a ON a.id = p.area_id
+) t
+ORDER BY label, o
+"""
+
+
+def search_targets(*, conn: Connection | None = None) -> pl.DataFrame:
+    """What the map's search can go to: every street (one row per name) and every place.
+
+    Columns: ``label`` (street name, or place name with its area), ``kind`` (``gata`` |
+    ``plats``), ``lon``, ``lat`` (WGS 84; on the street itself, not beside a curve) and
+    ``extent_m`` (the street's bounding-box diagonal in metres, 0 for a place), ``x``, ``y``
+    (the same point in SWEREF 99 TM), sorted by label.
+    """
+    return read_frame(_SEARCH, conn=conn, schema=SEARCH_SCHEMA)

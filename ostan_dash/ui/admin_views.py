@@ -26,6 +26,7 @@ def users_table(users: pl.DataFrame) -> pl.DataFrame:
         pl.col("role").replace_strict(vocab.ROLES, default=pl.col("role")).alias("Roll"),
         pl.col("organisation").alias("Organisation"),
         pl.when(pl.col("active")).then(pl.lit("Ja")).otherwise(pl.lit("Nej")).alias("Aktiv"),
+        pl.coalesce("oidc_email", "oidc_subject", pl.lit("–")).alias("Organisationens konto"),
         when("last_login_at").alias("Senaste inloggning"),
         pl.col("failures").alias("Misslyckade inloggningar (24 h)"),
         pl.col("open_sessions").alias("Öppna sessioner"),
@@ -69,3 +70,12 @@ def policy_from_state(prefix: str) -> retention.Policy:
         aggregera_efter_ar=int(st.session_state[f"{prefix}_agg"]),
         inloggningsforsok_dagar=int(st.session_state[f"{prefix}_att"]),
     )
+
+
+def create_user(admin: auth.User, *, oidc_email: str, **fields: Any) -> int:
+    """A new user (auth.create_user) tied at once to a verified e-mail address at the
+    organisation's login, when one is given."""
+    new_id = auth.create_user(admin, **fields)
+    if oidc_email.strip():
+        auth.set_oidc_identity(admin, new_id, issuer="", subject="", email=oidc_email)
+    return new_id

@@ -116,7 +116,7 @@ def choropleth(
 
     Notes
     -----
-    ``map_provider=None`` and an empty background style (``maps.EMPTY_MAP_STYLE``): no base map tiles (the product runs without internet). The tooltip uses
+    ``map_provider=None`` and ``maps.base_style()``: no base map tiles unless the operator configured a tile server (the product runs without internet). The tooltip uses
     deck.gl's text mode, so names and values are shown as text, never interpreted as HTML.
     """
     joined = areas.select("area_id", "name", "geojson_wgs84").join(
@@ -175,7 +175,7 @@ def choropleth(
         # No base map at all: with a map provider set, the browser tries to fetch tiles (and
         # draws nothing offline).
         map_provider=None,
-        map_style=maps.EMPTY_MAP_STYLE,
+        map_style=maps.base_style(),
         tooltip={"text": "{name}\n{value_text}"},
         height=height,
     )

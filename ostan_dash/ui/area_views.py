@@ -310,6 +310,7 @@ def unsafety_scatter(
 # colour-blind viewers), with dark text on every step.
 LEVEL_COLOURS: dict[str, str] = {"over": "#f4a13a", "hogre": "#fde0b8", "lagre": "#f6f7f9"}
 WORSENED_MARK = "⚠"
+UNKNOWN = "uppgift saknas"  # a value the statistics do not give (NULL), as the area maps say
 
 
 def _arrow(change: float | None, decimals: int = 1) -> str:
@@ -324,9 +325,10 @@ def _arrow(change: float | None, decimals: int = 1) -> str:
 
 def cell_text(indicator: str, value: float | None, change: float | None, worsened: bool) -> str:
     """What one matrix cell says: value, direction and size of the change, and a warning mark
-    when the criterion worsened (``"⚠ 19,8 ▲ +6,7"``; organised crime ``"Ja (ny)"``)."""
+    when the criterion worsened (``"⚠ 19,8 ▲ +6,7"``; organised crime ``"Ja (ny)"``); an
+    unknown value (e.g. 0–17 years from SCB's 5-year bands) says so, never 0."""
     if value is None:
-        return "–"
+        return UNKNOWN
     if indicator == "organised_crime":
         text = "Ja" if value >= 1 else "Nej"
         if change is not None and change > 0:
@@ -424,7 +426,7 @@ def criteria_matrix(
         .list.join(", ")
         .alias("Försämrat"),
     )
-    by_area = {k: v for k, v in cur.partition_by("area_id", as_dict=True).items()}
+    by_area = dict(cur.partition_by("area_id", as_dict=True).items())
     values: dict[str, list] = {t: [] for t in titles.values()}
     texts: dict[tuple[int, str], str] = {}
     levels: dict[tuple[int, str], str] = {}
@@ -437,7 +439,7 @@ def criteria_matrix(
             v = None if r is None else r["value"]
             values[title].append(v)
             if r is None:
-                texts[(i, title)] = "–"
+                texts[(i, title)] = UNKNOWN
                 level = None
             else:
                 texts[(i, title)] = cell_text(key, v, r["change"], bool(r["worsened"]))

@@ -1,27 +1,52 @@
-"""Cached loaders: finished Polars frames for the pages (the store does the reading)."""
+"""Cached loaders: finished Polars frames for the pages (the store does the reading).
+
+Every cache is keyed by the database's data version (``sql/024_data_version.sql``), which the
+database raises with every write to the tables the pages read, from any process or session.
+A rerun asks for the version (one one-row query) and gets the held frame while nothing changed,
+a fresh read right after anything did; there is no timer in a user's click path, and the held
+frames of older versions are dropped (``max_entries``).
+"""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from ostan_dash.store import population, queries
+from ostan_dash.store import hot, population, queries, streets
+from ostan_dash.ui.versioned import cached, current_version
 
-TTL_SECONDS = 120
+_LOADED_AT: dict[int, tuple[int, str]] = {}
+"""``id(frame)`` → the data version an incident frame was read at and what its reader could see
+(see :func:`version`)."""
+
+Fingerprint = tuple[int, int, int, str]
+""":func:`version`'s key for caches derived from an incident frame."""
 
 
 def incidents() -> pl.DataFrame:
-    """Every EST report, and the police-reported crimes this user may see row by row
-    (``sql/014_police_rows.sql``): one frame per visibility, held once per process and
-    never mutated."""
-    return _incidents(sees_police_rows())
+    """The EST reports this user may see (``sql/032_sharing_policy.sql``), and the police-reported
+    crimes this user may see row by row (``sql/014_police_rows.sql``): one frame per visibility
+    and data version, held once per process and never mutated."""
+    stamp = current_version()
+    return _incidents(queries.visibility_key(), stamp)
 
 
-@st.cache_resource(ttl=TTL_SECONDS, show_spinner="Läser händelser …")
-def _incidents(with_police: bool) -> pl.DataFrame:
-    """Keyed by what the database lets the reader see; the read itself runs under the user's
-    role, so the database decides the rows (the key only keeps the two kinds of frame apart)."""
-    return queries.incidents()
+@st.cache_resource(max_entries=2, show_spinner="Läser händelser …")
+def _incidents(visibility: str, stamp: int) -> pl.DataFrame:
+    """Keyed by what the database lets the reader see and by the data version; the read itself
+    runs under the user's role, so the database decides the rows (the key only keeps the kinds
+    of frame apart)."""
+    frame = hot.incidents()
+    return remember(frame, stamp, visibility)
+
+
+def remember(frame: pl.DataFrame, stamp: int, visibility: str) -> pl.DataFrame:
+    """Note the data version ``frame`` was read at and its reader's visibility key, for
+    :func:`version`; the notes of frames of older versions go (eight are kept)."""
+    _LOADED_AT[id(frame)] = (stamp, visibility)
+    while len(_LOADED_AT) > 8:  # frames of older versions are gone from the cache
+        del _LOADED_AT[next(iter(_LOADED_AT))]
+    return frame
 
 
 def sees_police_rows() -> bool:
@@ -29,33 +54,54 @@ def sees_police_rows() -> bool:
     return bool(queries.sees_police_rows())
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def areas() -> pl.DataFrame:
+@cached()
+def areas(stamp: int) -> pl.DataFrame:
     """Areas with population and outlines."""
     return queries.areas()
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def organisations() -> pl.DataFrame:
+@cached()
+def search_targets(stamp: int) -> pl.DataFrame:
+    """Streets and places a map can be centred on (``store.streets.search_targets``)."""
+    return streets.search_targets()
+
+
+@cached()
+def organisations(stamp: int) -> pl.DataFrame:
     """Organisations."""
     return queries.organisations()
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def population_cells() -> pl.DataFrame:
+@cached()
+def population_cells(stamp: int) -> pl.DataFrame:
     """The population grid (SCB's befolkning på rutor or the demo's): one row per cell with
     ``cell_id, cell_size, x0, y0, population, daytime, year``; empty when none is loaded."""
     return population.cells()
 
 
-def version(frame: pl.DataFrame) -> tuple[int, int]:
-    """A cheap fingerprint of the incident frame for cache keys: row count and highest id."""
-    return frame.height, int(frame["id"].max() or 0) if frame.height else 0
+def version(frame: pl.DataFrame) -> Fingerprint:
+    """A fingerprint of the incident frame for derived caches' keys: row count, highest id, the
+    data version it was read at (an edited report changes neither count nor highest id) and
+    what its reader may see (``ostan_visibility_key()``: a user who sees police crimes only by
+    area has the same rows, count and ids as one who sees their points, and must never be
+    given a table or grid derived from the other's frame)."""
+    stamp, visibility = _LOADED_AT.get(id(frame), (-1, f"frame {id(frame)}"))
+    top = int(frame["id"].max() or 0) if frame.height else 0
+    return frame.height, top, stamp, visibility
 
 
 def clear() -> None:
-    """Forget cached data (after a write)."""
+    """Forget cached data (after a write; the data version already makes every process see it,
+    this only frees the held frames at once)."""
     _incidents.clear()
+    _LOADED_AT.clear()
     areas.clear()
     organisations.clear()
     population_cells.clear()
+
+
+def clear_process() -> None:
+    """Forget every cached read and resource of this process, not only the incident data (the
+    bench between scales: another database may have the same data version)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -15,7 +15,7 @@ import io
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -267,6 +267,34 @@ def table_height(n_rows: int, *, max_rows: int = 12) -> int:
     return HEADER_PX + ROW_PX * max(1, min(n_rows, max_rows))
 
 
+@dataclass(frozen=True, eq=False)
+class Download:
+    """A table's CSV and Excel files, built only when :meth:`csv` or :meth:`xlsx` is called.
+
+    Streamlit calls them when the button is clicked, on a thread of its own, so who is logged
+    in is read when the page runs (``user``); the header block's time is the time of the click.
+    """
+
+    data: pl.DataFrame
+    name: str
+    about: About | None = None
+    user: str | None = None
+    sheet: str = "Data"
+    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(config.TZ))
+
+    def header(self) -> list[tuple[str, str]]:
+        """The header block (:func:`header_lines`) as at now."""
+        return header_lines(self.about, user=self.user, now=self.clock(), name=self.name)
+
+    def csv(self) -> bytes:
+        """The CSV file (:func:`to_csv_bytes`) with the header block."""
+        return to_csv_bytes(self.data, header=self.header())
+
+    def xlsx(self) -> bytes:
+        """The Excel file (:func:`to_xlsx_bytes`) with the header block."""
+        return to_xlsx_bytes(self.data, sheet=self.sheet, header=self.header())
+
+
 def download_buttons(
     data: pl.DataFrame,
     *,
@@ -276,23 +304,25 @@ def download_buttons(
     sheet: str | None = None,
 ) -> None:
     """ "Ladda ned CSV" and "Ladda ned Excel" for ``data``, each file opening with the header
-    block of ``about``, the time and the logged-in user."""
+    block of ``about``, the time and the logged-in user.
+
+    The files are built when a button is clicked, not on every rerun (issue 14): Streamlit
+    1.67 takes a callable as ``data`` and calls it on the click.
+    """
     import streamlit as st
 
-    header = header_lines(
-        about, user=current_user_text(), now=dt.datetime.now(config.TZ), name=name
-    )
+    files = Download(data, name, about, current_user_text(), sheet or "Data")
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button(
         "Ladda ned CSV",
-        to_csv_bytes(data, header=header),
+        files.csv,
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
     )
     c2.download_button(
         "Ladda ned Excel",
-        to_xlsx_bytes(data, sheet=sheet or "Data", header=header),
+        files.xlsx,
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

@@ -85,7 +85,7 @@ def about(
 def _url_params() -> dict[str, list[str]]:
     import streamlit as st
 
-    return {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
 def follow() -> dict[str, list[str]]:

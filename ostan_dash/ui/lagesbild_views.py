@@ -14,10 +14,12 @@ import streamlit as st
 
 from ostan_dash import mail, sending
 from ostan_dash.config import TZ
+from ostan_dash.reports import forms
+from ostan_dash.store import analyses
 from ostan_dash.store import mail as mail_store
 from ostan_dash.store.analyses import Published
 from ostan_dash.text import long_date
-from ostan_dash.ui import export, fmt, safe_text, texts, widgets
+from ostan_dash.ui import charts, export, fmt, safe_text, texts, widgets
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +27,12 @@ log = logging.getLogger(__name__)
 def _figure(doc: Mapping[str, Any], name: str) -> None:
     fig = doc.get("figures", {}).get(name)
     if fig is not None:
-        st.plotly_chart(go.Figure(fig["plotly"]), width="stretch", key=f"lb_{name}_{id(doc)}")
+        st.plotly_chart(
+            go.Figure(fig["plotly"]),
+            width="stretch",
+            key=f"lb_{name}_{id(doc)}",
+            config=charts.PLOTLY_CONFIG,
+        )
 
 
 def _table(df: pl.DataFrame, *, key: str, decimals: dict[str, int] | None = None) -> None:
@@ -86,12 +93,7 @@ def show_week(doc: Mapping[str, Any], publication: Mapping[str, Any] | None = No
     if doc.get("recommendations"):
         st.subheader("Rekommenderade insatser kommande vecka")
         st.text(doc["recommendations"])
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Heta rutor under veckan")
-        _figure(doc, "map")
-        st.caption(doc["hotspots"]["method"])
-    with right:
+    with _map_beside(doc, "Heta rutor under veckan"):
         st.subheader("Heta tider")
         _figure(doc, "hottimes")
         st.caption("Aoristisk fördelning av tidsfönstren över veckodag och timme (Ratcliffe 2002).")
@@ -226,18 +228,24 @@ def show_quarter(doc: Mapping[str, Any], publication: Mapping[str, Any] | None =
         ] or ["- Inga insatser planerade i området för kvartalet."]
         st.markdown("\n".join(lines))
     _free_text(doc, "recommendations", "Planerade insatser nästa kvartal")
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Heta rutor under kvartalet")
-        _figure(doc, "map")
-        st.caption(doc["hotspots"]["method"])
-    with right:
+    with _map_beside(doc, "Heta rutor under kvartalet"):
         st.subheader("Heta tider")
         _figure(doc, "hottimes")
         st.subheader("Trend per kvartal")
         _figure(doc, "trend")
     st.subheader("Per område")
     _area_table(doc, "Samma kvartal i fjol")
+
+
+def _map_beside(doc: Mapping[str, Any], title: str) -> Any:
+    """The document's hot-spot map under ``title`` with its method in the left half; returns
+    the right half for what goes beside it."""
+    left, right = st.columns(2)
+    with left:
+        st.subheader(title)
+        _figure(doc, "map")
+        st.caption(doc["hotspots"]["method"])
+    return right
 
 
 def show_year(doc: Mapping[str, Any], publication: Mapping[str, Any] | None = None) -> None:
@@ -281,12 +289,7 @@ def show_year(doc: Mapping[str, Any], publication: Mapping[str, Any] | None = No
         )
     _figure(doc, "area_trend")
     st.markdown("\n".join(f"- {a['text']}" for a in doc["area_profiles"]))
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Heta rutor under året")
-        _figure(doc, "map")
-        st.caption(doc["hotspots"]["method"])
-    with right:
+    with _map_beside(doc, "Heta rutor under året"):
         st.subheader("Trend per år")
         _figure(doc, "trend")
     _free_text(doc, "cooperation", "Hur samverkan fungerat")
@@ -303,6 +306,43 @@ def archive_table(listed: pl.DataFrame) -> None:
         ),
         key="lb_archive_table",
     )
+
+
+def archive_section(listed: pl.DataFrame, *, may_write: bool, user_id: int, role: str) -> None:
+    """Arkiv: pick a published version from the list of all of them; its PDF as it was sent,
+    the send panel (analysts and admins) and the document as it was published."""
+    if listed.is_empty():
+        st.info("Inga lägesbilder är publicerade än.")
+        return
+    pick = st.selectbox(
+        "Publicerad version",
+        listed["version_id"].to_list(),
+        format_func=lambda v: next(
+            f"{r['title']} – version {r['version']}, {r['published_at']:%Y-%m-%d %H:%M} av "
+            f"{r['published_by']}"
+            for r in listed.filter(listed["version_id"] == v).iter_rows(named=True)
+        ),
+        key="lb_archive_pick",
+    )
+    archive_table(listed)
+    old = analyses.version(pick)
+    if old is None:
+        return
+    if old.pdf is not None:
+        st.download_button(
+            "Ladda ner PDF som den skickades",
+            data=old.pdf,
+            file_name=forms.file_name(
+                old.document["kind"], old.document["period"]["key"], f"v{old.version}.pdf"
+            ),
+            mime="application/pdf",
+            on_click="ignore",
+            key="lb_old_pdf",
+        )
+    if may_write:
+        send_panel(old, user_id=user_id, role=role)
+        st.divider()
+    show(old.document, old.publication)
 
 
 def _mail_settings_problem() -> str | None:
@@ -439,3 +479,103 @@ def lists_editor(*, user_id: int, role: str) -> None:
         st.success(texts.LISTS_SAVED.format(andring="; ".join(changes)))
     else:
         st.success(texts.LISTS_UNCHANGED)
+
+
+# The Thursday meeting: the veckolägesbild slide by slide -------------------------------------------
+
+WALK_PARAM = "mote"
+SLIDE_PARAM = "bild"
+
+
+def walk_toggle() -> bool:
+    """The "Möte: bild för bild" toggle, kept in the address (``?mote=1&bild=3``) so the wall's
+    browser reopens on the same slide."""
+    on = st.toggle(
+        "Möte: bild för bild",
+        value=st.query_params.get(WALK_PARAM) == "1",
+        help="Veckolägesbilden för torsdagsmötet, en fråga i taget i stor text.",
+        key="lb_walk",
+    )
+    if on:
+        st.query_params[WALK_PARAM] = "1"
+    else:
+        for k in (WALK_PARAM, SLIDE_PARAM):
+            if k in st.query_params:
+                del st.query_params[k]
+    return on
+
+
+def _slide_number(n: int) -> int:
+    try:
+        return min(max(int(st.query_params.get(SLIDE_PARAM, "1")), 1), n)
+    except ValueError:
+        return 1
+
+
+def _step(step: int, n: int) -> None:
+    st.query_params[SLIDE_PARAM] = str(min(max(_slide_number(n) + step, 1), n))
+
+
+def walk(doc: Mapping[str, Any], publication: Mapping[str, Any] | None) -> None:
+    """One slide of the veckolägesbild in meeting mode, with Föregående / Nästa."""
+    from ostan_dash.reports import slides
+
+    widgets.presentation_mode_css()
+    deck = slides.week_slides(doc)
+    n = len(deck)
+    i = _slide_number(n)
+    status = f"version {publication['version']}" if publication else "utkast"
+    c1, c2, c3 = st.columns([1, 4, 1])
+    c1.button("← Föregående", on_click=_step, args=(-1, n), disabled=i == 1, key="lb_prev")
+    c3.button("Nästa →", on_click=_step, args=(1, n), disabled=i == n, key="lb_next")
+    c2.markdown(f"**{doc['title']}** ({status}) · bild {i} av {n}")
+    slide = deck[i - 1]
+    st.header(slide.title)
+    if slide.sentences:
+        st.markdown("\n".join(f"- {safe_text.plain_markdown(s)}" for s in slide.sentences))
+    fig = doc.get("figures", {}).get(slide.figure) if slide.figure else None
+    if fig is not None:
+        figure = charts.fonts(go.Figure(fig["plotly"]), large=True)
+        if slide.figure == "map":
+            _zoom_to_cells(figure, doc["hotspots"]["cells"])
+        st.plotly_chart(
+            figure,
+            config=charts.PLOTLY_CONFIG,
+            width="stretch",
+            key=f"lb_walk_{slide.figure}",
+        )
+    if slide.table == "areas":
+        rows = slides.area_rows(doc)
+        widgets.wall_table(
+            export.swedish_styler(
+                pl.DataFrame(
+                    {
+                        "Område": [r["name"] for r in rows],
+                        "Antal": [r["count"] for r in rows],
+                        "Förväntat": [r["expected"] for r in rows],
+                        "Signal": ["Ovanligt högt" if r["unusual"] else "" for r in rows],
+                    },
+                    schema={
+                        "Område": pl.Utf8,
+                        "Antal": pl.Int64,
+                        "Förväntat": pl.Float64,
+                        "Signal": pl.Utf8,
+                    },
+                ),
+                decimals={"Förväntat": 1},
+            )
+        )
+    if slide.note:
+        st.caption(slide.note)
+
+
+def _zoom_to_cells(fig: go.Figure, cells: list[Mapping[str, Any]], *, margin: float = 1500) -> None:
+    """Frame the document's map on its hot cells (with ``margin`` metres around them), so the
+    wall shows the streets of the town rather than the whole municipality."""
+    if not cells:
+        return
+    xs = [c["x0"] for c in cells]
+    ys = [c["y0"] for c in cells]
+    fig.update_xaxes(range=[min(xs) - margin, max(xs) + margin])
+    fig.update_yaxes(range=[min(ys) - margin, max(ys) + margin])
+    fig.update_layout(height=760)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jwt
@@ -16,6 +18,8 @@ from ostan_dash import auth, config
 from ostan_dash.ui import navigation, texts
 
 COOKIE_NAME = "ostan_dash_auth"
+OIDC_BUTTON = "Logga in med organisationens konto"
+log = logging.getLogger(__name__)
 
 
 def _secret_cookie_key() -> str | None:
@@ -24,6 +28,128 @@ def _secret_cookie_key() -> str | None:
         return st.secrets.get("auth", {}).get("cookie_key")
     except Exception:  # noqa: BLE001 - no or unreadable secrets.toml: fall back to the environment
         return None
+
+
+def _auth_section() -> Mapping | None:
+    """secrets.toml's ``[auth]``, or None when there is none (or it cannot be read)."""
+    try:
+        return st.secrets.get("auth")
+    except Exception:  # noqa: BLE001 - no or unreadable secrets.toml: local accounts only
+        return None
+
+
+def oidc_providers() -> list[str | None]:
+    """The OIDC providers configured for st.login (empty: local accounts only, as before)."""
+    return auth.oidc_providers(_auth_section())
+
+
+def oidc_logged_in() -> bool:
+    """Whether this session came with the organisation's login (st.user), OIDC being on."""
+    if not oidc_providers():
+        return False
+    try:
+        return bool(st.user.is_logged_in)
+    except Exception:  # noqa: BLE001 - no request context (AppTest without auth)
+        return False
+
+
+def _oidc_buttons() -> None:
+    """Beside the local form: one button per configured provider that starts st.login."""
+    providers = oidc_providers()
+    if not providers:
+        return
+    st.markdown("**eller**")
+    for name in providers:
+        label = OIDC_BUTTON if len(providers) == 1 else f"{OIDC_BUTTON} ({name})"
+        st.button(
+            label,
+            key=f"ostan_oidc_{name}",
+            on_click=_start_oidc,
+            args=() if name is None else (name,),
+            type="primary",
+        )
+
+
+XSRF_COOKIE = "_streamlit_xsrf"
+
+
+def _browser_key() -> str | None:
+    """This browser's key across the OIDC redirect (auth.browser_key), if it can be told."""
+    try:
+        return auth.browser_key(st.context.cookies.get(XSRF_COOKIE))
+    except Exception:  # noqa: BLE001 - no request context (AppTest): no way back, the home page
+        return None
+
+
+def _start_oidc(*provider: str) -> None:
+    """Button callback: remember the page and filters the login starts at, then st.login.
+    Streamlit's callback brings everyone back to "/"; :func:`return_to` goes on from there."""
+    key = _browser_key()
+    url_path = auth.page_of_url(st.context.url)
+    if key and url_path:
+        query = {k: st.query_params.get_all(k) for k in st.query_params}
+        auth.remember_destination(key, url_path, query)
+    st.login(*provider)
+
+
+def return_to(allowed: list[navigation.PageSpec]) -> None:
+    """Right after a login with the organisation's account: open the page (with its filters) the
+    login started at, when the role may open it; otherwise stay on the home page."""
+    destination = st.session_state.pop("ostan_return_to", None)
+    if destination is None:
+        return
+    url_path, query = destination
+    page = next((p for p in allowed if p.url_path == url_path), None)
+    if page is not None:
+        st.switch_page(page.path, query_params=query)
+
+
+def _oidc_gate(key: str, keep_address: Callable[[], object]) -> auth.User:
+    """The organisation's login: the identity from st.user, the user from our users table, the
+    session from user_sessions (auth.oidc_session); anything else ends in a Swedish refusal."""
+    if st.session_state.pop("ostan_logout_requested", False):
+        st.logout()  # clears the cookie, ends the provider's session, back to the form
+        st.stop()
+    identity = auth.oidc_identity(st.user.to_dict())
+    user, reason = (None, auth.OIDC_INCOMPLETE) if identity is None else auth.oidc_user(identity)
+    if user is None:
+        if identity is not None and not st.session_state.get("ostan_oidc_refused"):
+            log.warning(
+                "OIDC-inloggning nekad (%s): utfärdare %s, subjekt %s, e-post %s",
+                reason,
+                identity.issuer,
+                identity.subject,
+                identity.email,
+            )
+            auth.record_oidc_refusal(identity, reason or "")
+            st.session_state["ostan_oidc_refused"] = True
+        st.error(reason)
+        st.button(texts.LOGOUT, key="ostan_oidc_logout", on_click=st.logout)
+        keep_address()
+        st.stop()
+    sid = st.session_state.get("ostan_sid") or auth.oidc_session_id(identity, key)
+    if not auth.oidc_session(sid, user, identity):
+        st.session_state.pop("ostan_sid", None)
+        st.warning(texts.LOGIN_EXPIRED)
+        st.button(OIDC_BUTTON, key="ostan_oidc_again", on_click=_start_oidc, args=_provider_args())
+        st.button(texts.LOGOUT, key="ostan_oidc_logout", on_click=st.logout)
+        keep_address()
+        st.stop()
+    if "ostan_sid" not in st.session_state:  # the first run after the provider sent us back
+        destination = auth.take_destination(_browser_key())
+        if destination is not None:
+            st.session_state["ostan_return_to"] = destination
+    st.session_state["ostan_sid"] = sid
+    return user
+
+
+def _provider_args() -> tuple:
+    """st.login's argument for the provider this session logged in with."""
+    try:
+        provider = st.user.to_dict().get("provider")
+    except Exception:  # noqa: BLE001
+        provider = None
+    return (provider,) if provider and provider != "default" else ()
 
 
 def _client() -> str:
@@ -102,6 +228,24 @@ def _session_valid(authenticator: stauth.Authenticate, key: str, user: auth.User
     return auth.check_session(sid)
 
 
+def _checked_user(authenticator: stauth.Authenticate, key: str, username: str) -> auth.User | None:
+    """The logged-in user if their login session is valid: asked of the database at most once
+    per :data:`auth.RECHECK` for the same session (the database checks it again on every
+    transaction with data), else ``None``."""
+    checked = st.session_state.get("ostan_checked")
+    sid = st.session_state.get("ostan_sid")
+    if isinstance(checked, auth.Checked) and sid and checked.still(sid, username, time.monotonic()):
+        return auth.relied_on(checked)
+    st.session_state.pop("ostan_checked", None)
+    user = auth.user(username)
+    if user is None or not _session_valid(authenticator, key, user):
+        return None
+    st.session_state["ostan_checked"] = auth.Checked(
+        st.session_state["ostan_sid"], user, time.monotonic()
+    )
+    return user
+
+
 def gate(*, keep_address: Callable[[], object] = lambda: None) -> auth.User:
     """Show the login form until a valid user is logged in; return that user (else ``st.stop``).
 
@@ -115,6 +259,8 @@ def gate(*, keep_address: Callable[[], object] = lambda: None) -> auth.User:
     except auth.WeakKeyError:
         st.error(texts.WEAK_KEY)
         st.stop()
+    if oidc_logged_in():
+        return _oidc_gate(key, keep_address)
     authenticator = stauth.Authenticate(
         auth.credentials(),
         COOKIE_NAME,
@@ -132,8 +278,8 @@ def gate(*, keep_address: Callable[[], object] = lambda: None) -> auth.User:
 
     user = None
     if st.session_state.get("authentication_status"):
-        user = auth.user(st.session_state["username"])
-        if user is None or not _session_valid(authenticator, key, user):
+        user = _checked_user(authenticator, key, st.session_state["username"])
+        if user is None:
             st.session_state.pop("ostan_sid", None)
             authenticator.logout(location="unrendered")
             st.warning(texts.LOGIN_EXPIRED)
@@ -142,6 +288,7 @@ def gate(*, keep_address: Callable[[], object] = lambda: None) -> auth.User:
     if user is None:
         if st.session_state.get("authentication_status") is False:
             st.error(st.session_state.pop("ostan_login_error", texts.LOGIN_FAILED))
+        _oidc_buttons()
         if config.demo_mode():
             st.info(texts.LOGIN_DEMO_HINT)
         keep_address()
@@ -152,6 +299,7 @@ def gate(*, keep_address: Callable[[], object] = lambda: None) -> auth.User:
 def _request_logout() -> None:
     """Button callback (runs before the next script run): revoke the server session at once."""
     sid = st.session_state.pop("ostan_sid", None)
+    st.session_state.pop("ostan_checked", None)
     if sid:
         auth.revoke_session(sid)
     st.session_state["ostan_logout_requested"] = True

@@ -13,18 +13,27 @@ RdBu scheme (Brewer 2003), kernel density the viridis ramp, places black on whit
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import math
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 
 import numpy as np
 import polars as pl
 import pydeck as pdk
+import pydeck.bindings.deck as _pdk_deck
 from pydeck.bindings.json_tools import default_serialize
 from pyproj import Transformer
 
-from ostan_dash import vocab
+from ostan_dash import config, vocab
+
+# pydeck asks five times per Deck whether its Jupyter widget imports: a failing import each
+# time (1.3 ms here, ~6 ms per map). The answer cannot change while the process runs.
+_pdk_deck.has_jupyter_extra = cache(_pdk_deck.has_jupyter_extra)
 
 MAX_FEATURES = 50_000
 """Never send more features than this to the browser (cells, points, places and areas)."""
@@ -89,17 +98,125 @@ EMPTY_MAP_STYLE = (
 )
 
 
+def _style_url(style: dict) -> str:
+    return (
+        "data:application/json;base64,"
+        + base64.b64encode(json.dumps(style, separators=(",", ":")).encode()).decode()
+    )
+
+
+def base_style() -> str:
+    """The map style every map uses: :data:`EMPTY_MAP_STYLE`, or – when the operator set
+    ``OSTAN_MAP_TILES`` (:func:`ostan_dash.config.map_tiles`) – the same background with the
+    configured raster tiles or WMS images on it (MapLibre style spec v8, a raster source of
+    256-pixel tiles), still as a data URL so nothing but the tile server is asked."""
+    tiles = config.map_tiles()
+    if tiles is None:
+        return EMPTY_MAP_STYLE
+    source: dict = {"type": "raster", "tiles": [tiles.url], "tileSize": 256}
+    if tiles.attribution:
+        source["attribution"] = tiles.attribution
+    return _style_url(
+        {
+            "version": 8,
+            "sources": {"bas": source},
+            "layers": [
+                {"id": "bakgrund", "type": "background", "paint": {"background-color": "#f6f6f2"}},
+                {"id": "baskarta", "type": "raster", "source": "bas"},
+            ],
+        }
+    )
+
+
+class JsonRows(Sequence):
+    """A layer's rows already written as a JSON array (:func:`remembered_rows`).
+
+    :class:`CompactDeck` puts the text into the deck's JSON as it is, so a rerun that draws
+    the same cells builds no Python object per cell and encodes nothing again. Indexing parses
+    the text once (for tests and :func:`feature_count`, which only needs the length).
+    """
+
+    def __init__(self, text: str, n: int) -> None:
+        self.text = text
+        self._n = n
+        self._rows: list | None = None
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if self._rows is None:
+            self._rows = json.loads(self.text)
+        return self._rows[i]
+
+    def __iter__(self) -> Iterator:
+        return iter(self[:])
+
+
+_ROWS: OrderedDict[bytes, JsonRows] = OrderedDict()
+_ROWS_LOCK = threading.Lock()
+_ROWS_KEPT = 24
+"""Layers' rows kept per process, by content (a few filters × cell sizes × layers)."""
+
+
+def remembered_rows(key: bytes, build: Callable[[], list[dict] | pl.DataFrame]) -> JsonRows:
+    """The rows of a layer whose inputs hash to ``key``, built and written as JSON once.
+
+    A Karta rerun with nothing changed (a tab, a table sort, another session with the same
+    filter) otherwise rebuilt thousands of cell dicts and encoded them again; at 2.5 M
+    incidents that allocation set off Python's garbage collector inside the rerun. Keyed by
+    content, never by time: another grid is another key. ``build`` may give a frame, one row
+    per feature with array columns for coordinates: Polars writes its JSON without a Python
+    object per coordinate."""
+    with _ROWS_LOCK:
+        if key in _ROWS:
+            _ROWS.move_to_end(key)
+            return _ROWS[key]
+    rows = build()
+    if isinstance(rows, pl.DataFrame):
+        found = JsonRows(rows.write_json() if rows.height else "[]", rows.height)
+    else:
+        found = JsonRows(json.dumps(rows, separators=(",", ":"), ensure_ascii=False), len(rows))
+    with _ROWS_LOCK:
+        _ROWS[key] = found
+        while len(_ROWS) > _ROWS_KEPT:
+            _ROWS.popitem(last=False)
+    return found
+
+
+def _content_key(kind: str, frame: pl.DataFrame | None, *extra: object) -> bytes:
+    """A digest of a layer's inputs: its kind, the frame's columns and rows, and ``extra``."""
+    digest = hashlib.blake2b(f"{kind}|{extra!r}".encode(), digest_size=20)
+    if frame is not None:
+        digest.update(repr(frame.schema).encode())
+        digest.update(frame.hash_rows(seed=0).to_numpy().tobytes())
+    return digest.digest()
+
+
 class CompactDeck(pdk.Deck):
     """A Deck whose JSON has no indentation.
 
     pydeck serialises with ``indent=2`` and sorted keys, which for polygon data means one
     line, deeply indented, per coordinate: about three times the bytes and the slow pure-Python
     JSON encoder. ``st.pydeck_chart`` sends ``to_json()`` as it is, so the compact form is what
-    reaches the browser. Same content, same keys (camelCase via pydeck's own serialiser).
+    reaches the browser. Same content, same keys (camelCase via pydeck's own serialiser);
+    :class:`JsonRows` go in as the text they already are.
     """
 
     def to_json(self) -> str:
-        return json.dumps(self, default=default_serialize, separators=(",", ":"))
+        raw: dict[str, str] = {}
+
+        def default(o: object) -> object:
+            if isinstance(o, JsonRows):
+                token = f"\x00rows{len(raw)}\x00"
+                raw[json.dumps(token)] = o.text
+                return token
+            return default_serialize(o)
+
+        text = json.dumps(self, default=default, separators=(",", ":"))
+        for token, rows in raw.items():
+            text = text.replace(token, rows, 1)
+        return text
 
 
 @cache
@@ -119,8 +236,9 @@ def _num(value: float | int | None, decimals: int = 0) -> str:
     return fmt.number(value, decimals)
 
 
-def cell_polygons(x0: np.ndarray, y0: np.ndarray, cell_size: float) -> list[list[list[float]]]:
-    """Square cells given by their SWEREF lower-left corners as WGS 84 rings (4 corners).
+def cell_rings(x0: np.ndarray, y0: np.ndarray, cell_size: float) -> np.ndarray:
+    """Square cells given by their SWEREF lower-left corners as WGS 84 rings: an array of
+    shape (n, 4, 2), longitude and latitude of the four corners.
 
     Coordinates are rounded to 6 decimals (about 0.1 m), which keeps the payload small.
     """
@@ -129,8 +247,12 @@ def cell_polygons(x0: np.ndarray, y0: np.ndarray, cell_size: float) -> list[list
     xs = np.stack([x0, x0 + cell_size, x0 + cell_size, x0], axis=1)
     ys = np.stack([y0, y0, y0 + cell_size, y0 + cell_size], axis=1)
     lon, lat = to_lonlat(xs.ravel(), ys.ravel())
-    ring = np.stack([np.round(lon, 6), np.round(lat, 6)], axis=1).reshape(-1, 4, 2)
-    return ring.tolist()
+    return np.stack([np.round(lon, 6), np.round(lat, 6)], axis=1).reshape(-1, 4, 2)
+
+
+def cell_polygons(x0: np.ndarray, y0: np.ndarray, cell_size: float) -> list[list[list[float]]]:
+    """:func:`cell_rings` as nested lists."""
+    return cell_rings(x0, y0, cell_size).tolist()
 
 
 def cells_for_browser(grid: pl.DataFrame, *, budget: int) -> tuple[pl.DataFrame, int]:
@@ -185,8 +307,9 @@ def area_layer(areas: pl.DataFrame, *, highlight: tuple[str, ...] = ()) -> pdk.L
         stroked=True,
         filled=True,
         # Opaque light ground: without base tiles the canvas behind is dark, and the
-        # municipality must read as land with dark boundaries on it.
-        get_fill_color=list(GROUND),
+        # municipality must read as land with dark boundaries on it. Over a configured base
+        # map only a faint veil, so the map shows through.
+        get_fill_color=list(GROUND) if config.map_tiles() is None else [*GROUND, 60],
         get_line_color=list(AREA_LINE),
         get_line_width="properties.width",
         # A plain string would become a deck.gl accessor expression ("@@=pixels").
@@ -291,53 +414,13 @@ def hotspot_layer(grid: pl.DataFrame, *, cell_size: float) -> pdk.Layer:
     `grid` is (a subset of) :func:`analysis.areas_compare.hotspot_grid`'s output, optionally
     with ``status`` and ``count_before`` (:func:`analysis.areas_compare.cell_changes`).
     """
-    if grid.is_empty():
-        data: list[dict] = []
-    else:
-        polys = cell_polygons(grid["x0"].to_numpy(), grid["y0"].to_numpy(), cell_size)
-        colours = {
-            "hot": [*HOT, 200],
-            "cold": [*COLD, 200],
-            "ns": [*NOT_SIGNIFICANT, 70],
-        }
-        n = grid.height
-        expected = grid["expected"].to_list() if "expected" in grid.columns else [None] * n
-        status = grid["status"].to_list() if "status" in grid.columns else [""] * n
-        before = grid["count_before"].to_list() if "count_before" in grid.columns else [None] * n
-        where = grid["where"].to_list() if "where" in grid.columns else [None] * n
-        data = []
-        for poly, cls, count, exp, z, st, b, loc in zip(
-            polys,
-            grid["class"].to_list(),
-            grid["count"].to_list(),
-            expected,
-            grid["z"].to_list(),
-            status,
-            before,
-            where,
-            strict=True,
-        ):
-            line, width = STATUS_OUTLINE.get(st, ((255, 255, 255), 0.5))
-            tip = f"<b>{html.escape(CLASS_LABELS.get(cls, cls))}</b>"
-            if st in STATUS_LABELS:
-                tip += f" · <b>{html.escape(STATUS_LABELS[st])}</b>"
-            if loc:
-                tip += f"<br/>{html.escape(loc)}"
-            tip += f"<br/>{_num(count)} händelser i rutan ({_num(cell_size)} × {_num(cell_size)} m)"
-            if exp is not None and math.isfinite(exp):
-                tip += f"<br/>Väntat: {_num(exp, 1)}"
-            if b is not None:
-                tip += f"<br/>Jämförelseperioden: {_num(b)}"
-            tip += f"<br/>z = {_num(z, 2) if z is not None and math.isfinite(z) else '–'}"
-            data.append(
-                {
-                    "polygon": poly,
-                    "color": colours.get(cls, colours["ns"]),
-                    "line": [*line, 230],
-                    "width": width,
-                    "tooltip": tip,
-                }
-            )
+    data: Sequence[dict] = (
+        []
+        if grid.is_empty()
+        else remembered_rows(
+            _content_key("hotspots", grid, cell_size), lambda: _hotspot_rows(grid, cell_size)
+        )
+    )
     return pdk.Layer(
         "PolygonLayer",
         id="hotspots",
@@ -353,26 +436,168 @@ def hotspot_layer(grid: pl.DataFrame, *, cell_size: float) -> pdk.Layer:
     )
 
 
-def region_layer(segments: np.ndarray) -> pdk.Layer:
-    """The study region's outline (:func:`analysis.areas_compare.region_outline`): straight
-    segments in SWEREF 99 TM drawn as thin purple lines."""
-    data: list[dict] = []
+def _hotspot_rows(grid: pl.DataFrame, cell_size: float) -> pl.DataFrame:
+    """One row per cell of :func:`hotspot_layer`: polygon, colours, outline and tooltip, all
+    built as arrays and expressions (no Python object per cell)."""
+    n = grid.height
+    fills = np.array([[*HOT, 200], [*COLD, 200], [*NOT_SIGNIFICANT, 70]], dtype=np.int64)
+    cls_code = (
+        grid["class"]
+        .replace_strict({"hot": 0, "cold": 1}, default=2, return_dtype=pl.Int8)
+        .fill_null(2)
+        .to_numpy()
+    )
+    outlines = [((255, 255, 255), 0.5), *STATUS_OUTLINE.values()]
+    status_col = grid["status"] if "status" in grid.columns else pl.Series([""] * n)
+    st_code = (
+        status_col.replace_strict(
+            {st: i for i, st in enumerate(STATUS_OUTLINE, start=1)}, default=0, return_dtype=pl.Int8
+        )
+        .fill_null(0)
+        .to_numpy()
+    )
+    lines = np.array([[*line, 230] for line, _ in outlines], dtype=np.int64)
+    widths = np.array([width for _, width in outlines], dtype=np.float64)
+    return pl.DataFrame(
+        {
+            "polygon": cell_rings(grid["x0"].to_numpy(), grid["y0"].to_numpy(), cell_size),
+            "color": fills[cls_code],
+            "line": lines[st_code],
+            "width": widths[st_code],
+            "tooltip": hotspot_tooltip(grid, cell_size),
+        }
+    )
+
+
+def _escaped(expr: pl.Expr) -> pl.Expr:
+    """``html.escape`` of a text column (``&`` first, then ``<``, ``>``, ``"`` and ``'``)."""
+    for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+        expr = expr.str.replace_all(raw, entity, literal=True)
+    return expr.str.replace_all("'", "&#x27;", literal=True)
+
+
+def _line(text: pl.Expr, when: pl.Expr) -> pl.Expr:
+    """``text`` where ``when`` holds, else the empty string (a tooltip line left out)."""
+    return pl.when(when).then(text).otherwise(pl.lit(""))
+
+
+def hotspot_tooltip(grid: pl.DataFrame, cell_size: float) -> pl.Series:
+    """The hot-spot cells' tooltips, one per row of ``grid``: class and change status,
+    location, count, expected count, comparison count and z, numbers in Swedish
+    (:func:`ostan_dash.text.number_series`), texts escaped for the tooltip's HTML."""
+    from ostan_dash import text
+
+    n = grid.height
+
+    def column(name: str, dtype: type[pl.DataType]) -> pl.Series:
+        return (
+            grid[name].cast(dtype) if name in grid.columns else pl.Series([None] * n, dtype=dtype)
+        )
+
+    parts = pl.DataFrame(
+        {
+            "label": column("class", pl.Utf8).replace(CLASS_LABELS),
+            "status": column("status", pl.Utf8).replace_strict(STATUS_LABELS, default=None),
+            "where": column("where", pl.Utf8),
+            "count": text.number_series(column("count", pl.Float64)),
+            "expected": column("expected", pl.Float64),
+            "expected_text": text.number_series(column("expected", pl.Float64), 1),
+            "before": text.number_series(column("count_before", pl.Float64)),
+            "has_before": column("count_before", pl.Float64).is_not_null(),
+            "z": column("z", pl.Float64),
+            "z_text": text.number_series(column("z", pl.Float64), 2),
+        }
+    )
+    status, where = pl.col("status"), pl.col("where")
+    size = f"({_num(cell_size)} × {_num(cell_size)} m)"
+    tip = pl.concat_str(
+        pl.lit("<b>"),
+        _escaped(pl.col("label")),
+        pl.lit("</b>"),
+        _line(pl.lit(" · <b>") + _escaped(status) + pl.lit("</b>"), status.is_not_null()),
+        _line(pl.lit("<br/>") + _escaped(where), where.str.len_chars() > 0),
+        pl.lit("<br/>"),
+        pl.col("count"),
+        pl.lit(f" händelser i rutan {size}"),
+        _line(pl.lit("<br/>Väntat: ") + pl.col("expected_text"), pl.col("expected").is_finite()),
+        _line(pl.lit("<br/>Jämförelseperioden: ") + pl.col("before"), pl.col("has_before")),
+        pl.lit("<br/>z = "),
+        pl.when(pl.col("z").is_finite()).then(pl.col("z_text")).otherwise(pl.lit("–")),
+        ignore_nulls=False,
+    )
+    return parts.select(tip.alias("tooltip")).to_series()
+
+
+def outline_paths(segments: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
+    """Straight segments (x1, y1, x2, y2) joined end to end into paths.
+
+    Returns the distinct end points (k, 2) and each path as a list of indices into them; a
+    closed outline comes back as a path whose last point is its first. Every segment is in
+    exactly one path."""
     seg = np.asarray(segments, dtype=np.float64).reshape(-1, 4)
-    if seg.size:
-        lon1, lat1 = to_lonlat(seg[:, 0], seg[:, 1])
-        lon2, lat2 = to_lonlat(seg[:, 2], seg[:, 3])
-        data = [
-            {"s": [round(a, 6), round(b, 6)], "t": [round(c, 6), round(d, 6)]}
-            for a, b, c, d in zip(
-                lon1.tolist(), lat1.tolist(), lon2.tolist(), lat2.tolist(), strict=True
-            )
-        ]
+    n = len(seg)
+    points, inv = np.unique(
+        np.concatenate([seg[:, :2], seg[:, 2:]]).round(3), axis=0, return_inverse=True
+    )
+    inv = inv.ravel()
+    a, b = inv[:n].tolist(), inv[n:].tolist()
+    touching: dict[int, list[int]] = {}
+    for i, (p, q) in enumerate(zip(a, b, strict=True)):
+        touching.setdefault(p, []).append(i)
+        touching.setdefault(q, []).append(i)
+    used = [False] * n
+
+    def walk(path: deque[int], *, forward: bool) -> None:
+        while True:
+            end = path[-1] if forward else path[0]
+            nxt = next((j for j in touching[end] if not used[j]), None)
+            if nxt is None:
+                return
+            used[nxt] = True
+            other = b[nxt] if a[nxt] == end else a[nxt]
+            if forward:
+                path.append(other)
+            else:
+                path.appendleft(other)
+
+    paths = []
+    for start in range(n):
+        if not used[start]:
+            used[start] = True
+            path = deque([a[start], b[start]])
+            walk(path, forward=True)
+            walk(path, forward=False)
+            paths.append(list(path))
+    return points, paths
+
+
+def region_layer(segments: np.ndarray) -> pdk.Layer:
+    """The study region's outline (:func:`analysis.areas_compare.region_outline`): its
+    segments in SWEREF 99 TM joined into paths (:func:`outline_paths`; each corner sent once,
+    not twice) and drawn as thin purple lines."""
+    seg = np.asarray(segments, dtype=np.float64).reshape(-1, 4)
+
+    def rows() -> pl.DataFrame:
+        points, paths = outline_paths(seg)
+        lon, lat = to_lonlat(points[:, 0], points[:, 1])
+        # Rounded as arrays (a Python round() per coordinate was most of a Karta rerun).
+        lonlat = np.stack([lon, lat], axis=1).round(6)
+        order = np.fromiter((i for path in paths for i in path), dtype=np.int64)
+        which = np.repeat(np.arange(len(paths)), [len(path) for path in paths])
+        return (
+            pl.DataFrame({"which": which, "path": lonlat[order]})
+            .group_by("which", maintain_order=True)
+            .agg("path")
+            .select("path")
+        )
+
+    key = hashlib.blake2b(b"region" + seg.tobytes(), digest_size=20).digest()
+    data: Sequence[dict] = remembered_rows(key, rows) if seg.size else []
     return pdk.Layer(
-        "LineLayer",
+        "PathLayer",
         id="region",
         data=data,
-        get_source_position="s",
-        get_target_position="t",
+        get_path="path",
         get_color=[*REGION_LINE, 150],
         get_width=1,
         width_units=pdk.types.String("pixels"),
@@ -385,7 +610,7 @@ def density_layer(density: pl.DataFrame, *, cell_size: float, budget: int) -> pd
 
     Cells below 5 % of the maximum are not drawn; at most `budget` cells (the densest).
     """
-    data: list[dict] = []
+    data: Sequence[dict] = []
     if not density.is_empty():
         top = float(density["density"].max() or 0.0)
         if top > 0:
@@ -394,18 +619,24 @@ def density_layer(density: pl.DataFrame, *, cell_size: float, budget: int) -> pd
                 .sort("density", descending=True)
                 .head(budget)
             )
-            polys = cell_polygons(keep["x0"].to_numpy(), keep["y0"].to_numpy(), cell_size)
-            level = np.minimum((keep["density"].to_numpy() / top * 5).astype(int), 4)
-            data = [
-                {
-                    "polygon": poly,
-                    "color": [*VIRIDIS[lv], 120],
-                    "tooltip": f"Täthet: {_num(d, 0)} händelser per km²",
-                }
-                for poly, lv, d in zip(
-                    polys, level.tolist(), keep["density"].to_list(), strict=True
+
+            def rows() -> pl.DataFrame:
+                level = np.minimum((keep["density"].to_numpy() / top * 5).astype(int), 4)
+                ramp = np.array([[*rgb, 120] for rgb in VIRIDIS], dtype=np.int64)
+                return pl.DataFrame(
+                    {
+                        "polygon": cell_rings(
+                            keep["x0"].to_numpy(), keep["y0"].to_numpy(), cell_size
+                        ),
+                        "color": ramp[level],
+                        "tooltip": [
+                            f"Täthet: {_num(d, 0)} händelser per km²"
+                            for d in keep["density"].to_list()
+                        ],
+                    }
                 )
-            ]
+
+            data = remembered_rows(_content_key("tathet", keep, cell_size, top), rows)
     return pdk.Layer(
         "PolygonLayer",
         id="tathet",
@@ -481,7 +712,7 @@ def places_layer(places: pl.DataFrame) -> pdk.Layer:
 
 
 def view_for(areas: pl.DataFrame, *, codes: tuple[str, ...] = ()) -> pdk.ViewState:
-    """A view that frames the chosen areas (all when none), for a map about 900 px wide."""
+    """A view that frames the chosen areas (all when none), for a map about 700 px wide."""
     chosen = areas.filter(pl.col("code").is_in(list(codes))) if codes else areas
     lons, lats = [], []
     for text in chosen["geojson_wgs84"].to_list():
@@ -498,11 +729,48 @@ def view_for(areas: pl.DataFrame, *, codes: tuple[str, ...] = ()) -> pdk.ViewSta
     width_m = (lon.max() - lon.min()) * 111_320 * math.cos(math.radians(lat_c))
     height_m = (lat.max() - lat.min()) * 110_540
     span = max(width_m, height_m * 1.6, 500.0)
-    zoom = math.log2(156_543 * math.cos(math.radians(lat_c)) * 900 / span)
     return pdk.ViewState(
         longitude=float((lon.min() + lon.max()) / 2),
         latitude=lat_c,
-        zoom=round(min(max(zoom, 8), 17), 2),
+        zoom=zoom_for_span(span, lat_c),
+    )
+
+
+def zoom_for_span(span_m: float, lat: float, *, width_px: int = 700) -> float:
+    """Web-Mercator zoom at which ``span_m`` metres fill about ``width_px`` pixels, kept within
+    8–17. deck.gl counts zoom in 512-pixel tiles: at zoom 0 the equator's 40 075 km span 512 px,
+    so a pixel is 78 272 m · cos(latitude) / 2^zoom. The map is about 700 px wide beside the
+    legend on a 1280–1400 px screen."""
+    zoom = math.log2(78_271.5 * math.cos(math.radians(lat)) * width_px / max(span_m, 1.0))
+    return round(min(max(zoom, 8), 17), 2)
+
+
+def view_at(lon: float, lat: float, *, extent_m: float = 0.0) -> pdk.ViewState:
+    """A view centred on a searched street or place: the street's whole extent in view, a
+    place (extent 0) with about 400 m around it."""
+    return pdk.ViewState(
+        longitude=float(lon),
+        latitude=float(lat),
+        zoom=zoom_for_span(max(extent_m * 1.2, 400.0), lat),
+    )
+
+
+def focus_layer(lon: float, lat: float, label: str) -> pdk.Layer:
+    """A ring and the name at a searched street or place (drawn on top, not pickable)."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id="sokt-plats",
+        data=[{"position": [round(float(lon), 6), round(float(lat), 6)], "name": label}],
+        get_position="position",
+        get_fill_color=[0, 0, 0, 0],
+        get_line_color=[0, 90, 200, 255],
+        stroked=True,
+        filled=False,
+        line_width_min_pixels=3,
+        get_radius=60,
+        radius_min_pixels=10,
+        radius_max_pixels=30,
+        pickable=False,
     )
 
 
@@ -529,6 +797,7 @@ def hotspot_deck(
     region: np.ndarray | None = None,
     density_cell_size: float | None = None,
     streets: pl.DataFrame | None = None,
+    focus: dict | None = None,
 ) -> tuple[pdk.Deck, int]:
     """The map of Karta och tider: areas, optional density, hot-spot grid, points, places.
 
@@ -556,6 +825,9 @@ def hotspot_deck(
     streets
         :func:`ostan_dash.store.streets.for_map`: drawn over the area ground, under the data,
         with their names.
+    focus
+        A row of :func:`ostan_dash.store.streets.search_targets` (label, lon, lat, extent_m):
+        the view is centred on it and a ring marks it; otherwise the view frames ``codes``.
 
     Returns
     -------
@@ -589,11 +861,15 @@ def hotspot_deck(
         layers.append(points_layer(points, labels=point_labels))
     if places is not None:
         layers.append(places_layer(places))
+    view = view_for(areas, codes=codes)
+    if focus is not None:
+        layers.append(focus_layer(focus["lon"], focus["lat"], focus["label"]))
+        view = view_at(focus["lon"], focus["lat"], extent_m=focus["extent_m"])
     deck = CompactDeck(
         layers=layers,
-        initial_view_state=view_for(areas, codes=codes),
+        initial_view_state=view,
         map_provider=None,
-        map_style=EMPTY_MAP_STYLE,
+        map_style=base_style(),
         tooltip={
             "html": "{tooltip}",
             "style": {"backgroundColor": "white", "color": "black", "fontSize": "14px"},

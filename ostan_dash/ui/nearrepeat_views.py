@@ -17,7 +17,8 @@ from ostan_dash import vocab
 from ostan_dash.analysis import nearrepeat as nr
 from ostan_dash.store import nearrepeat as nr_store
 from ostan_dash.store import places as places_store
-from ostan_dash.ui import charts, data, fmt, maps
+from ostan_dash.store import queries
+from ostan_dash.ui import charts, data, fmt, maps, versioned
 
 SIGNIFICANT = "Signifikant"
 
@@ -145,14 +146,15 @@ def heatmap(result: nr.KnoxResult, *, alpha: float = nr.ALPHA, large: bool = Fal
 # Active risk zones ------------------------------------------------------------------------------
 
 
-@st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
-def saved_patterns() -> pl.DataFrame:
+@versioned.cached()
+def saved_patterns(stamp: int) -> pl.DataFrame:
     """The saved near-repeat patterns."""
     return nr_store.patterns()
 
 
-@st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
-def all_places() -> pl.DataFrame:
+@versioned.cached()
+def all_places(stamp: int) -> pl.DataFrame:
+    """The places (zones are named by the nearest one)."""
     return places_store.places()
 
 
@@ -167,14 +169,16 @@ def pattern_of(row: dict) -> nr.Pattern:
     )
 
 
-@st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
-def active_zones(today: dt.date, with_police: bool) -> pl.DataFrame:
+@versioned.cached(max_entries=4)
+def active_zones(stamp: int, today: dt.date, with_police: bool, visibility: str) -> pl.DataFrame:
     """Every risk zone valid ``today`` for every saved pattern, with its pattern's label and a
     sentence ("Förhöjd risk för inbrott kring Stora torget till 14 december").
 
-    ``with_police`` (:func:`ostan_dash.ui.data.sees_police_rows`) keys the cache: a zone is
-    centred on an incident's point, so zones around police crimes are computed only for users
-    the database shows those points to (the read runs under the user's role, sql/014)."""
+    A zone is centred on an incident's point, and the incidents are read under the user's role:
+    zones around police crimes are computed only for users the database shows those points to
+    (``with_police``, :func:`ostan_dash.ui.data.sees_police_rows`, sql/014), and the reports
+    are those the sharing policy shows them (``visibility``, :func:`zone_key`, sql/032); both
+    key the cache, so that one organisation's zones are never served to another."""
     frames = []
     for row in saved_patterns().iter_rows(named=True):
         if row["source"] == "polis" and not with_police:
@@ -203,6 +207,11 @@ def active_zones(today: dt.date, with_police: bool) -> pl.DataFrame:
             schema={**nr.ZONE_SCHEMA, "selection": pl.Utf8, "label": pl.Utf8, "sentence": pl.Utf8}
         )
     return pl.concat(frames)
+
+
+def zone_key() -> tuple[bool, str]:
+    """``(with_police, visibility)`` for :func:`active_zones`: what the acting user sees."""
+    return data.sees_police_rows(), queries.visibility_key()
 
 
 def clear() -> None:
@@ -249,7 +258,7 @@ def zone_deck(zones: pl.DataFrame, areas: pl.DataFrame) -> pdk.Deck:
         layers=[maps.area_layer(areas), layer],
         initial_view_state=maps.view_for(areas),
         map_provider=None,
-        map_style=maps.EMPTY_MAP_STYLE,
+        map_style=maps.base_style(),
         tooltip={
             "html": "{tooltip}",
             "style": {"backgroundColor": "white", "color": "black", "fontSize": "14px"},
@@ -278,7 +287,7 @@ def oversikt_section(today: dt.date) -> None:
     pattern is saved)."""
     if saved_patterns().is_empty():
         return
-    zones = active_zones(today, data.sees_police_rows())
+    zones = active_zones(today, *zone_key())
     st.subheader("Förhöjd risk kring de senaste händelserna")
     if zones.is_empty():
         st.caption(f"Inga aktiva riskzoner {fmt.date(today)}.")
@@ -311,8 +320,8 @@ def week_ahead_section(today: dt.date) -> None:
     st.markdown("\n".join(f"- {plain_markdown(s)}" for s in said))
 
 
-@st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False)
-def calendar() -> pl.DataFrame:
+@versioned.cached()
+def calendar(stamp: int) -> pl.DataFrame:
     """Every event of the calendar."""
     from ostan_dash.store import events as events_store
 

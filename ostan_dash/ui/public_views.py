@@ -23,9 +23,6 @@ from ostan_dash.store import public as public_store
 from ostan_dash.ui import fmt, texts
 from ostan_dash.ui.safe_text import plain_markdown as plain
 
-TTL_SECONDS = 60
-
-
 # Freezing the figures at publish time ---------------------------------------------------------
 
 
@@ -73,9 +70,15 @@ def text_problems(title: str, body: str, *, today: dt.date | None = None) -> lis
 # Reading what is published ----------------------------------------------------------------------
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def published_items() -> pl.DataFrame:
-    """What the public page shows, read as the anonymous public (``ostan_offentlig``)."""
+    """What the public page shows, read as the anonymous public (``ostan_offentlig``); cached
+    per :func:`ostan_dash.store.public.version`, so a publication or a withdrawal shows at once
+    in every session and process (no waiting for a cache to expire)."""
+    return _published_items(public_store.version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _published_items(version: tuple[int, int]) -> pl.DataFrame:
     return public_store.published()
 
 

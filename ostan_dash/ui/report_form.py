@@ -1,11 +1,14 @@
-"""Words of the Rapportera page that depend on data: the duplicate warning, the time window
-and how long ago a report was filed (no Streamlit calls; Swedish, Europe/Stockholm)."""
+"""Words of the Rapportera page that depend on data: the duplicate warning, the time window,
+how long ago a report was filed, what the form still lacks and what one's own reports fed (no
+Streamlit calls; Swedish, Europe/Stockholm). The page's sections are in
+:mod:`ostan_dash.ui.report_page`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from ostan_dash import vocab
+from ostan_dash.analysis.own_reports import OwnReports
 from ostan_dash.config import TZ
 from ostan_dash.text import count, datetime_local, number
 
@@ -53,4 +56,42 @@ def duplicate_warning(earlier: dict, *, more: int, user_id: int, now: dt.datetim
     return (
         text + " Är det samma händelse behöver du inte skicka den igen. "
         "Välj **Skicka ändå** om det är en ny händelse."
+    )
+
+
+def missing_fields(
+    category: str | None, subtype: str | None, object_type: str | None, *, has_point: bool
+) -> list[str]:
+    """What the form still lacks, in the words of ``Fyll i …`` (empty when it can be sent).
+
+    The type is asked only once a category is chosen; the object damaged only for
+    ``skadegorelse``.
+    """
+    missing = []
+    if not category:
+        missing.append("vad som hänt")
+    elif not subtype:
+        missing.append("typ")
+    if category == "skadegorelse" and not object_type:
+        missing.append("vad som skadades")
+    if not has_point:
+        missing.append("plats")
+    return missing
+
+
+def own_reports_text(summary: OwnReports) -> str:
+    """``Du har skickat **12** rapporter. De ingår i underlaget för **2** problembilder och
+    **1** insatser.``"""
+    return (
+        f"Du har skickat **{number(summary.count)}** rapporter. De ingår i underlaget för "
+        f"**{len(summary.problem_pictures)}** problembilder och "
+        f"**{len(summary.interventions)}** insatser."
+    )
+
+
+def edit_window_text(window: dt.timedelta) -> str:
+    """How long a reporter may correct a report, in whole hours."""
+    return (
+        f"Du kan rätta tid, plats, typ och beskrivning i "
+        f"{int(window.total_seconds() // 3600)} timmar efter att du skickat rapporten."
     )

@@ -92,6 +92,8 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Press (⌘|Ctrl)\+Enter to apply$", "Tryck $1+Enter för att verkställa"),
     (r"^Limit (\d+(?:\.\d+)?)\s?(B|KB|MB|GB) per file", "Högst $1 $2 per fil"),
     (r"^(\d+(?:\.\d+)?)\s?(B|KB|MB|GB) per file", "Högst $1 $2 per fil"),
+    # the help icon's aria-label beside a widget's label (what a screen reader says)
+    (r"^Help for (.+)$", "Hjälp om $1"),
 ]
 
 # data-title: plotly's mode bar tooltips (Streamlit adds its "Fullscreen" button there).

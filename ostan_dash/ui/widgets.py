@@ -1,6 +1,10 @@
-"""Small shared widgets: KPI cards, empty states, presentation mode."""
+"""Small shared widgets: KPI cards, empty states, presentation mode, confirmations and the
+status form."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -88,3 +92,60 @@ html, body, [data-testid="stAppViewContainer"] {font-size: 22px;}
 def presentation_mode_css() -> None:
     """Large type and no sidebar, for a projector or a wall screen at the Thursday meeting."""
     st.markdown(_MEETING_CSS, unsafe_allow_html=True)
+
+
+# Confirmations after a save ------------------------------------------------------------------
+# A save stores its confirmation in the session and reruns (a message drawn before st.rerun is
+# never seen). The confirmation is read during the run and dropped only at the end of the page:
+# a run cut short by the next one (a double click on a slow server) leaves it for that one.
+_SHOWN = "_confirmations_shown"
+
+
+def once(key: str) -> Any:
+    """The confirmation stored under ``key`` (``None`` if there is none), dropped by
+    :func:`drop_shown` at the end of a run that got there."""
+    value = st.session_state.get(key)
+    if value is not None:
+        st.session_state.setdefault(_SHOWN, set()).add(key)
+    return value
+
+
+def drop_shown() -> None:
+    """At the end of a page: the confirmations read by :func:`once` were drawn in a run that
+    finished, so the next run is quiet."""
+    for key in st.session_state.pop(_SHOWN, set()):
+        st.session_state.pop(key, None)
+
+
+def saved(key: str, message: str) -> None:
+    """After a save, just before ``st.rerun()``: the next run says ``message`` where
+    :func:`show_saved` is called with ``key`` (a message drawn before the rerun is never seen)."""
+    st.session_state[key] = message
+
+
+def show_saved(key: str) -> None:
+    """The confirmation :func:`saved` left under ``key``, if any, once (:func:`once`)."""
+    message = once(key)
+    if message:
+        st.success(message)
+
+
+def status_form(
+    key: str, labels: Mapping[str, str], current: str, save: Callable[[str], None]
+) -> None:
+    """'Ändra status' among ``labels`` (stored value → Swedish label) starting at ``current``;
+    'Spara status' calls ``save(new_status)`` when it changed and reruns, and the run after says
+    'Statusen är sparad.' (once, see :func:`once`)."""
+    show_saved(f"{key}_saved")
+    options: list[str] = list(labels)
+    with st.form(key):
+        status = st.selectbox(
+            "Ändra status",
+            options,
+            index=options.index(current),
+            format_func=lambda s: labels[s],
+        )
+        if st.form_submit_button("Spara status") and status is not None and status != current:
+            save(status)
+            saved(f"{key}_saved", "Statusen är sparad.")
+            st.rerun()

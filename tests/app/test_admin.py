@@ -123,7 +123,9 @@ def test_admin_unlocks_a_login_and_logs_a_user_out_everywhere(as_role, new_name)
     assert auth.login_wait(new_name, "ip:192.0.2.44") == dt.timedelta(0)
 
     next(b for b in at.button if b.label == "Logga ut överallt").click().run()
-    assert any("1 sessioner" in s.value for s in at.success)
+    assert any(
+        "Återkallade sessioner för " in s.value and s.value.endswith(": 1.") for s in at.success
+    )
     assert not auth.check_session(sid)
     table = at.dataframe[0].value
     row = table[table["Användarnamn"] == new_name].iloc[0]
@@ -177,3 +179,65 @@ def test_the_page_script_itself_stops_everyone_but_an_admin(role):
         "Du har inte behörighet att se den här sidan. Logga in med ett konto som har den."
     ]
     assert not at.title and not at.dataframe and not at.button
+
+
+@pytest.fixture
+def housing_orgs():
+    """The housing company the reporter belongs to and another organisation; the sharing rows
+    the test adds (and their audit rows) are removed afterwards."""
+    with begin() as conn:
+        owner, other = conn.execute(
+            sa.text(
+                "SELECT (SELECT organisation_id FROM users WHERE username = 'rapportor'), "
+                "(SELECT organisation_id FROM users WHERE username = 'rapportor.hemvist')"
+            )
+        ).one()
+    yield owner, other
+    with begin() as conn:
+        conn.execute(
+            sa.text(
+                "DELETE FROM sharing_policy WHERE owner_org_id = :o AND grantee = 'organisation'"
+            ),
+            {"o": owner},
+        )
+        conn.execute(
+            sa.text(
+                "DELETE FROM audit_log WHERE entity = 'sharing_policy' "
+                "AND (details->>'ägare_organisation_id')::int = :o"
+            ),
+            {"o": owner},
+        )
+
+
+def test_admin_shares_one_organisations_free_text_with_another(as_role, housing_orgs):
+    """The Delning tab: the table says what is shared; sharing the free text with one named
+    organisation is one new policy row, written with the admin's role and audited."""
+    owner, other = housing_orgs
+    at = _admin_page(as_role)
+    table = next(d.value for d in at.dataframe if "Organisation" in d.value.columns and
+                 "Fritext i händelserapporter" in d.value.columns)  # fmt: skip
+    assert set(table["Händelserapporter (kategori, plats och tid)"]) == {"Alla organisationer."}
+    at.selectbox(key="share_org").set_value(owner).run()
+    # a form's widgets count only with its submit button, in the same run
+    at.multiselect(key=f"share_{owner}_fritext_org").set_value([other])
+    next(b for b in at.button if b.label == "Spara delning").click().run()
+    assert not at.exception, at.exception
+    assert any("(1 ändring)" in s.value for s in at.success), [e.value for e in at.error]
+    with begin() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT data_kind, grantee_org_id FROM sharing_policy "
+                "WHERE owner_org_id = :o AND grantee = 'organisation'"
+            ),
+            {"o": owner},
+        ).all()
+        audited = conn.execute(
+            sa.text(
+                "SELECT username, details->>'roll' FROM audit_log WHERE entity = 'sharing_policy' "
+                "AND action = 'delning tillagd' AND (details->>'ägare_organisation_id')::int = :o "
+                "AND (details->>'med_organisation_id')::int = :g"
+            ),
+            {"o": owner, "g": other},
+        ).all()
+    assert [tuple(r) for r in rows] == [("fritext", other)]
+    assert [tuple(r) for r in audited] == [("admin", "ostan_admin")]

@@ -67,7 +67,8 @@ def test_a_file_with_one_bad_row_is_previewed_with_that_row_and_cannot_be_import
     assert _metrics(at)["Rader lästa"] == "10"
     assert _metrics(at)["Giltiga rader"] == "9"
     assert any("1 problem på 1 rader" in e.value for e in at.error)
-    problems = at.dataframe[0].value
+    # The mapping step's table comes first; the problems are the table with Rad and Fält.
+    problems = next(d.value for d in at.dataframe if "Fält" in d.value.columns)
     assert problems[["Rad", "Fält"]].values.tolist() == [[7, "Från tid"]]
     assert not [b for b in at.button if b.label == "Importera"]
 

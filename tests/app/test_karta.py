@@ -12,6 +12,7 @@ from ostan_dash.ui.filters import PRESETS, Filters
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
 PAGE = "content/karta.py"
+COMPARE = "Jämför områden"  # the tab, opened through the address (?flik=)
 
 # Counted straight from the tables: EST reports and police crimes by local start date.
 AREA_SQL = """
@@ -43,7 +44,7 @@ def open_page(as_role, params: dict | None = None, role: str = "analytiker"):
 def compare_table(at):
     for df in at.dataframe:
         value = df.value
-        if "Antal jämförelseperiod" in value.columns:
+        if "Antal jämförelseperiod" in value.columns and "Område" in value.columns:
             return value
     raise AssertionError("no compare table on the page")
 
@@ -53,7 +54,7 @@ def sql_counts(db, first, last, *, source=None, category=None) -> dict[str, int]
         sa.text(AREA_SQL),
         {"a": first, "b": last, "source": source, "category": category},
     ).all()
-    return {code: n for code, n in rows}
+    return dict(rows)
 
 
 def area_names(db) -> dict[str, str]:
@@ -62,7 +63,7 @@ def area_names(db) -> dict[str, str]:
 
 @pytest.mark.parametrize("preset", [p for p in PRESETS if p != "eget"])
 def test_every_preset_renders_with_its_counts(as_role, db, preset):
-    at = open_page(as_role, {"period": preset})
+    at = open_page(as_role, {"period": preset, "flik": COMPARE})
     assert at.title[0].value == "Karta och tider"
     f = Filters(preset=preset)
     a, b = f.bounds(config.today())
@@ -105,7 +106,7 @@ def test_custom_interval_and_filters_from_the_url(as_role, db):
         "kalla": "est",
         "kategori": ["est:skadegorelse"],
     }
-    at = open_page(as_role, params)
+    at = open_page(as_role, params | {"flik": COMPARE})
     f = Filters.from_query_params(params)
     assert f.preset == "eget"
     a, b = f.bounds(config.today())
@@ -127,7 +128,10 @@ def test_custom_interval_and_filters_from_the_url(as_role, db):
 
 def test_area_filter_limits_the_table_and_map(as_role, db):
     code = db.execute(sa.text("SELECT code FROM areas ORDER BY code LIMIT 1")).scalar_one()
-    at = open_page(as_role, {"omrade": [code], "ruta": "100", "dag": ["6", "7"], "timmar": "18-23"})
+    at = open_page(
+        as_role,
+        {"omrade": [code], "ruta": "100", "dag": ["6", "7"], "timmar": "18-23", "flik": COMPARE},
+    )
     table = compare_table(at)
     assert len(table) == 1
     assert at.multiselect(key="f_omrade").value == [code]
@@ -143,6 +147,25 @@ def test_presentation_mode_and_density_from_the_url(as_role):
     assert css, "presentation mode CSS missing"
 
 
+def test_only_the_open_tab_is_drawn(as_role):
+    """Lazy tabs: the map screen draws no chart or compare table; a tab named in the address
+    draws its own content and not the map's; the address keeps the tab."""
+    at = open_page(as_role)
+    assert list(at.get("plotly_chart")) == []
+    assert list(at.get("deck_gl_json_chart")) != []
+    with pytest.raises(AssertionError):
+        compare_table(at)
+    at = open_page(as_role, {"flik": "Tider"})
+    assert len(at.get("plotly_chart")) == 1
+    assert list(at.get("deck_gl_json_chart")) == []
+    assert at.selectbox(key="karta_tider").label == "Visa tider för"
+    at = open_page(as_role, {"flik": "Säsong och trend"})
+    assert len(at.get("plotly_chart")) == 2
+    at = open_page(as_role, {"flik": COMPARE})
+    assert len(compare_table(at)) > 0
+    assert at.query_params["flik"] in (COMPARE, [COMPARE])
+
+
 @pytest.mark.parametrize("role", ["rapportor", "lasare"])
 def test_every_role_may_open_it(as_role, role):
     at = open_page(as_role, role=role)
@@ -150,7 +173,9 @@ def test_every_role_may_open_it(as_role, role):
 
 
 def test_nothing_matches_gives_guidance_not_an_error(as_role):
-    at = open_page(as_role, {"period": "eget", "fran": "2001-01-01", "till": "2001-01-07"})
+    at = open_page(
+        as_role, {"period": "eget", "fran": "2001-01-01", "till": "2001-01-07", "flik": COMPARE}
+    )
     assert any("Inga händelser matchar urvalet" in i.value for i in at.info)
     assert all(int(n) == 0 for n in compare_table(at)["Antal"])
 
@@ -277,12 +302,34 @@ def test_hot_cells_are_described_by_a_demo_street_and_place(as_role):
     assert len(on_street) >= 0.8 * len(words), words
     assert words[0] in on_street
     assert any(p in w for w in on_street for p in places), words
-    # The hot-times choice names the same locations.
-    choice = at.selectbox(key="karta_tider")
-    assert any(o.startswith(f"Het ruta 1: {words[0]}, ") for o in choice.options), choice.options
     # The map draws the streets and puts the location in the hot cell's tooltip.
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     ids = [layer["id"] for layer in spec["layers"]]
     assert ids.index("gator") < ids.index("hotspots")
     tips = [c["tooltip"] for c in spec["layers"][ids.index("hotspots")]["data"]]
     assert any(words[0] in t for t in tips)
+    # The hot-times choice (its own tab) names the same locations.
+    choice = open_page(as_role, {"flik": "Tider"}).selectbox(key="karta_tider")
+    assert any(o.startswith(f"Het ruta 1: {words[0]}, ") for o in choice.options), choice.options
+
+
+def test_the_map_goes_to_a_searched_street(as_role):
+    """Issue 12: an address search – choosing a street centres the map on it and rings it."""
+    import json
+
+    from ostan_dash.ui import maps
+
+    at = open_page(as_role)
+    search = at.selectbox(key="karta_sok")
+    assert search.value is None and search.label == "Sök gata eller plats"
+    before = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert "sokt-plats" not in [layer["id"] for layer in before["layers"]]
+    search.select_index(search.options.index("Storgatan · gata")).run()
+    assert not at.exception, at.exception
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    ring = next(layer for layer in spec["layers"] if layer["id"] == "sokt-plats")
+    lon, lat = ring["data"][0]["position"]
+    view = spec["initialViewState"]
+    assert (round(view["longitude"], 6), round(view["latitude"], 6)) == (lon, lat)
+    assert view["zoom"] > before["initialViewState"]["zoom"]
+    assert view["zoom"] <= maps.zoom_for_span(400.0, lat)

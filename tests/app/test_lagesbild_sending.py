@@ -9,54 +9,33 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-import socket
 from collections.abc import Iterator
 
 import pypdf
 import pytest
 import sqlalchemy as sa
 import streamlit as st
-from aiosmtpd.controller import Controller
 
 from ostan_dash import config, store
 from ostan_dash.reports import load, periods, render
 from ostan_dash.store import analyses
+from tests.mailsink import local_smtp
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
 PAGE = "content/lagesbilder.py"
 
 
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.messages.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(monkeypatch):
     """aiosmtpd in this process; the page finds it through OSTAN_SMTP_* (no secrets file)."""
-    sink = Sink()
-    ctl = Controller(sink, hostname="127.0.0.1", port=free_port())
-    ctl.start()
-    monkeypatch.setenv("OSTAN_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("OSTAN_SMTP_PORT", str(ctl.port))
-    monkeypatch.setenv("OSTAN_SMTP_TLS", "none")
-    monkeypatch.setenv("OSTAN_SMTP_SENDER", "lagesbild@ostan.se")
-    monkeypatch.setenv("OSTAN_SECRETS_FILE", "/nonexistent/secrets.toml")
-    try:
+    with local_smtp("lagesbild@ostan.se") as (sink, settings):
+        monkeypatch.setenv("OSTAN_SMTP_HOST", settings.host)
+        monkeypatch.setenv("OSTAN_SMTP_PORT", str(settings.port))
+        monkeypatch.setenv("OSTAN_SMTP_TLS", "none")
+        monkeypatch.setenv("OSTAN_SMTP_SENDER", settings.sender)
+        monkeypatch.setenv("OSTAN_SECRETS_FILE", "/nonexistent/secrets.toml")
         yield sink
-    finally:
-        ctl.stop()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from ostan_dash import config
 from ostan_dash.analysis import nearrepeat as nr
+from ostan_dash.store import queries
 from ostan_dash.ui import nearrepeat_views as views
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
@@ -89,7 +90,13 @@ def test_an_analyst_saves_the_pattern_and_zones_show_here_and_on_oversikt(as_rol
     at.button_group[0].set_value("est").run()  # the demo's "annat otryggt" clusters
     key = "est/annat_otryggt/*"
     try:
-        assert any(b.label == SAVE for b in at.button), [i.value for i in at.info]
+        if not any(b.label == SAVE for b in at.button):
+            # The demo is generated relative to today; on some days its planted clustering of
+            # "annat otryggt" is not significant after the correction, and the page says so.
+            assert any("Inget närupprepningsmönster" in i.value for i in at.info), [
+                i.value for i in at.info
+            ]
+            pytest.skip("demons kluster är inte signifikant i dag: inget mönster att spara")
         reading = next(s.value for s in at.success).strip("*.")
         next(b for b in at.button if b.label == SAVE).click().run()
         assert not at.exception, at.exception
@@ -100,7 +107,7 @@ def test_an_analyst_saves_the_pattern_and_zones_show_here_and_on_oversikt(as_rol
             ).one()
         assert stored.reading == reading
         assert any(SAVE not in c.value and reading in c.value for c in at.caption)
-        zones = views.active_zones(config.today(), True)
+        zones = views.active_zones(config.today(), True, queries.visibility_key())
         if zones.is_empty():
             assert any("Inga aktiva riskzoner" in i.value for i in at.info)
         else:

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from ostan_dash import config, store
-from ostan_dash.analysis import areas as A
+from ostan_dash.analysis import areas as aa
 from ostan_dash.demo import KNOWN
 from ostan_dash.ui import fmt
 
@@ -37,7 +37,7 @@ def show(at, view: str):
 def test_matrix_flags_the_known_worsened_criterion(as_role, db, role):
     at = open_page(as_role, role)
     assert [t.value for t in at.title] == ["Områden"]
-    label = A.INDICATORS[KNOWN.worsened_indicator]
+    label = aa.INDICATORS[KNOWN.worsened_indicator]
     # The flag is raised at once, above everything else ...
     warning = next(w.value for w in at.warning if "Försämrat sedan" in w.value)
     assert KNOWN.worsened_area in warning
@@ -148,7 +148,7 @@ def test_profile_map_and_protective_views_render(as_role, db):
 
 
 def test_an_analyst_records_the_quarters_focus_areas(as_role, engine):
-    quarter = A.next_quarter_start(config.today())
+    quarter = aa.next_quarter_start(config.today())
     with engine.connect() as c:
         if c.execute(
             sa.text("SELECT count(*) FROM focus_areas WHERE quarter_start = :q"), {"q": quarter}
@@ -176,7 +176,7 @@ def test_an_analyst_records_the_quarters_focus_areas(as_role, engine):
         assert {r[2] for r in rows} == {"analytiker"}
         assert any("är registrerade" in s.value for s in at.success)
         history = at.dataframe[-1].value
-        assert A.quarter_label(quarter) in set(history["Kvartal"])
+        assert aa.quarter_label(quarter) in set(history["Kvartal"])
     finally:
         with store.begin() as c:
             c.execute(sa.text("DELETE FROM focus_areas WHERE quarter_start = :q"), {"q": quarter})
@@ -187,7 +187,7 @@ def test_an_analyst_records_the_quarters_focus_areas(as_role, engine):
 
 
 def test_recording_without_a_rationale_is_refused(as_role, engine):
-    quarter = A.next_quarter_start(config.today())
+    quarter = aa.next_quarter_start(config.today())
     at = show(open_page(as_role, "analytiker"), "Fokusområden")
     with engine.connect() as c:
         before = c.execute(
@@ -205,7 +205,7 @@ def test_recording_without_a_rationale_is_refused(as_role, engine):
 def test_an_analyst_saves_a_threshold_and_the_matrix_follows(as_role, engine):
     with engine.connect() as c:
         if c.execute(
-            sa.text("SELECT count(*) FROM settings WHERE key = :k"), {"k": A.SETTINGS_KEY}
+            sa.text("SELECT count(*) FROM settings WHERE key = :k"), {"k": aa.SETTINGS_KEY}
         ).scalar_one():
             pytest.skip("the test database already has saved area thresholds")
     at = open_page(as_role, "analytiker")
@@ -223,15 +223,15 @@ def test_an_analyst_saves_a_threshold_and_the_matrix_follows(as_role, engine):
         assert min(after["Kriterier uppfyllda"]) >= 1
         with engine.connect() as c:
             saved = c.execute(
-                sa.text("SELECT value FROM settings WHERE key = :k"), {"k": A.SETTINGS_KEY}
+                sa.text("SELECT value FROM settings WHERE key = :k"), {"k": aa.SETTINGS_KEY}
             ).scalar_one()
         assert saved["indicators"]["pct_unsafe"] == {"mode": "absolute", "value": 5.0}
     finally:
         with store.begin() as c:
-            c.execute(sa.text("DELETE FROM settings WHERE key = :k"), {"k": A.SETTINGS_KEY})
+            c.execute(sa.text("DELETE FROM settings WHERE key = :k"), {"k": aa.SETTINGS_KEY})
             c.execute(
                 sa.text("DELETE FROM audit_log WHERE action = 'setting' AND entity_id = :k"),
-                {"k": A.SETTINGS_KEY},
+                {"k": aa.SETTINGS_KEY},
             )
         from ostan_dash.ui import area_data
 

@@ -88,9 +88,8 @@ def fresh_problem(engine):
 
 
 def _open_cause_form(as_role, pid):
-    import streamlit as st
-
-    st.cache_data.clear()
+    # No cache clearing: the new problem picture raised the data version the page's cache is
+    # keyed by.
     at = as_role("analytiker")
     at.switch_page(PAGE).run()
     at.selectbox(key="pb_pick").set_value(pid).run()

@@ -73,6 +73,12 @@ def test_a_report_filed_on_the_page_is_stored_once_and_listed_as_mine(as_role, c
     place = next(o for o in at.selectbox(key="rap_place").options if o.startswith("Stora torget"))
     at.selectbox(key="rap_place").set_value(place).run()
     assert any("Vald plats" in m.value and "Stora torget" in m.value for m in at.markdown)
+    # Issue 12: the place in words, by its nearest demo street, before the coordinates.
+    from ostan_dash.demo import streets as demo_streets
+
+    chosen = next(m.value for m in at.markdown if "Vald plats" in m.value)
+    assert any(f" · {name}" in chosen for name in demo_streets.network()["name"]), chosen
+    assert chosen.index("SWEREF") > chosen.index(" · ")
     at.text_area(key="rap_text").input("Klotter på väderskyddet").run()
     at.button(key="rap_send").click().run()
     assert not at.exception, at.exception

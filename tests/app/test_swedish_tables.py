@@ -30,10 +30,16 @@ def _tables(at):
         yield data, shown
 
 
-@pytest.mark.parametrize("url_path", [p if p != "importera" else "import" for p in PAGES])
-def test_every_table_shows_swedish_numbers(as_role, url_path):
+@pytest.mark.parametrize(
+    ("url_path", "tab"),
+    [(p if p != "importera" else "import", None) for p in PAGES] + [("karta", "Jämför områden")],
+)
+def test_every_table_shows_swedish_numbers(as_role, url_path, tab):
     at = as_role("admin")
-    at.switch_page(spec(url_path).path).run()
+    at.switch_page(spec(url_path).path)
+    if tab:  # a lazy tab draws its tables only when open (?flik=)
+        at.query_params["flik"] = tab
+    at.run()
     assert not at.exception, at.exception
     checked = 0
     for data, shown in _tables(at):

@@ -31,15 +31,22 @@ def app_login(names):
     before = os.environ.get("OSTAN_DB_LOGIN")
     os.environ["OSTAN_DB_LOGIN"] = "app"
     _dispose_engines()
+    sid = secrets.token_hex(32)
     try:
         assert store.scalar("SELECT current_user") == config.APP_LOGIN
+        # The admin is logged in, as behind app.py's gate: the database acts for them only
+        # with their valid session (sql/026_unforgeable_identity.sql).
+        auth.open_session(sid, _admin().id)
+        assert auth.check_session(sid)
         yield
     finally:
+        store.bind(None, None)  # forgets the session checked here
         if before is None:
             os.environ.pop("OSTAN_DB_LOGIN", None)
         else:
             os.environ["OSTAN_DB_LOGIN"] = before
         _dispose_engines()
+        store.execute("DELETE FROM user_sessions WHERE id = :id", {"id": sid})
 
 
 @pytest.fixture

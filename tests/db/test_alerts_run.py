@@ -7,12 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-import socket
 
 import polars as pl
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from sqlalchemy.exc import DBAPIError
 
 from ostan_dash import cli, config, filters, mail
@@ -21,46 +19,17 @@ from ostan_dash.analysis import overview
 from ostan_dash.cli_alerts import run
 from ostan_dash.store import alerts as store_alerts
 from ostan_dash.store import as_user
+from tests.mailsink import free_port, local_smtp
 
 pytestmark = pytest.mark.db
 
 CATEGORY, SUBTYPE = "otrygg_plats", "belysning"
 
 
-class _Sink:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.messages.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
-    sink = _Sink()
-    ctl = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    ctl.start()
-    try:
-        yield (
-            sink,
-            mail.MailSettings(
-                host="127.0.0.1",
-                port=ctl.port,
-                tls="none",
-                user="",
-                password="",
-                sender="bevakning@example.se",
-            ),
-        )
-    finally:
-        ctl.stop()
+    with local_smtp("bevakning@example.se") as server:
+        yield server
 
 
 def _user(db, username: str) -> int:
@@ -171,7 +140,7 @@ def test_a_failed_send_is_logged_with_its_reason_and_tried_again(db, smtp):
     _add_reports(db, area_id, week, 30)
     closed = mail.MailSettings(
         host="127.0.0.1",
-        port=_free_port(),
+        port=free_port(),
         tls="none",
         user="",
         password="",

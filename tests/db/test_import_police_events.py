@@ -168,3 +168,38 @@ def test_the_setting_of_event_types_reaches_the_validation_in_the_child(db):
     out = _run(db, REAL.read_bytes(), dry_run=True)
     assert out.ok, out.problems
     assert out.rows_new == 10  # Malmö's 9 crimes and its one Fylleri
+
+
+def test_police_events_are_not_counted_as_crimes_in_the_incident_frame(db, monkeypatch):
+    """The events carry no point and no area: the analysts' incident frame (both readers) and
+    the crime counts of the summary stay as they were; the summary counts the events apart."""
+    from contextlib import contextmanager
+
+    from ostan_dash import store
+    from ostan_dash.store import hot, queries
+
+    @contextmanager
+    def same_connection():
+        yield db
+
+    monkeypatch.setattr(store, "_reading", same_connection)
+    monkeypatch.setattr(hot, "_reading", same_connection)
+
+    def counts():
+        frame = queries.incidents()
+        binary = hot.read_binary()
+        police = frame.filter(frame["source"].cast(str) == "polis")
+        summary = queries.incident_summary()
+        return frame.height, binary.height, police.height, summary["police_by_group"]
+
+    _set_municipality(db)
+    before = counts()
+    assert before[2] > 0  # the test database has police crimes of its own
+    out = _run(db, REAL.read_bytes())
+    assert out.written and out.rows_new == 9
+    assert counts() == before
+    events = queries.incident_summary()["police_events_by_group"]
+    assert sum(events.values()) == 9
+    assert (
+        _count(db, "SELECT count(*) FROM police_crimes WHERE location_precision IS NOT NULL") == 9
+    )

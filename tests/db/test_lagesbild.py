@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import secrets
 
 import pypdf
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
-from ostan_dash import config
+from ostan_dash import auth, config, store
 from ostan_dash.reports import load, periods, render
 from ostan_dash.store import analyses
 
@@ -177,7 +178,15 @@ def test_the_web_login_reads_and_publishes_through_the_role(app_db, draft):
     analyses.versions(conn=app_db)
     uid = app_db.execute(sa.text("SELECT id FROM users WHERE username = 'analytiker'")).scalar_one()
     small = {k: v for k, v in draft.items() if k != "figures"}
-    vid, _ = analyses.publish(small, user_id=uid, role="analytiker", conn=app_db)
+    # Logged in: the database acts for the analyst only with their valid session (sql/026).
+    sid = secrets.token_hex(32)
+    auth.open_session(sid, uid)
+    assert auth.check_session(sid)
+    try:
+        vid, _ = analyses.publish(small, user_id=uid, role="analytiker", conn=app_db)
+    finally:
+        store.bind(None, None)
+        store.execute("DELETE FROM user_sessions WHERE id = :id", {"id": sid})
     assert analyses.version(vid, conn=app_db).document == small
     with pytest.raises(DBAPIError, match="permission denied"):
         app_db.execute(sa.text("DELETE FROM analysis_versions"))

@@ -10,67 +10,27 @@ import datetime as dt
 import email
 import email.policy
 import io
-import socket
 
 import pypdf
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from ostan_dash import mail, sending
 from ostan_dash.config import TZ
 from ostan_dash.reports import periods
 from ostan_dash.store import analyses
 from ostan_dash.store import mail as mail_store
+from tests.mailsink import free_port, local_smtp
 
 pytestmark = pytest.mark.db
 
 REFUSED = "nej@example.se"
 
 
-class Sink:
-    """Keeps every message; refuses :data:`REFUSED` at RCPT like a real server would."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address == REFUSED:
-            return "550 5.1.1 Mottagaren finns inte"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.messages.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
-    sink = Sink()
-    ctl = Controller(sink, hostname="127.0.0.1", port=free_port())
-    ctl.start()
-    try:
-        yield (
-            sink,
-            mail.MailSettings(
-                host="127.0.0.1",
-                port=ctl.port,
-                tls="none",
-                user="",
-                password="",
-                sender="lagesbild@ostan.se",
-                timeout=5.0,
-            ),
-        )
-    finally:
-        ctl.stop()
+    with local_smtp("lagesbild@ostan.se", refuse=(REFUSED,), timeout=5.0) as server:
+        yield server
 
 
 def pdf_bytes() -> bytes:

@@ -96,3 +96,58 @@ def test_everyone_reads_analysts_write_readers_do_not(db) -> None:
         as_user(_user(db, "lasare"), "lasare", conn=db),
     ):
         ds.load_network(conn=db)
+
+
+def test_search_finds_each_street_once_on_the_street_and_every_place(db) -> None:
+    """The map's search targets: one row per street name, its point on the street itself (not
+    beside a curve), the extent for the zoom; every place with its area."""
+    found = streets.search_targets(conn=db)
+    names = db.execute(sa.text("SELECT DISTINCT name FROM streets")).scalars().all()
+    gata = found.filter(pl.col("kind") == "gata")
+    assert sorted(gata["label"].to_list()) == sorted(names)
+    n_places = db.execute(sa.text("SELECT count(*) FROM places")).scalar_one()
+    assert found.filter(pl.col("kind") == "plats").height == n_places
+    assert found["label"].to_list() == sorted(found["label"].to_list())
+    for label, lon, lat, extent in gata.select("label", "lon", "lat", "extent_m").iter_rows():
+        off = db.execute(
+            sa.text(
+                "SELECT min(ST_Distance(geom, ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat),"
+                " 4326), 3006))) FROM streets WHERE name = :n"
+            ),
+            {"lon": lon, "lat": lat, "n": label},
+        ).scalar_one()
+        assert off < 1.0, (label, off)  # on the line (WGS 84 rounding only)
+        assert extent > 0
+
+
+def test_painted_squares_become_one_valid_area(db) -> None:
+    """The union of painted squares (store.interventions.cells_union_wkt): neighbours merge,
+    a ring keeps its hole, apart gives a MultiPolygon, nothing gives None."""
+    from ostan_dash.store import interventions as si
+
+    def shape(wkt: str) -> tuple:
+        return db.execute(
+            sa.text(
+                "SELECT GeometryType(g), ST_Area(g), ST_IsValid(g), ST_NumInteriorRings("
+                "ST_GeometryN(g, 1)) FROM ST_GeomFromText(:w, 3006) AS g"
+            ),
+            {"w": wkt},
+        ).one()
+
+    x, y = 600_000.0, 6_630_000.0
+    assert shape(si.cells_union_wkt([x, x + 100], [y, y], 100, conn=db)) == (
+        "POLYGON",
+        20_000.0,
+        True,
+        0,
+    )
+    ring = [
+        (x + dx, y + dy) for dx in (0, 100, 200) for dy in (0, 100, 200) if (dx, dy) != (100, 100)
+    ]
+    kind, area, valid, holes = shape(
+        si.cells_union_wkt([p[0] for p in ring], [p[1] for p in ring], 100, conn=db)
+    )
+    assert (kind, area, valid, holes) == ("POLYGON", 80_000.0, True, 1)
+    apart = si.cells_union_wkt([x, x + 500], [y, y], 100, conn=db)
+    assert shape(apart)[:3] == ("MULTIPOLYGON", 20_000.0, True)
+    assert si.cells_union_wkt([], [], 100, conn=db) is None

@@ -110,6 +110,23 @@ def page(browser):
     ctx.close()
 
 
+@pytest.fixture
+def phone(browser):
+    """A 390 × 844 phone (touch, 2× pixels), Swedish locale and Stockholm time."""
+    ctx = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="sv-SE",
+        timezone_id="Europe/Stockholm",
+    )
+    pg = ctx.new_page()
+    pg.set_default_timeout(120_000)
+    yield pg
+    ctx.close()
+
+
 def login(page, url: str, username: str, password: str = "ostan-demo") -> None:
     """Log in through the form as a person would."""
     page.goto(url)
@@ -144,5 +161,39 @@ def shot(page, name: str) -> Path:
 def settled(page) -> None:
     """Wait until the page's script run has finished (Streamlit marks the app container
     ``data-test-script-state="notRunning"``), so that a click is not undone by a rerun that was
-    still drawing the page."""
+    still drawing the page. A rerun that the last action asked for may not have started yet
+    (an upload is sent first, then the rerun): wait briefly for it to start before waiting for it
+    to end."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.locator("[data-testid=stApp]:not([data-test-script-state=notRunning])").wait_for(
+            timeout=700
+        )
+    except PlaywrightTimeout:
+        pass  # no rerun was coming, or it already finished
     page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
+
+
+def delete_reports_since(user_id: int, started) -> None:
+    """Remove the reports ``user_id`` filed from ``started`` on, and their audit rows (what an
+    e2e test filed through the page, committed by the server)."""
+    import sqlalchemy as sa
+
+    from ostan_dash import store
+
+    with store.begin() as c:
+        ids = (
+            c.execute(
+                sa.text("SELECT id FROM incidents WHERE reported_by = :u AND created_at >= :t"),
+                {"u": user_id, "t": started},
+            )
+            .scalars()
+            .all()
+        )
+        for i in ids:
+            c.execute(
+                sa.text("DELETE FROM audit_log WHERE entity = 'incidents' AND entity_id = :i"),
+                {"i": str(i)},
+            )
+            c.execute(sa.text("DELETE FROM incidents WHERE id = :i"), {"i": i})

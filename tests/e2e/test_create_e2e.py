@@ -4,13 +4,15 @@ the form is empty again. Screenshot tests/artifacts/skapa-problembild.png."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ostan_dash.store import engine
-from tests.e2e.conftest import logged_in, shot
+from tests.e2e.conftest import logged_in, settled, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -43,12 +45,23 @@ def test_a_double_click_creates_one_problem_picture_and_selects_it(server, wide)
         logged_in(page, server, "analytiker")
         page.goto(f"{server}/problembilder")
         page.get_by_role("heading", name="Problembilder").first.wait_for()
+        settled(page)  # the page's own first rerun (the chosen problem into the address) is over
         page.get_by_text("Ny problembild").first.click()
         page.get_by_label("Rubrik *").fill(title)
+        page.keyboard.press("Tab")  # the field commits its text on blur, as after typing
+        settled(page)  # a rerun still under way would redraw the form under the click
         page.get_by_role("button", name="Skapa problembild").dblclick()
 
-        confirmation = page.get_by_text(f"”{title}” är skapad och vald ovan")
-        confirmation.first.wait_for()
+        # Both confirmations: "Problembilden ”…” är skapad och vald." at the top and
+        # "”…” är skapad och vald ovan." in the form.
+        confirmation = page.get_by_text(re.compile(f"”{re.escape(title)}” är skapad och vald"))
+        refused = page.locator('[data-testid="stAlertContentError"]')
+        try:
+            confirmation.or_(refused).first.wait_for(timeout=90_000)
+        except PlaywrightTimeout as exc:  # say what the page showed instead
+            shown = page.locator('[data-testid="stMain"]').inner_text()[:1500]
+            raise AssertionError(f"{page.url}\n{shown}") from exc
+        assert refused.count() == 0, refused.all_inner_texts()  # say why, if it was refused
         page.get_by_role("heading", name=title).first.wait_for()
         page.wait_for_timeout(1500)  # a second submission, if any, would land by now
         assert len(_ids(title)) == 1

@@ -77,3 +77,39 @@ def test_streets_and_a_hot_cell_named_by_its_street(server, page):
     assert any(f"Hetast: {name}" in text for name in ds.network()["name"]), text
     path = shot(page, "karta-gator")
     assert path.stat().st_size > 30_000
+
+
+def _ring_pixels(png: bytes) -> tuple[int, tuple[float, float]]:
+    """Pixels of the search ring's blue (0, 90, 200) in a map screenshot, and their mean
+    position as a share of the width and height."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    blue = (
+        (abs(img[..., 0] - 0) < 30) & (abs(img[..., 1] - 90) < 30) & (abs(img[..., 2] - 200) < 30)
+    )
+    ys, xs = np.nonzero(blue)
+    if not len(xs):
+        return 0, (0.0, 0.0)
+    return len(xs), (xs.mean() / img.shape[1], ys.mean() / img.shape[0])
+
+
+def test_a_searched_street_is_centred_and_ringed(server, page):
+    # Issue 12: search a street; the map moves there and a ring marks it in the middle.
+    logged_in(page, server, "analytiker")
+    page.goto(server + "/karta")
+    _wait_for_map(page)
+    deck = page.locator("[data-testid='stDeckGlJsonChart']").first
+    assert _ring_pixels(deck.screenshot())[0] == 0
+    page.get_by_role("combobox", name="Sök gata eller plats").click()
+    page.keyboard.type("Storgatan")
+    page.get_by_role("option", name="Storgatan · gata", exact=True).click()
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
+    page.wait_for_timeout(1500)  # deck.gl eases to the new view
+    n, (fx, fy) = _ring_pixels(deck.screenshot())
+    assert n > 20, n
+    assert 0.3 < fx < 0.7 and 0.3 < fy < 0.7, (fx, fy)
+    shot(page, "karta-sok-gata")

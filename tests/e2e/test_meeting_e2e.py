@@ -82,3 +82,18 @@ def test_meeting_mode_reads_from_the_back_of_the_room(server, wall, path, title)
 def _assert_readable(page) -> None:
     assert page.evaluate(_SMALL_TEXTS) == []
     assert page.evaluate(_SCROLLING_OR_CUT) == []
+
+
+def test_the_thursday_meeting_walks_the_week_slide_by_slide(server, wall):
+    logged_in(wall, server, "analytiker")
+    wall.goto(f"{server}/lagesbilder?mote=1")
+    wall.get_by_role("heading", name="Veckan i siffror").first.wait_for()
+    for i in range(1, 6):  # numbers, changes, map, hot times, areas
+        settled(wall)
+        wall.wait_for_timeout(1500)
+        shot(wall, f"motesläge-lagesbild-bild{i}-1920")
+        _assert_readable(wall)
+        assert wall.get_by_text(f"bild {i} av ").count() == 1
+        wall.get_by_role("button", name="Nästa →").click()
+        wall.get_by_text(f"bild {i + 1} av ").first.wait_for()
+    assert "bild=6" in wall.url

@@ -22,6 +22,13 @@ def test_near_repeat_view_and_a_risk_zone_on_the_map(server, page, engine):
     page.locator("[data-testid=stButtonGroup] button", has_text="EST-rapporter").first.click()
     settled(page)
     page.get_by_text("Knox", exact=False).first.wait_for()
+    settled(page)
+    if page.get_by_role("button", name=SAVE).count() == 0:
+        # The demo is generated relative to today: on some days its clustering is not
+        # significant after the correction, and the page says so instead of offering to save.
+        page.get_by_text("Inget närupprepningsmönster").first.wait_for()
+        shot(page, "narupprepning-knox")
+        pytest.skip("demons kluster är inte signifikant i dag: inget mönster att spara")
     try:
         page.get_by_role("button", name=SAVE).click()
         settled(page)

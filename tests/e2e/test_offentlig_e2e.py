@@ -32,6 +32,7 @@ def test_the_public_page_opens_logged_out_and_hides_small_counts(server, page, p
     page.get_by_role("heading", name=texts.PUBLIC_TITLE).wait_for()
     page.get_by_text(f"Utvecklingen i {published}").wait_for()
     settled(page)
+    page.locator('[data-testid="stTable"] td').first.wait_for()
     shot(page, "offentlig-utan-inloggning")
 
     assert page.get_by_label("Användarnamn").count() == 0

@@ -7,30 +7,13 @@ import datetime as dt
 import re
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from ostan_dash import config, store
 from ostan_dash.analysis import overview
-from tests.e2e.conftest import logged_in, settled, shot
+from tests.e2e.conftest import delete_reports_since, logged_in, settled, shot
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def phone(browser):
-    ctx = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="sv-SE",
-        timezone_id="Europe/Stockholm",
-    )
-    pg = ctx.new_page()
-    pg.set_default_timeout(120_000)
-    yield pg
-    ctx.close()
 
 
 def _skadegorelse_last_week(page, server) -> int:
@@ -100,21 +83,7 @@ def test_a_report_filed_on_a_phone_is_stored_once_and_counted_on_oversikt(server
         assert _on_the_map(page, server, day) == on_map_before + 1
         shot(page, "rapportera-telefon-karta")
     finally:
-        with store.begin() as c:
-            ids = (
-                c.execute(
-                    sa.text("SELECT id FROM incidents WHERE reported_by = :u AND created_at >= :t"),
-                    {"u": user_id, "t": started},
-                )
-                .scalars()
-                .all()
-            )
-            for i in ids:
-                c.execute(
-                    sa.text("DELETE FROM audit_log WHERE entity = 'incidents' AND entity_id = :i"),
-                    {"i": str(i)},
-                )
-                c.execute(sa.text("DELETE FROM incidents WHERE id = :i"), {"i": i})
+        delete_reports_since(user_id, started)
 
 
 def _klotter_at_stora_torget(page) -> None:
@@ -181,18 +150,4 @@ def test_the_same_report_again_on_a_phone_is_warned_about_in_view_and_avbryt_fil
         page.wait_for_timeout(1000)
         assert filed() == 1
     finally:
-        with store.begin() as c:
-            ids = (
-                c.execute(
-                    sa.text("SELECT id FROM incidents WHERE reported_by = :u AND created_at >= :t"),
-                    {"u": user_id, "t": started},
-                )
-                .scalars()
-                .all()
-            )
-            for i in ids:
-                c.execute(
-                    sa.text("DELETE FROM audit_log WHERE entity = 'incidents' AND entity_id = :i"),
-                    {"i": str(i)},
-                )
-                c.execute(sa.text("DELETE FROM incidents WHERE id = :i"), {"i": i})
+        delete_reports_since(user_id, started)

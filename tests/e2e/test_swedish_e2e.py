@@ -41,6 +41,7 @@ ENGLISH = [
     "Reset axes",
     "Zoom in",
     "No results",
+    "Help for",
 ]
 MONTHS_EN = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|"

@@ -13,7 +13,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
-from ostan_dash.analysis import areas as A
+from ostan_dash.analysis import areas as aa
 from ostan_dash.analysis.survey import weighted_shares
 from ostan_dash.ui import area_maps, area_views
 from ostan_dash.ui.maps import EMPTY_MAP_STYLE
@@ -61,7 +61,7 @@ def cell(long: pl.DataFrame, area: int, year: int, indicator: str) -> dict:
 
 
 def test_municipal_value_is_population_weighted():
-    mun = A.municipal_values(indicators()).filter(pl.col("year") == 2025).row(0, named=True)
+    mun = aa.municipal_values(indicators()).filter(pl.col("year") == 2025).row(0, named=True)
     # 0.1 × 40 + 0.3 × 20 + 0.6 × 20 = 22
     assert mun["pct_unsafe"] == pytest.approx(22.0)
     assert mun["pct_not_working"] == pytest.approx(0.1 * 5 + 0.3 * 11.9 + 0.6 * 10)
@@ -79,7 +79,7 @@ def test_municipal_value_is_population_weighted():
     ],
 )
 def test_levels_against_relative_threshold(area, indicator, level, met):
-    long = A.criteria_long(indicators())
+    long = aa.criteria_long(indicators())
     got = cell(long, area, 2025, indicator)
     assert got["level"] == level
     assert got["met"] is met
@@ -90,21 +90,21 @@ def test_threshold_boundary(factor, met):
     # Area 1's not-working v with v = 1.25 × municipal(v) = 1.25 × (0.1 v + 0.3·11.9 + 0.6·10)
     v = 1.25 * (0.3 * 11.9 + 0.6 * 10) / (1 - 0.125)
     data = indicators({(1, 2025): (40.0, v * factor, 30.0, 30.0, 20.0, 20.0, True)})
-    got = cell(A.criteria_long(data), 1, 2025, "pct_not_working")
+    got = cell(aa.criteria_long(data), 1, 2025, "pct_not_working")
     assert got["threshold"] == pytest.approx(v, rel=1e-3)
     assert got["met"] is met
 
 
 def test_absolute_threshold():
-    t = A.Thresholds({"pct_unsafe": A.Threshold("absolute", 15.0)})
-    long = A.criteria_long(indicators(), thresholds=t)
+    t = aa.Thresholds({"pct_unsafe": aa.Threshold("absolute", 15.0)})
+    long = aa.criteria_long(indicators(), thresholds=t)
     assert cell(long, 2, 2025, "pct_unsafe")["met"]  # 20 ≥ 15 although below the municipality
     assert cell(long, 2, 2025, "pct_unsafe")["threshold"] == 15.0
-    assert not cell(A.criteria_long(indicators()), 2, 2025, "pct_unsafe")["met"]
+    assert not cell(aa.criteria_long(indicators()), 2, 2025, "pct_unsafe")["met"]
 
 
 def test_criteria_met_counts_the_education_criterion_once():
-    summary = A.area_summary(A.criteria_long(indicators()), year=2025)
+    summary = aa.area_summary(aa.criteria_long(indicators()), year=2025)
     got = dict(zip(summary["area_id"].to_list(), summary["criteria_met"].to_list(), strict=True))
     # Area 1: unsafe (1), both education indicators (3, once), organised crime (6).
     assert got == {1: 3, 2: 0, 3: 0}
@@ -113,13 +113,13 @@ def test_criteria_met_counts_the_education_criterion_once():
 
 def test_one_education_indicator_is_enough_for_criterion_3():
     data = indicators({(1, 2025): (10.0, 5.0, 30.0, 10.0, 20.0, 20.0, False)})
-    summary = A.area_summary(A.criteria_long(data), year=2025)
+    summary = aa.area_summary(aa.criteria_long(data), year=2025)
     assert summary.filter(pl.col("area_id") == 1)["criteria_met"][0] == 1
 
 
 def test_any_single_worsening_is_flagged_at_once():
-    long = A.criteria_long(indicators())
-    worse = A.worsened_criteria(long, year=2025)
+    long = aa.criteria_long(indicators())
+    worse = aa.worsened_criteria(long, year=2025)
     flagged = {(r["area_id"], r["indicator"]) for r in worse.iter_rows(named=True)}
     assert flagged == {
         (1, "pct_unsafe"),  # +30 pp
@@ -131,9 +131,9 @@ def test_any_single_worsening_is_flagged_at_once():
     assert cell(long, 2, 2025, "pct_not_working")["change"] == pytest.approx(1.9)
     assert not cell(long, 2, 2025, "pct_not_working")["worsened"]
     # ... but flagged as soon as the analyst lowers the limit.
-    strict = A.criteria_long(indicators(), thresholds=A.Thresholds(worsening_pp=1.5))
+    strict = aa.criteria_long(indicators(), thresholds=aa.Thresholds(worsening_pp=1.5))
     assert cell(strict, 2, 2025, "pct_not_working")["worsened"]
-    summary = A.area_summary(long, year=2025)
+    summary = aa.area_summary(long, year=2025)
     assert summary.filter(pl.col("area_id") == 1)["worsened"][0].to_list() == [
         "pct_unsafe",
         "pct_low_education",
@@ -144,7 +144,7 @@ def test_any_single_worsening_is_flagged_at_once():
 
 def test_improvement_and_first_year_are_not_worsening():
     data = indicators({(3, 2025): (5.0, 10.0, 10.0, 10.0, 20.0, 20.0, False)})
-    long = A.criteria_long(data)
+    long = aa.criteria_long(data)
     assert cell(long, 3, 2025, "pct_unsafe")["change"] == pytest.approx(-15.0)
     assert not cell(long, 3, 2025, "pct_unsafe")["worsened"]
     assert cell(long, 1, 2024, "pct_unsafe")["change"] is None
@@ -159,7 +159,7 @@ def test_a_gap_year_gives_no_change():
             indicators().filter(pl.col("year") == 2024).with_columns(year=pl.lit(2022, pl.Int64))
         )
     )
-    long = A.criteria_long(data)
+    long = aa.criteria_long(data)
     assert cell(long, 1, 2025, "pct_unsafe")["previous"] is None
     assert not cell(long, 1, 2025, "pct_unsafe")["worsened"]
 
@@ -177,7 +177,7 @@ def counts() -> pl.DataFrame:
 
 
 def test_rates_per_1000_are_shown_but_never_count_as_criteria():
-    long = A.criteria_long(indicators(), counts=counts())
+    long = aa.criteria_long(indicators(), counts=counts())
     est = cell(long, 1, 2025, "est_per_1000")
     assert est["value"] == pytest.approx(50.0)  # 50 per 1 000 inhabitants
     assert est["municipal"] == pytest.approx(80 / 10)  # 80 EST reports in 10 000
@@ -185,23 +185,23 @@ def test_rates_per_1000_are_shown_but_never_count_as_criteria():
     assert est["criterion"] is None
     assert est["level"] == "over" and not est["met"] and not est["worsened"]
     assert cell(long, 2, 2025, "police_per_1000")["value"] == 0.0
-    summary = A.area_summary(long, year=2025)
+    summary = aa.area_summary(long, year=2025)
     assert summary.filter(pl.col("area_id") == 1)["criteria_met"][0] == 3
 
 
 def test_thresholds_round_trip_and_validation():
-    t = A.Thresholds({"pct_unsafe": A.Threshold("absolute", 30.0)}, worsening_pp=1.0)
-    back = A.Thresholds.from_json(json.dumps(t.to_json()))
+    t = aa.Thresholds({"pct_unsafe": aa.Threshold("absolute", 30.0)}, worsening_pp=1.0)
+    back = aa.Thresholds.from_json(json.dumps(t.to_json()))
     assert back == t
-    assert A.Thresholds.from_json(None) == A.DEFAULT_THRESHOLDS
+    assert aa.Thresholds.from_json(None) == aa.DEFAULT_THRESHOLDS
     with pytest.raises(ValueError):
-        A.Threshold("relative", 0.8)  # below the municipality is no threshold
+        aa.Threshold("relative", 0.8)  # below the municipality is no threshold
     with pytest.raises(ValueError):
-        A.Threshold("absolute", 120.0)
+        aa.Threshold("absolute", 120.0)
     with pytest.raises(ValueError):
-        A.Thresholds({"shoe_size": A.Threshold()})
+        aa.Thresholds({"shoe_size": aa.Threshold()})
     with pytest.raises(ValueError):
-        A.Thresholds(worsening_pp=0)
+        aa.Thresholds(worsening_pp=0)
 
 
 def test_focus_score_follows_the_documented_formula():
@@ -212,7 +212,7 @@ def test_focus_score_follows_the_documented_formula():
     unsafety = pl.DataFrame(
         {"area_id": [1, 2, 3], "share": [0.30, 0.20, None], "municipal": [0.20, 0.20, 0.20]}
     )
-    got = A.focus_scores(summary, trend=trend, unsafety=unsafety)
+    got = aa.focus_scores(summary, trend=trend, unsafety=unsafety)
     by = {r["area_id"]: r for r in got.iter_rows(named=True)}
     # area 1: 3 criteria + 2 × 1 worsened + (25 % rise / 25 %) + min((50 % above / 25 %), 2)
     assert by[1]["trend_points"] == pytest.approx(1.0)
@@ -226,7 +226,7 @@ def test_focus_score_follows_the_documented_formula():
 
 def test_trend_points_are_capped_and_handle_a_zero_baseline():
     summary = pl.DataFrame({"area_id": [1], "criteria_met": [0], "n_worsened": [0]})
-    got = A.focus_scores(
+    got = aa.focus_scores(
         summary,
         trend=pl.DataFrame({"area_id": [1], "recent": [40], "earlier": [0]}),
         unsafety=pl.DataFrame({"area_id": [1], "share": [0.1], "municipal": [0.2]}),
@@ -237,15 +237,15 @@ def test_trend_points_are_capped_and_handle_a_zero_baseline():
 
 def test_protective_areas_are_the_least_crime_and_unsafety_and_skip_tiny_areas():
     data = indicators()
-    long = A.criteria_long(data, counts=counts())
+    long = aa.criteria_long(data, counts=counts())
     # Area 1: 70 incidents per 1 000 and 40 % unsafe; areas 2 and 3: 10 per 1 000 and 20 %.
-    prot = A.protective_areas(long, year=2025, populations=data, n=3, min_population=0)
+    prot = aa.protective_areas(long, year=2025, populations=data, n=3, min_population=0)
     assert prot["area_id"].to_list() == [2, 3, 1]
     assert prot["crime_per_1000"].to_list() == pytest.approx([10.0, 10.0, 70.0])
     # An area below the population floor is left out (rates of a handful of people mislead).
-    prot = A.protective_areas(long, year=2025, populations=data, n=3, min_population=2000)
+    prot = aa.protective_areas(long, year=2025, populations=data, n=3, min_population=2000)
     assert prot["area_id"].to_list() == [2, 3]
-    comp = A.protective_comparison(long, year=2025, protective_ids=[2], populations=data)
+    comp = aa.protective_comparison(long, year=2025, protective_ids=[2], populations=data)
     unsafe = comp.filter(pl.col("indicator") == "pct_unsafe").row(0, named=True)
     assert unsafe["protective"] == pytest.approx(20.0)
     assert unsafe["others"] == pytest.approx((1000 * 40 + 6000 * 20) / 7000)
@@ -254,10 +254,10 @@ def test_protective_areas_are_the_least_crime_and_unsafety_and_skip_tiny_areas()
 
 
 def test_quarters():
-    assert A.quarter_start(dt.date(2026, 11, 26)) == dt.date(2026, 10, 1)
-    assert A.next_quarter_start(dt.date(2026, 11, 26)) == dt.date(2027, 1, 1)
-    assert A.next_quarter_start(dt.date(2026, 3, 31)) == dt.date(2026, 4, 1)
-    assert A.quarter_label(dt.date(2027, 1, 1)) == "kvartal 1 2027"
+    assert aa.quarter_start(dt.date(2026, 11, 26)) == dt.date(2026, 10, 1)
+    assert aa.next_quarter_start(dt.date(2026, 11, 26)) == dt.date(2027, 1, 1)
+    assert aa.next_quarter_start(dt.date(2026, 3, 31)) == dt.date(2026, 4, 1)
+    assert aa.quarter_label(dt.date(2027, 1, 1)) == "kvartal 1 2027"
 
 
 # Survey changes ----------------------------------------------------------------------------------
@@ -287,7 +287,7 @@ def test_year_on_year_change_is_significant_only_when_it_is():
         ]
     )
     shares = weighted_shares(df, by=["area_id", "year"], answer_cols=["unsafe_evening"])
-    got = A.survey_changes(shares, by="area_id").filter(pl.col("year") == 2025)
+    got = aa.survey_changes(shares, by="area_id").filter(pl.col("year") == 2025)
     by = {r["area_id"]: r for r in got.iter_rows(named=True)}
     assert by[1]["significant"] and not by[2]["significant"]
     assert by[3]["change"] is None and not by[3]["significant"]
@@ -313,7 +313,7 @@ def test_survey_changes_adjust_within_each_question_and_year_pair_like_statsmode
         ]
     )
     shares = weighted_shares(df, by=["area_id", "year"], answer_cols=["unsafe_evening"])
-    got = A.survey_changes(shares, by="area_id")
+    got = aa.survey_changes(shares, by="area_id")
     assert got.filter(pl.col("year") == 2023)["p_value"].is_null().all()
     for year in (2024, 2025):
         fam = got.filter(pl.col("year") == year).sort("area_id")
@@ -333,7 +333,7 @@ def test_bh_within_families_equals_statsmodels_per_family_with_ties_and_gaps(see
     p[[7, 40]] = np.nan  # not tests
     fam = np.repeat([0, 1, 2], 20)
     df = pl.DataFrame({"f": fam, "p": p}).with_columns(pl.col("p").fill_nan(None))
-    got = A.bh_within(df, p="p", family=["f"], out="q")
+    got = aa.bh_within(df, p="p", family=["f"], out="q")
     assert got["p"].to_list() == df["p"].to_list()  # the frame keeps its order
     for f in range(3):
         part, mine = p[fam == f], got.filter(pl.col("f") == f)
@@ -363,7 +363,7 @@ def demo_surveys(draws: int, truth, first_seed: int) -> pl.DataFrame:
 
 def survey_rings(df: pl.DataFrame) -> pl.DataFrame:
     shares = weighted_shares(df, by=["draw", "area", "year"], answer_cols=SURVEY_QUESTIONS)
-    return A.survey_changes(shares, by="area", family_by=["draw"]).filter(
+    return aa.survey_changes(shares, by="area", family_by=["draw"]).filter(
         pl.col("p_value").is_not_null()
     )
 
@@ -461,7 +461,7 @@ def survey_indicators(surveys: pl.DataFrame) -> pl.DataFrame:
         pl.lit(1000).alias("population"),
         pl.lit(200).alias("population_under18"),
         (pl.col("share") * 100).round(2).alias("pct_unsafe"),
-        *[pl.lit(10.0).alias(k) for k in A.NUMERIC_INDICATORS if k != "pct_unsafe"],
+        *[pl.lit(10.0).alias(k) for k in aa.NUMERIC_INDICATORS if k != "pct_unsafe"],
         pl.lit(False).alias("organised_crime"),
         "n",
         "n_eff",
@@ -472,7 +472,7 @@ def survey_indicators(surveys: pl.DataFrame) -> pl.DataFrame:
 
 
 def unsafe_rows(ind: pl.DataFrame) -> pl.DataFrame:
-    long = A.criteria_long(ind.drop("draw", "code", "survey_year"))
+    long = aa.criteria_long(ind.drop("draw", "code", "survey_year"))
     keys = ind.select("area_id", "year", "draw", "code", "survey_year")
     return long.filter((pl.col("indicator") == "pct_unsafe") & pl.col("change").is_not_null()).join(
         keys, on=["area_id", "year"]
@@ -514,7 +514,7 @@ def test_worsening_test_of_a_sampled_share_matches_statsmodels():
     ind = indicators().with_columns(
         n=pl.lit(400, dtype=pl.Int64), n_eff=pl.Series([300.0, 250.0, 500.0, 280.0, 260.0, 480.0])
     )
-    long = A.criteria_long(ind)
+    long = aa.criteria_long(ind)
     rows = long.filter((pl.col("indicator") == "pct_unsafe") & (pl.col("year") == 2025)).sort(
         "area_id"
     )
@@ -547,18 +547,18 @@ def test_a_small_sample_rise_beyond_the_limit_is_not_worsened_but_a_register_ris
     ind = indicators({(2, 2025): (23.0, 13.0, 10.0, 10.0, 20.0, 20.0, False)}).with_columns(
         n_eff=pl.lit(60.0)
     )
-    long = A.criteria_long(ind)
+    long = aa.criteria_long(ind)
     unsafe = cell(long, 2, 2025, "pct_unsafe")
     assert unsafe["change"] == pytest.approx(3.0)
     assert unsafe["rule"] == "test" and not unsafe["worsened"]
     register = cell(long, 2, 2025, "pct_not_working")
     assert register["rule"] == "threshold" and register["worsened"]
     # Without a sample size the sampled share falls back to the limit alone.
-    plain = A.criteria_long(ind.drop("n_eff"))
+    plain = aa.criteria_long(ind.drop("n_eff"))
     assert cell(plain, 2, 2025, "pct_unsafe")["rule"] == "threshold"
     assert cell(plain, 2, 2025, "pct_unsafe")["worsened"]
     # n alone (an unweighted sample) is its own effective size.
-    with_n = A.criteria_long(ind.drop("n_eff").with_columns(n=pl.lit(5000)))
+    with_n = aa.criteria_long(ind.drop("n_eff").with_columns(n=pl.lit(5000)))
     assert cell(with_n, 2, 2025, "pct_unsafe")["n_eff"] == 5000.0
     assert cell(with_n, 2, 2025, "pct_unsafe")["worsened"]
 
@@ -569,7 +569,7 @@ def test_the_ring_legend_names_the_correction():
         + [respondents(2025, 1, 300, 0.45, 3), respondents(2025, 2, 300, 0.2, 4)]
     )
     shares = weighted_shares(df, by=["area_id", "year"], answer_cols=["unsafe_evening"])
-    changes = A.survey_changes(shares, by="area_id")
+    changes = aa.survey_changes(shares, by="area_id")
     assert changes.filter(pl.col("year") == 2025)["significant"].to_list() == [True, False]
     fig = area_views.survey_trend(
         changes,
@@ -589,7 +589,7 @@ def test_worsening_sentences_show_the_figures_they_rest_on():
     from ostan_dash.analysis import area_texts
 
     ind = indicators({(2, 2025): (26.0, 13.0, 10.0, 10.0, 20.0, 20.0, False)})
-    plain = A.criteria_long(ind)
+    plain = aa.criteria_long(ind)
     register = cell(plain, 2, 2025, "pct_not_working")
     assert area_texts.worsening_text(register, label="Ej i arbete", worsening_pp=2.0) == (
         "ej i arbete: 10,0\u00a0% → 13,0\u00a0% (+3,0 p.e., gräns +2 p.e.)"
@@ -598,7 +598,7 @@ def test_worsening_sentences_show_the_figures_they_rest_on():
     assert area_texts.worsening_text(unknown, label="Otrygga", worsening_pp=2.0).endswith(
         "(+6,0 p.e., gräns +2 p.e.; urvalets storlek saknas, så urvalsfelet kunde inte prövas)"
     )
-    sampled = A.criteria_long(ind.with_columns(n_eff=pl.lit(2000.0)))
+    sampled = aa.criteria_long(ind.with_columns(n_eff=pl.lit(2000.0)))
     tested = cell(sampled, 2, 2025, "pct_unsafe")
     assert tested["worsened"]
     assert area_texts.worsening_text(tested, label="Otrygga", worsening_pp=2.5) == (
@@ -611,10 +611,10 @@ def test_worsening_sentences_show_the_figures_they_rest_on():
         "organiserad brottslighet har tillkommit"
     )
     # A rise beyond the limit but within the sampling error is named, not flagged.
-    small = A.criteria_long(ind.with_columns(n_eff=pl.lit(80.0)))
+    small = aa.criteria_long(ind.with_columns(n_eff=pl.lit(80.0)))
     assert not cell(small, 2, 2025, "pct_unsafe")["worsened"]
     note = area_texts.within_sampling_error(
-        small, year=2025, names={1: "Ett", 2: "Två"}, labels=A.INDICATORS, worsening_pp=2.0
+        small, year=2025, names={1: "Ett", 2: "Två"}, labels=aa.INDICATORS, worsening_pp=2.0
     )
     assert note.startswith("Denna ökning om minst 2 procentenheter ryms inom urvalsfelet")
     assert "Två (otrygga +6,0 p.e., justerat p = " in note
@@ -622,12 +622,12 @@ def test_worsening_sentences_show_the_figures_they_rest_on():
 
 def test_survey_unsafety_and_scatter_points():
     df = pl.concat([respondents(2025, 1, 200, 0.4, 7), respondents(2025, 2, 200, 0.1, 8)])
-    u = A.survey_unsafety(df, year=2025)
+    u = aa.survey_unsafety(df, year=2025)
     w = df["weight"].to_numpy()
     y = df["unsafe_evening"].to_numpy()
     assert u["municipal"][0] == pytest.approx(np.average(y, weights=w))
     shares = weighted_shares(df, by=["area_id", "year"], answer_cols=["unsafe_evening"])
-    pts = A.incidents_vs_survey(
+    pts = aa.incidents_vs_survey(
         shares,
         counts(),
         indicators().select("area_id", "year", "population"),
@@ -651,7 +651,7 @@ def test_survey_unsafety_and_scatter_points():
         pytest.param("pct_unsafe", 12.0, None, False, "12,0", id="first-year"),
         pytest.param("organised_crime", 1.0, 1.0, True, "⚠ Ja (ny)", id="organised-new"),
         pytest.param("organised_crime", 0.0, 0.0, False, "Nej", id="organised-none"),
-        pytest.param("pct_unsafe", None, None, False, "–", id="missing"),
+        pytest.param("pct_unsafe", None, None, False, "uppgift saknas", id="missing"),
     ],
 )
 def test_matrix_cell_text(indicator, value, change, worsened, text):
@@ -659,15 +659,15 @@ def test_matrix_cell_text(indicator, value, change, worsened, text):
 
 
 def test_matrix_keeps_numbers_for_sorting_and_marks_the_worsened_area():
-    long = A.criteria_long(indicators(), counts=counts())
-    summary = A.area_summary(long, year=2025)
+    long = aa.criteria_long(indicators(), counts=counts())
+    summary = aa.area_summary(long, year=2025)
     view = area_views.criteria_matrix(
         long,
         summary,
         year=2025,
         names={1: "Ettan", 2: "Tvåan", 3: "Trean"},
-        labels=A.INDICATORS,
-        rates=A.RATES,
+        labels=aa.INDICATORS,
+        rates=aa.RATES,
     )
     first = view.data.iloc[0]
     assert first["Område"] == "Ettan"
@@ -682,7 +682,7 @@ def test_matrix_keeps_numbers_for_sorting_and_marks_the_worsened_area():
 def test_survey_overview_hides_suppressed_cells():
     df = pl.concat([respondents(2025, 1, 200, 0.4, 9), respondents(2025, 2, 12, 0.5, 10)])
     shares = weighted_shares(df, by=["area_id", "year"], answer_cols=["unsafe_evening"])
-    rows = A.survey_changes(shares, by="area_id").with_columns(
+    rows = aa.survey_changes(shares, by="area_id").with_columns(
         group=pl.col("area_id").cast(pl.Utf8)
     )
     view = area_views.survey_overview(

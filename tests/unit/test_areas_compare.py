@@ -220,6 +220,21 @@ def test_region_outline_is_the_boundary_of_the_region():
     assert len(segs) == 4 + 4  # runs merged: one segment per side
 
 
+@pytest.mark.parametrize("share", [0.2, 0.5, 0.9])
+def test_region_outline_of_a_ragged_region_has_the_perimeter_counted_cell_by_cell(share):
+    """On random masks: the outline's length is the perimeter counted from the cells (four
+    sides per cell, less two per pair of neighbours), and no two segments on one line touch."""
+    study = ac.study_area(two_areas(), cell_size=250)
+    mask = np.random.default_rng(5).random(study.mask.shape) < share
+    segs = ac.region_outline(ac.StudyArea(study.extent, 250.0, mask))
+    pairs = (mask[1:, :] & mask[:-1, :]).sum() + (mask[:, 1:] & mask[:, :-1]).sum()
+    length = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1]).sum()
+    assert length == pytest.approx(250.0 * (4 * mask.sum() - 2 * pairs))
+    flat = segs[segs[:, 1] == segs[:, 3]]  # horizontal: no run ends where the next begins
+    ends = {(x2, y) for _, y, x2, _ in flat}
+    assert not any((x1, y) in ends for x1, y, _, _ in flat)
+
+
 def test_after_period_is_the_weeks_that_exist():
     four = (dt.date(2026, 11, 2), dt.date(2026, 11, 29))
     assert ac.after_period(four, today=dt.date(2026, 12, 5)) is None
@@ -358,3 +373,25 @@ def test_a_tripled_area_is_found():
         for _ in range(100)
     ]
     assert np.mean(found) >= 0.5
+
+
+def test_month_profile_of_local_times_equals_counting_local_months():
+    # Instants over three years, clock changes included, counted by their local month.
+    rng = np.random.default_rng(3)
+    start = dt.datetime(2023, 1, 1, tzinfo=dt.UTC).timestamp()
+    seconds = rng.uniform(start, start + 3 * 365 * 86_400, 5_000).astype(np.int64)
+    frame = pl.DataFrame({"occurred_from": pl.from_epoch(pl.Series(seconds), time_unit="s")})
+    frame = frame.with_columns(
+        pl.col("occurred_from").dt.replace_time_zone("UTC").dt.convert_time_zone("Europe/Stockholm")
+    )
+    expected = (
+        frame.group_by(
+            year=pl.col("occurred_from").dt.year(), month=pl.col("occurred_from").dt.month()
+        )
+        .len()
+        .sort("year", "month")
+    )
+    got = ac.month_profile(frame).filter(pl.col("count") > 0)
+    assert got["count"].to_list() == expected["len"].to_list()
+    assert got["year"].to_list() == expected["year"].to_list()
+    assert got["month"].to_list() == expected["month"].to_list()

@@ -312,3 +312,22 @@ def test_geography_is_consistent() -> None:
     places = geo.places_frame()
     assert (geo.label(places["x"].to_numpy(), places["y"].to_numpy()) >= 0).all()
     assert places.filter(pl.col("kind").is_in(["skola", "forskola"]))["critical"].all()
+
+
+def test_the_demo_triangles_belong_to_demo_problems_and_pass_the_free_text_guard():
+    """Each demo problem analysis triangle names an existing demo problem picture, fills all six
+    fields, stays within the column limit (sql/023) and would be accepted by the page's guard."""
+    import datetime as dt
+
+    from ostan_dash.demo import interventions as demo_iv
+    from ostan_dash.ingest import freetext
+
+    titles = {iv.problem.title for iv in demo_iv.interventions(dt.date(2026, 12, 5)) if iv.problem}
+    titles |= {p.title for p in demo_iv.EXTRA_PROBLEMS}
+    fields = {"place", "offender", "target", "place_manager", "handler", "guardian"}
+    assert demo_iv.TRIANGLES and set(demo_iv.TRIANGLES) <= titles
+    for title, tri in demo_iv.TRIANGLES.items():
+        assert set(tri) == fields, title
+        for text in tri.values():
+            assert 0 < len(text) <= 2000
+            assert freetext.problems(text) == [], (title, text)

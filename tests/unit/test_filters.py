@@ -16,6 +16,7 @@ from ostan_dash.filters import (
     days_in,
     period_bounds,
 )
+from ostan_dash.store.hot import by_time
 
 D = dt.date
 
@@ -162,8 +163,15 @@ def _t(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=TZ)
 
 
-@pytest.fixture
-def frame() -> pl.DataFrame:
+@pytest.fixture(params=["as read", "by time"])
+def frame(request) -> pl.DataFrame:
+    """The rows as read, and in time order marked so (``hot.by_time``: periods are then cut
+    out by binary search): every test of ``apply`` runs on both."""
+    df = _rows()
+    return by_time(df) if request.param == "by time" else df
+
+
+def _rows() -> pl.DataFrame:
     rows = [
         # id, source, category, subtype, local start, area, org
         (1, "est", "skadegorelse", "klotter", _t(2026, 2, 23, 0, 0), 1, 10),  # Monday 00:00
@@ -221,6 +229,9 @@ def test_period_over_the_spring_dst_change(frame):
             ),
             [1, 5],
         ),
+        (Filters(preset="vecka", subtypes=("polis:vald:Misshandel",)), [5]),
+        # A category the frame's categorical column has never seen selects nothing.
+        (Filters(preset="vecka", categories=("est:finns_inte",)), []),
         (Filters(preset="vecka", areas=("F01",)), [2, 5]),
         (Filters(preset="vecka", areas=("X99",)), []),
         # An organisation filter leaves out police crimes (they have none).
@@ -235,6 +246,8 @@ def test_period_over_the_spring_dst_change(frame):
         "est-category",
         "police-group-same-key",
         "subtype-narrows",
+        "police-subtype",
+        "unseen-category",
         "area",
         "unknown-area",
         "organisation",
@@ -245,3 +258,43 @@ def test_period_over_the_spring_dst_change(frame):
 )
 def test_each_filter_selects_what_it_says(frame, filters, expected):
     assert ids(apply(frame, filters, today=TODAY, area_ids=AREAS)) == expected
+
+
+def test_the_binary_search_finds_the_rows_a_scan_finds():
+    """Random periods over a frame in time order, across both DST changes of 2026: the rows
+    ``apply`` cuts out by binary search are the rows a scan of the unmarked frame selects."""
+    import numpy as np
+
+    rng = np.random.default_rng(11)
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    minutes = np.sort(rng.integers(0, 365 * 24 * 60, 5_000))
+    frame = pl.DataFrame(
+        {
+            "id": range(len(minutes)),
+            "source": pl.Series(["est"] * len(minutes), dtype=pl.Categorical),
+            "occurred_from": [
+                start + dt.timedelta(minutes=int(m)) for m in rng.permutation(minutes)
+            ],
+        }
+    ).with_columns(pl.col("occurred_from").dt.convert_time_zone("Europe/Stockholm"))
+    ordered = by_time(frame)
+    assert ordered["occurred_from"].flags["SORTED_ASC"]
+    assert by_time(ordered)["id"].to_list() == ordered["id"].to_list()  # checked, not re-sorted
+    for _ in range(40):
+        a = D(2026, 1, 1) + dt.timedelta(days=int(rng.integers(0, 360)))
+        f = Filters(preset="eget", start=a, end=a + dt.timedelta(days=int(rng.integers(0, 40))))
+        assert ids(apply(ordered, f, today=TODAY)) == ids(apply(frame, f, today=TODAY))
+    assert ids(apply(ordered, Filters(), period="none")) == ids(frame)
+
+
+def test_category_options_list_the_police_groups_of_each_frame(frame):
+    from ostan_dash.filters import category_options
+
+    opts = category_options(frame)
+    assert [k for k in opts if k.startswith("polis:")] == ["polis:skadegorelse", "polis:vald"]
+    assert opts["polis:vald"].endswith("(polis)")
+    assert all(k.startswith("est:") for k in category_options(frame, "est"))
+    # Another frame (fewer rows) is asked again, not answered from the first one's groups.
+    fewer = frame.filter(frame["category"].cast(str) != "vald")
+    assert [k for k in category_options(fewer) if k.startswith("polis:")] == ["polis:skadegorelse"]
+    assert "polis:vald" in category_options(frame)

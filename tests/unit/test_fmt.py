@@ -39,3 +39,47 @@ def test_kpi_delta_uses_ascii_sign_for_the_arrow():
     assert kpi_delta(10, 12.5) == f"-2,5 (-20{NB}%)"
     assert kpi_delta(15, 10.0) == f"+5,0 (+50{NB}%)"
     assert kpi_delta(3, 0.0) == "+3,0"
+
+
+def test_number_series_writes_what_number_writes():
+    """The column form of ``number`` (map tooltips): the same text for every value, ties,
+    negatives that round to zero, thousands, missing and infinite values included."""
+    import numpy as np
+    import polars as pl
+
+    from ostan_dash import text
+
+    rng = np.random.default_rng(7)
+    values = [
+        0.0,
+        0.5,
+        1.5,
+        2.5,
+        -0.4,
+        -0.5,
+        -1.5,
+        999.5,
+        1234.5,
+        1_234_567.0,
+        -9876.25,
+        0.125,
+        2.675,
+        1e-9,
+        float("nan"),
+        float("inf"),
+        float("-inf"),
+        None,
+    ]
+    values += list(rng.normal(0, 3, 300)) + list(rng.exponential(5000, 300))
+    values += [round(v, 1) for v in rng.normal(0, 50, 200)]  # many exact decimal inputs
+    values += [i / 8 for i in range(-40, 40)]  # true binary ties at 0, 1 and 2 decimals
+    values += [i / 1000 + 0.0005 for i in range(-300, 300)]  # ties that are not exact
+    frame = pl.DataFrame({"v": pl.Series(values, dtype=pl.Float64)})
+    for decimals in (0, 1, 2, 3):
+        got = text.number_series(frame["v"], decimals).to_list()
+        want = [text.number(v, decimals) for v in values]
+        assert got == want, [
+            (v, g, w) for v, g, w in zip(values, got, want, strict=True) if g != w
+        ][:5]
+    got = text.number_series(pl.Series("n", [0, 7, 1000, -12345, None])).to_list()
+    assert got == ["0", "7", "1\u00a0000", "\u221212\u00a0345", "–"]

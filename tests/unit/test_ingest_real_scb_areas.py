@@ -166,10 +166,19 @@ def test_deso_as_geojson_with_scb_columns():
 
 
 @pytest.mark.skipif(not (REAL / "swedish_admin_areas.csv").exists(), reason="no real file")
-def test_real_kommun_list_without_geometries_is_refused_only_for_the_geometry():
-    """swedish_admin_areas.csv (municipality_code, municipality_name, …) has no polygons: the
-    one reason is the missing geometry, not four missing columns."""
+def test_real_kommun_list_without_geometries_is_read_as_area_names():
+    """swedish_admin_areas.csv (municipality_code, municipality_name, …) has no polygons: it is
+    read as codes and names (renaming known areas, said in a note), not refused."""
     raw = read.read_file((REAL / "swedish_admin_areas.csv").read_bytes(), "admin.csv")
+    v = validate.validate("omraden", raw.frame)
+    assert v.ok, v.problems
+    assert v.rows.columns == ["rad", "code", "name"]
+    assert v.rows.row(0) == (2, "0114", "Upplands Väsby")
+    assert validate.NAMES_ONLY_NOTE in v.notes
+
+
+def test_a_code_list_without_names_or_geometries_is_still_refused_for_the_geometry():
+    raw = read.read_file(b"Kod;Befolkning\n0880;1\n", "koder.csv")
     v = validate.validate("omraden", raw.frame)
     assert v.problems.select("falt", "orsak").rows() == [
         ("geometri", "filen saknar geometrier (använd GeoJSON eller GeoPackage)")

@@ -179,3 +179,15 @@ def test_client_key(ip, headers, trusted, expected):
 )
 def test_delay_text(seconds, text):
     assert auth.delay_text(seconds * S) == text
+
+
+def test_a_session_check_is_relied_on_only_for_the_same_session_and_user_and_briefly():
+    user = auth.User(1, "analytiker", "Analytiker", "analytiker", 1, "Östan kommun")
+    checked = auth.Checked("sid-1", user, at=100.0)
+    window = auth.RECHECK.total_seconds()
+    assert checked.still("sid-1", "analytiker", 100.0)
+    assert checked.still("sid-1", " Analytiker ", 100.0 + window - 0.01)  # as typed at login
+    assert not checked.still("sid-1", "analytiker", 100.0 + window)  # the window has passed
+    assert not checked.still("sid-2", "analytiker", 101.0)  # another session
+    assert not checked.still("sid-1", "admin", 101.0)  # another user
+    assert not checked.still("sid-1", "analytiker", 99.0)  # a clock that went back

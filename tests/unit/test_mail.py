@@ -4,48 +4,17 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from ostan_dash import mail
-
-
-class _Sink:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.messages.append((list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.mailsink import free_port, local_smtp
 
 
 @pytest.fixture
 def smtp():
-    sink = _Sink()
-    ctl = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    ctl.start()
-    try:
-        yield (
-            sink,
-            mail.MailSettings(
-                host="127.0.0.1",
-                port=ctl.port,
-                tls="none",
-                user="",
-                password="",
-                sender="lagesbild@example.se",
-            ),
-        )
-    finally:
-        ctl.stop()
+    with local_smtp("lagesbild@example.se") as server:
+        yield server
 
 
 def test_send_delivers_utf8_subject_and_pdf(smtp):
@@ -73,7 +42,7 @@ def test_send_delivers_utf8_subject_and_pdf(smtp):
 def test_closed_port_raises_swedish_mailerror(caplog):
     cfg = mail.MailSettings(
         host="127.0.0.1",
-        port=_free_port(),
+        port=free_port(),
         tls="none",
         user="",
         password="",
@@ -97,22 +66,8 @@ def test_settings_none_when_unconfigured(monkeypatch, tmp_path):
     assert s is not None and s.port == 465 and s.tls == "ssl"
 
 
-class _Refusing(_Sink):
-    """Refuses one address at RCPT, as a real server does for an unknown mailbox."""
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address == "okand@example.se":
-            return "550 5.1.1 Mottagaren finns inte"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-
 def test_send_each_gives_every_recipient_its_own_message_and_outcome():
-    sink = _Refusing()
-    ctl = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    ctl.start()
-    try:
-        cfg = mail.MailSettings("127.0.0.1", ctl.port, "none", "", "", "lagesbild@example.se")
+    with local_smtp("lagesbild@example.se", refuse=("okand@example.se",)) as (sink, cfg):
         result = mail.send_each(
             ["a@example.se", "okand@example.se", "b@example.se"],
             "Årsanalys 2026",
@@ -120,8 +75,6 @@ def test_send_each_gives_every_recipient_its_own_message_and_outcome():
             [("arsanalys-2026-v1.pdf", b"%PDF-1.7\n%%EOF", "application/pdf")],
             settings=cfg,
         )
-    finally:
-        ctl.stop()
     assert result["a@example.se"] is None and result["b@example.se"] is None
     assert "550" in result["okand@example.se"] and "finns inte" in result["okand@example.se"]
     # One message each, addressed to that recipient only: nobody sees the others.
@@ -131,7 +84,7 @@ def test_send_each_gives_every_recipient_its_own_message_and_outcome():
 
 
 def test_send_each_on_a_closed_port_gives_every_recipient_the_reason(caplog):
-    cfg = mail.MailSettings("127.0.0.1", _free_port(), "none", "", "", "x@example.se", 2.0)
+    cfg = mail.MailSettings("127.0.0.1", free_port(), "none", "", "", "x@example.se", 2.0)
     result = mail.send_each(["a@example.se", "b@example.se"], "Ämne", "text", settings=cfg)
     assert set(result) == {"a@example.se", "b@example.se"}
     assert all(r.startswith("Kunde inte skicka via 127.0.0.1:") for r in result.values())

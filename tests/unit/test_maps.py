@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import polars as pl
@@ -169,11 +170,11 @@ def test_statuses_are_outlined_and_the_region_drawn(areas):
     new = [c for c in cells if "Ny het ruta" in c["tooltip"]]
     assert len(new) == 1 and new[0]["width"] == 4.0 and new[0]["line"][:3] == [0, 0, 0]
     assert "Väntat: 0,1" in new[0]["tooltip"]  # 3 incidents over 32 cells
-    lines = layer(deck, "region").data
-    assert len(lines) == 2
+    paths = layer(deck, "region").data
+    assert len(paths) == 1  # the two segments meet at (X0, Y0): one path of three corners
     back = Transformer.from_crs(4326, 3006, always_xy=True)
-    x, y = back.transform(*lines[0]["t"])
-    assert (x, y) == pytest.approx((X0 + 500.0, Y0), abs=0.2)
+    corners = {tuple(round(v) for v in back.transform(*p)) for p in paths[0]["path"]}
+    assert corners == {(X0 + 500.0, Y0), (X0, Y0), (X0, Y0 + 500.0)}
 
 
 def test_only_accessors_are_expressions(areas, grid):
@@ -184,3 +185,171 @@ def test_only_accessors_are_expressions(areas, grid):
         for key, value in spec.items():
             if isinstance(value, str) and value.startswith("@@="):
                 assert key.startswith("get"), (spec["id"], key, value)
+
+
+def test_zoom_fills_the_map_width_with_the_span():
+    """deck.gl's zoom z: the equator (40 075 016.686 m) spans 512 · 2^z pixels, so 700 px
+    should show the span."""
+    lat = 59.86
+    z = maps.zoom_for_span(1_800.0, lat)
+    metres_per_px = 40_075_016.686 * math.cos(math.radians(lat)) / (512 * 2**z)
+    assert 700 * metres_per_px == pytest.approx(1_800.0, rel=0.01)
+    assert maps.zoom_for_span(1.0, lat) == 17 and maps.zoom_for_span(1e7, lat) == 8
+
+
+def test_a_searched_street_is_centred_and_ringed(areas, grid):
+    street = {"label": "Storgatan", "lon": 16.8186, "lat": 59.8139, "extent_m": 1_800.0}
+    deck, _ = maps.hotspot_deck(areas, grid, cell_size=250, focus=street)
+    view = deck.initial_view_state
+    assert (view.longitude, view.latitude) == (16.8186, 59.8139)
+    assert view.zoom == maps.zoom_for_span(1_800.0 * 1.2, 59.8139)
+    ring = next(layer for layer in deck.layers if layer.id == "sokt-plats")
+    assert ring.data[0]["position"] == [16.8186, 59.8139]
+    assert deck.layers[-1] is ring  # on top of everything
+    place = maps.view_at(16.8, 59.8)  # a place: about 400 m around it
+    assert place.zoom == maps.zoom_for_span(400.0, 59.8) > view.zoom
+    plain, _ = maps.hotspot_deck(areas, grid, cell_size=250)
+    assert all(layer.id != "sokt-plats" for layer in plain.layers)
+
+
+def _decoded(style_url: str) -> dict:
+    import base64
+
+    assert style_url.startswith("data:application/json;base64,")
+    return json.loads(base64.b64decode(style_url.split(",", 1)[1]))
+
+
+def test_no_base_map_unless_the_operator_configures_one(monkeypatch):
+    monkeypatch.delenv("OSTAN_MAP_TILES", raising=False)
+    assert maps.base_style() == EMPTY_MAP_STYLE
+    assert _decoded(EMPTY_MAP_STYLE)["sources"] == {}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://karta.ostan.se/tiles/{z}/{x}/{y}.png",
+        "https://wms.example.se/wms?SERVICE=WMS&REQUEST=GetMap&LAYERS=topo&SRS=EPSG:3857"
+        "&BBOX={bbox-epsg-3857}&WIDTH=256&HEIGHT=256&FORMAT=image/png",
+    ],
+    ids=["tiles", "wms"],
+)
+def test_configured_tiles_or_wms_lie_under_the_layers(monkeypatch, areas, grid, url):
+    monkeypatch.setenv("OSTAN_MAP_TILES", url)
+    monkeypatch.setenv("OSTAN_MAP_ATTRIBUTION", "© Lantmäteriet")
+    style = _decoded(maps.base_style())
+    assert style["sources"]["bas"] == {
+        "type": "raster",
+        "tiles": [url],
+        "tileSize": 256,
+        "attribution": "© Lantmäteriet",
+    }
+    assert [layer["id"] for layer in style["layers"]] == ["bakgrund", "baskarta"]
+    deck, _ = maps.hotspot_deck(areas, grid, cell_size=250)
+    assert deck.map_style == maps.base_style()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://karta.ostan.se/{z}/{x}/{y}.png", "https://karta.ostan.se/tiles/{z}/{x}.png"],
+    ids=["not-http", "no-y"],
+)
+def test_an_unusable_tile_address_gives_no_base_map_and_a_log_line(monkeypatch, caplog, url):
+    monkeypatch.setenv("OSTAN_MAP_TILES", url)
+    assert maps.base_style() == EMPTY_MAP_STYLE
+    assert any("OSTAN_MAP_TILES används inte" in r.getMessage() for r in caplog.records)
+
+
+def test_the_area_ground_lets_a_configured_base_map_show_through(monkeypatch, areas):
+    monkeypatch.delenv("OSTAN_MAP_TILES", raising=False)
+    assert list(maps.area_layer(areas).get_fill_color) == list(maps.GROUND)  # opaque land
+    monkeypatch.setenv("OSTAN_MAP_TILES", "https://karta.ostan.se/{z}/{x}/{y}.png")
+    assert list(maps.area_layer(areas).get_fill_color) == [*maps.GROUND, 60]
+
+
+def test_region_outline_is_drawn_as_joined_paths_where_pyproj_puts_them():
+    # A closed square of four segments and a lone segment apart from it.
+    x, y, s = X0, Y0, 250.0
+    square = [
+        [x, y, x + s, y],
+        [x + s, y, x + s, y + s],
+        [x + s, y + s, x, y + s],
+        [x, y + s, x, y],
+    ]
+    segments = np.array([*square, [x + 1000, y, x + 1000, y + s]])
+    points, paths = maps.outline_paths(segments)
+    assert sorted(len(p) for p in paths) == [2, 5]  # the square closes on its first corner
+    ring = next(p for p in paths if len(p) == 5)
+    assert ring[0] == ring[-1]
+    to_wgs = Transformer.from_crs(3006, 4326, always_xy=True)
+    data = maps.region_layer(segments).data
+    drawn = sorted(data, key=lambda r: len(r["path"]))
+    for row, path in zip(drawn, sorted(paths, key=len), strict=True):
+        for (lon, lat), i in zip(row["path"], path, strict=True):
+            assert [lon, lat] == pytest.approx(list(to_wgs.transform(*points[i])), abs=1e-6)
+
+
+def test_the_same_cells_are_written_once_and_reach_the_browser_unchanged(areas, grid):
+    deck, _ = maps.hotspot_deck(areas, grid, cell_size=250)
+    again, _ = maps.hotspot_deck(areas, grid.clone(), cell_size=250)
+    rows = layer(deck, "hotspots").data
+    assert layer(again, "hotspots").data is rows  # same content: nothing built again
+    spec = json.loads(again.to_json())
+    sent = next(lyr for lyr in spec["layers"] if lyr["id"] == "hotspots")["data"]
+    assert sent == list(rows) and len(sent) == len(rows) > 0
+    # Another grid (one count changed) is other rows, and another cell size too.
+    changed = grid.with_columns(pl.col("count") + (pl.int_range(pl.len()) == 0).cast(pl.Int64))
+    assert layer(maps.hotspot_deck(areas, changed, cell_size=250)[0], "hotspots").data is not rows
+    assert (
+        maps.hotspot_layer(grid, cell_size=100).data
+        is not maps.hotspot_layer(grid, cell_size=250).data
+    )
+
+
+def _tooltip_one_by_one(row: dict, cell_size: float) -> str:
+    """The hot-spot tooltip written for one cell in plain Python (the former per-cell loop)."""
+    import html
+
+    from ostan_dash.ui import fmt
+
+    tip = f"<b>{html.escape(maps.CLASS_LABELS.get(row['class'], row['class']))}</b>"
+    if row.get("status") in maps.STATUS_LABELS:
+        tip += f" · <b>{html.escape(maps.STATUS_LABELS[row['status']])}</b>"
+    if row.get("where"):
+        tip += f"<br/>{html.escape(row['where'])}"
+    size = f"({fmt.number(cell_size)} × {fmt.number(cell_size)} m)"
+    tip += f"<br/>{fmt.number(row['count'])} händelser i rutan {size}"
+    exp = row.get("expected")
+    if exp is not None and math.isfinite(exp):
+        tip += f"<br/>Väntat: {fmt.number(exp, 1)}"
+    if row.get("count_before") is not None:
+        tip += f"<br/>Jämförelseperioden: {fmt.number(row['count_before'])}"
+    z = row.get("z")
+    tip += f"<br/>z = {fmt.number(z, 2) if z is not None and math.isfinite(z) else '–'}"
+    return tip
+
+
+def test_hotspot_tooltips_match_the_one_by_one_text(grid):
+    """The tooltip expression writes, cell for cell, what the per-cell Python text did:
+    statuses, escaped places, missing comparison counts, infinite and missing z included."""
+    n = grid.height
+    rng = np.random.default_rng(3)
+
+    def pick(options: list) -> list:
+        return [options[i] for i in rng.integers(0, len(options), n)]
+
+    varied = grid.with_columns(
+        status=pl.Series(pick(["ny", "växande", "minskande", "", None]), dtype=pl.Utf8),
+        where=pl.Series(
+            pick(["Storgatan 3 & <Torget>", "Parkvägen 'norr'", "", None]), dtype=pl.Utf8
+        ),
+        count_before=pl.Series(pick([None, 0, 3, 1234]), dtype=pl.Int64),
+        z=pl.Series(pick([float("inf"), float("nan"), -1.955, 2.675, 0.0, None]), dtype=pl.Float64),
+    )
+    for cell_size in (250, 1000):
+        got = maps.hotspot_tooltip(varied, cell_size)
+        want = [_tooltip_one_by_one(r, cell_size) for r in varied.iter_rows(named=True)]
+        assert got.to_list() == want
+    bare = grid.select("class", "count")  # no expectation, status, place or z columns
+    got = maps.hotspot_tooltip(bare, 250).to_list()
+    assert got == [_tooltip_one_by_one(r, 250) for r in bare.iter_rows(named=True)]

@@ -49,9 +49,7 @@ def nrc_verbose() -> dict[str, object]:
     for k, line in enumerate(lines):
         if line.startswith("Row ") and " Column " in line:
             _, r, _, c = line.split()
-            block = dict(
-                (part.split(",", 1)[0], part.split(",", 1)[1]) for part in lines[k + 1 : k + 9]
-            )
+            block = {part.split(",", 1)[0]: part.split(",", 1)[1] for part in lines[k + 1 : k + 9]}
             cells[(int(r) - 1, int(c) - 1)] = {
                 "simulated": [int(v) for v in block["Expected"].split(",") if v.strip()],
                 "observed": int(block["Observed"]),

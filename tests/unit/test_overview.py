@@ -44,7 +44,7 @@ def frame_from_counts(counts: np.ndarray, last_week: dt.date) -> pl.DataFrame:
             + pl.duration(weeks=pl.col("w"), days=1),
             n="n",
         )
-        .select(pl.exclude("n").repeat_by("n").explode())
+        .select(pl.exclude("n").repeat_by("n").explode(empty_as_null=True))
         .with_columns(pl.col("occurred_from").dt.replace_time_zone(TZ))
     )
 
@@ -355,3 +355,22 @@ def test_a_doubling_in_one_area_is_found():
     flags = np.stack([benjamini_hochberg(p) for p in res.p_high]) & (res.count >= 3)
     assert flags[:, 0].mean() >= 0.5
     assert flags[:, 1:].mean() <= 0.01
+
+
+@pytest.mark.parametrize("zone", ["Europe/Stockholm", None], ids=["local-time", "naive"])
+def test_in_weeks_takes_the_weeks_to_their_last_minute_across_the_autumn_clock_change(zone):
+    times = [
+        dt.datetime(2025, 10, 19, 23, 59),  # Sunday before the first week: out
+        dt.datetime(2025, 10, 20, 0, 0),  # first Monday, midnight: in
+        dt.datetime(2025, 10, 26, 2, 30),  # the hour that comes twice: in
+        dt.datetime(2025, 11, 2, 23, 59),  # last week's Sunday, last minute: in
+        dt.datetime(2025, 11, 3, 0, 0),  # the Monday after: out
+    ]
+    frame = pl.DataFrame({"occurred_from": times})
+    if zone:
+        frame = frame.with_columns(
+            pl.col("occurred_from").dt.replace_time_zone(zone, ambiguous="earliest")
+        )
+    got = overview.in_weeks(frame, dt.date(2025, 10, 20), dt.date(2025, 10, 27)).collect()
+    assert got["occurred_from"].dt.replace_time_zone(None).to_list() == times[1:4]
+    assert got["week_start"].to_list() == [dt.date(2025, 10, 20)] * 2 + [dt.date(2025, 10, 27)]

@@ -16,11 +16,11 @@ import pytest
 
 from ostan_dash.reports import annual, compare, forms, periods, quarterly, render, sentences
 from tests.unit.test_overview import seasonal_nb
+from tests.unit.test_reports_weekly import incidents
 
 TZ = "Europe/Stockholm"
 NB = "\u00a0"
 AREAS, CATS = 5, 4
-CATEGORIES = ["skadegorelse", "otrygg_plats", "otrygg_samling", "annat_otryggt"]
 Q3 = periods.parse("kvartal", "2026-Q3")
 FIRST_MONDAY = dt.date(2025, 5, 26)
 N_WEEKS = 71  # to the end of September 2026
@@ -28,33 +28,7 @@ N_WEEKS = 71  # to the end of September 2026
 
 def frame_of(counts: np.ndarray, rng: np.random.Generator) -> pl.DataFrame:
     """Incidents from (areas, categories, weeks) counts at random minutes of each week."""
-    a, c, w = np.nonzero(counts)
-    n = counts[a, c, w]
-    a, c, w = (np.repeat(v, n) for v in (a, c, w))
-    first = dt.datetime.combine(FIRST_MONDAY, dt.time(0))
-    minutes = rng.integers(0, 7 * 24 * 60, size=a.size)
-    start = [
-        first + dt.timedelta(weeks=int(wk), minutes=int(m))
-        for wk, m in zip(w, minutes, strict=True)
-    ]
-    return (
-        pl.DataFrame(
-            {
-                "id": np.arange(a.size),
-                "source": "est",
-                "category": [CATEGORIES[i] for i in c],
-                "area_id": (a + 1).astype(np.int32),
-                "occurred_from": start,
-            }
-        )
-        .with_columns(
-            pl.col("occurred_from").dt.replace_time_zone(
-                TZ, ambiguous="earliest", non_existent="null"
-            )
-        )
-        .drop_nulls("occurred_from")
-        .with_columns(occurred_to=pl.col("occurred_from"))
-    )
+    return incidents(counts, rng, first_monday=FIRST_MONDAY)
 
 
 def flagged(frame: pl.DataFrame, period: periods.Period = Q3) -> int:

@@ -25,12 +25,18 @@ LAST = dt.date(2026, 11, 23)  # Monday of v. 48
 N_WEEKS = 66  # one earlier year for the seasonal expectation
 
 
-def incidents(counts: np.ndarray, rng: np.random.Generator) -> pl.DataFrame:
-    """An incident frame from (areas, categories, weeks) counts, at random hours of each week."""
+def incidents(
+    counts: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    first_monday: dt.date = LAST - dt.timedelta(weeks=N_WEEKS - 1),
+) -> pl.DataFrame:
+    """An incident frame from (areas, categories, weeks) counts, at random minutes of each week
+    counted from ``first_monday``."""
     a, c, w = np.nonzero(counts)
     n = counts[a, c, w]
     a, c, w = (np.repeat(v, n) for v in (a, c, w))
-    first = dt.datetime.combine(LAST - dt.timedelta(weeks=N_WEEKS - 1), dt.time(0))
+    first = dt.datetime.combine(first_monday, dt.time(0))
     minutes = rng.integers(0, 7 * 24 * 60, size=a.size)
     start = [
         first + dt.timedelta(weeks=int(wk), minutes=int(m))

@@ -38,6 +38,7 @@ KINDS = (
     "rapporter",
     "befolkningsrutor",
     "polishandelser",
+    "gator",
 )
 
 # A header each kind accepts and one data row that is wrong in a way the validator names.
@@ -51,6 +52,7 @@ HEADERS = {
     "rapporter": "Ärende-id;Kategori;Undertyp;Från datum;X-koordinat;Y-koordinat",
     "befolkningsrutor": "Rutid;Befolkning",
     "polishandelser": "id;datetime;name;type",
+    "gator": "Namn;Typ;Källa",
 }
 BAD_ROWS = {
     "polisbrott": "K1-26;1;Stöld;2026-13-45;25:99;abc;def",
@@ -61,6 +63,7 @@ BAD_ROWS = {
     "rapporter": "R1;okänd kategori;x;9999-01-01;1e300;1e300",
     "befolkningsrutor": "12345;-7",
     "polishandelser": "x;igår;31 december 23.50, Misshandel, Östan;Misshandel",
+    "gator": "Gatan;residential;",  # no line: a street needs its geometry
 }
 
 # Östan lies around E 601 900, N 6 632 000 (SWEREF 99 TM).

@@ -1,0 +1,104 @@
+"""The binary incident reader (store.hot) gives the very frame the CSV reader gives: same rows,
+same values, same dtypes (Europe/Stockholm, categoricals), for a user who sees police crimes
+with their points and for one who sees them per area only."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from polars.testing import assert_frame_equal
+
+from ostan_dash import store
+from ostan_dash.store import hot, queries
+
+pytestmark = pytest.mark.db
+
+
+def _same(binary, csv) -> None:
+    assert binary.schema == csv.schema
+    assert binary.height == csv.height > 0
+    assert_frame_equal(
+        binary.sort("source", "id"), csv.sort("source", "id"), categorical_as_str=True
+    )
+
+
+@pytest.mark.parametrize("role", [None, "lasare", "analytiker"])
+def test_binary_frame_equals_the_csv_frame(engine, role):
+    if role is None:
+        _same(hot.read_binary(), queries.incidents())
+        return
+    with engine.connect() as c:
+        user = c.execute(
+            sa.text("SELECT id FROM users WHERE username = :u"), {"u": role}
+        ).scalar_one()
+    store.bind(user, role)
+    try:
+        binary, csv = hot.read_binary(), queries.incidents()
+        sees_points = queries.sees_police_rows()
+    finally:
+        store.bind(None, None)
+    _same(binary, csv)
+    police = binary.filter(binary["source"].cast(str) == "polis")
+    assert police.height > 0
+    # Points only to those who may see them (some crimes are known by area only, for anyone).
+    assert (police["x"].null_count() < police.height) is sees_points
+
+
+def test_a_later_start_gives_the_same_rows_as_the_csv_reader():
+    since = "2024-01-01"
+    _same(hot.read_binary(since), queries.incidents(since))
+
+
+def test_a_stream_it_cannot_read_falls_back_to_csv_and_says_so(monkeypatch, caplog):
+    def unreadable(payload):
+        raise ValueError("binär COPY med oväntat antal fält")
+
+    monkeypatch.setattr(hot, "parse_binary_copy", unreadable)
+    monkeypatch.setattr(hot, "SNAPSHOTS", False)
+    frame = hot.incidents()
+    _same(frame, queries.incidents())
+    assert any(
+        r.name == "ostan_dash.store.hot" and r.levelname == "ERROR" and r.exc_info
+        for r in caplog.records
+    )
+
+
+def _as(engine, role):
+    with engine.connect() as c:
+        user = c.execute(
+            sa.text("SELECT id FROM users WHERE username = :u"), {"u": role}
+        ).scalar_one()
+    store.bind(user, role)
+
+
+def test_the_snapshot_of_the_current_version_is_read_instead_of_the_database(monkeypatch, tmp_path):
+    monkeypatch.setattr(hot, "SNAPSHOT_DIR", tmp_path / "hot")
+    path = hot.snapshot_path()
+    assert path is not None and path.name.endswith(f"-{queries.data_version()}.arrow")
+    frame = hot.read_binary()
+    hot._write_snapshot(frame, path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+
+    def no_database(*args, **kwargs):
+        raise AssertionError("read the database although the snapshot was there")
+
+    monkeypatch.setattr(hot, "read_binary", no_database)
+    _same(hot.incidents(), frame)
+    # A file of the same key and another version is what the next write removes.
+    newer = path.with_name(path.name.rsplit("-", 1)[0] + "-999999999.arrow")
+    hot._write_snapshot(frame, newer)
+    assert newer.exists() and not path.exists()
+
+
+def test_each_visibility_has_its_own_snapshot(engine, monkeypatch, tmp_path):
+    monkeypatch.setattr(hot, "SNAPSHOT_DIR", tmp_path / "hot")
+    paths, sees = {}, {}
+    for role in ("lasare", "analytiker"):
+        _as(engine, role)
+        try:
+            paths[role], sees[role] = hot.snapshot_path(), queries.visibility_key()
+        finally:
+            store.bind(None, None)
+    assert sees["lasare"] != sees["analytiker"]  # the demo's reader sees fewer police points
+    assert paths["lasare"] != paths["analytiker"]
