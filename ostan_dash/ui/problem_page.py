@@ -131,6 +131,8 @@ def pick(
         # Just made with the form below: select it (the widget keeps its own value otherwise).
         st.session_state["pb_pick"] = created[0]
         st.success(f"Problembilden ”{created[1]}” är skapad och vald. Gå igenom kriterierna.")
+        # The form is far below: bring this confirmation and the new picture into view.
+        widgets.scroll_into_view(key=f"pb_created_{created[0]}", block="center")
     chosen = st.selectbox(
         "Välj problembild",
         order,

@@ -22,7 +22,7 @@ from ostan_dash.analysis import duplicates, locations, own_reports, time_shortcu
 from ostan_dash.ingest import reports
 from ostan_dash.store import reports as report_store
 from ostan_dash.store import streets as streets_store
-from ostan_dash.ui import data, export, fmt, maps, report_form, texts, versioned
+from ostan_dash.ui import data, export, fmt, maps, report_form, texts, versioned, widgets
 
 NOW, AT, WINDOW = "Nu", "Vid en viss tid", "Upptäckt i efterhand (från–till)"
 NEW_TAB, MINE_TAB = "Ny rapport", "Mina rapporter"
@@ -59,15 +59,6 @@ _GEO_CSS = """
       border: 1px solid #999; background: #f0f2f6; cursor: pointer; min-height: 3rem;}
 """
 
-# A warning that appears under the button a reporter pressed may end below the fold on a phone:
-# bring it and its buttons into view (Streamlit has no scroll API).
-_SCROLL_JS = """
-export default function(component) {
-  const mark = component.parentElement.querySelector("span");
-  requestAnimationFrame(() => mark.scrollIntoView({block: "end", behavior: "smooth"}));
-}
-"""
-
 MOBILE_CSS = """
 <style>
 div[role="radiogroup"] label {padding: 0.35rem 0; min-height: 2.4rem; font-size: 1.05rem;}
@@ -79,11 +70,6 @@ div[data-testid="stButton"] button {min-height: 3rem; font-size: 1.05rem;}
 @st.cache_resource
 def _geolocation():
     return st.components.v2.component("ostan_geolocation", html=_GEO_HTML, css=_GEO_CSS, js=_GEO_JS)
-
-
-@st.cache_resource
-def _scroll_into_view():
-    return st.components.v2.component("ostan_scroll_into_view", html="<span></span>", js=_SCROLL_JS)
 
 
 @versioned.cached()
@@ -616,7 +602,7 @@ def send(
         with st.container(horizontal=True):
             again = st.button("Skicka ändå", type="primary", key="rap_dup_send")
             cancel = st.button("Avbryt", key="rap_dup_cancel")
-        _scroll_into_view()(key=f"rap_dup_scroll_{pending['n']}")
+        widgets.scroll_into_view(key=f"rap_dup_scroll_{pending['n']}")
         if again:
             _file(draft, user)
         elif cancel:

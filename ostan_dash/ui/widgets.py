@@ -10,6 +10,28 @@ import streamlit as st
 
 from ostan_dash.ui import fmt
 
+# Streamlit has no scroll API: a component mounted in the page (not in an iframe) marks the spot
+# and scrolls it into view once, when it is first drawn.
+_SCROLL_JS = """
+export default function(component) {
+  const mark = component.parentElement.querySelector("span");
+  const block = component.data || "end";
+  requestAnimationFrame(() => mark.scrollIntoView({block: block, behavior: "instant"}));
+}
+"""
+
+
+@st.cache_resource
+def _scroll_component():
+    return st.components.v2.component("ostan_scroll_into_view", html="<span></span>", js=_SCROLL_JS)
+
+
+def scroll_into_view(*, key: str, block: str = "end") -> None:
+    """Bring this spot of the page into view after a rerun: a warning under the button a
+    reporter pressed on a phone (``block="end"``), or the confirmation at the top of a page
+    after saving in a form further down (``block="center"``). A new ``key`` scrolls again."""
+    _scroll_component()(key=key, data=block)
+
 
 def kpi_delta(value: int, baseline: float) -> str:
     """The change against the baseline mean as Streamlit's metric reads it: ``"+5,5 (+41 %)"``.
