@@ -20,6 +20,7 @@ from ostan_dash.store.imports import (
     ImportOutcome,
     Progress,
     event_type_overrides,
+    group_name_overrides,
     problem,
     write_checked,
 )
@@ -119,6 +120,8 @@ def run_import(
     step(0.05, "Läser filen …")
     # The municipality's changes to the police's event types (read here: the child has no DB).
     event_types = event_type_overrides(conn=conn) if kind == "polishandelser" and not url else None
+    # … and to the police's and Brå's crime group names (a police extract's Brottsgrupp).
+    group_names = group_name_overrides(conn=conn) if kind == "polisbrott" and not url else None
     if isolate:
         checked = worker.read_validate_bounded(
             kind,
@@ -127,6 +130,7 @@ def run_import(
             crs,
             limits=limits,
             event_types=event_types,
+            group_names=group_names,
             header_row=header_row,
             mapping=mapping,
             values=values,
@@ -139,6 +143,7 @@ def run_import(
                 file_name,
                 crs,
                 event_types,
+                group_names=group_names,
                 header_row=header_row,
                 mapping=mapping,
                 values=values,

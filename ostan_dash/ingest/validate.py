@@ -9,7 +9,8 @@ The kinds and their columns (``*`` = required)
 ``polisbrott`` – the police's weekly extract of reported crimes
     Diarienummer*, Brottsnummer (one case can hold several crimes; the key is
     ``Diarienummer/Brottsnummer``), Brottskod, Brottsbenämning*, Brottsgrupp (ours, or the
-    police's / Brå's own group names through :mod:`ostan_dash.ingest.police_groups`; derived
+    police's / Brå's own group names through :mod:`ostan_dash.ingest.police_groups` and the
+    municipality's changes to that table; derived
     from the benämning and the Brå code's chapter when absent), Från datum*, Från tid,
     Till datum, Till tid, Område (code or name) and/or a coordinate pair X-koordinat,
     Y-koordinat.
@@ -859,20 +860,27 @@ def crime_group_expr(crime_type: pl.Expr, code: pl.Expr) -> pl.Expr:
     )
 
 
-def _police_group(df: pl.DataFrame, ck: _Checks, derived: pl.Expr) -> pl.Expr:
-    """The Brottsgrupp column: our group (key or label), else the police's or Brå's own group
-    name through :data:`ostan_dash.ingest.police_groups.GROUP_NAMES` — for a group wider than
-    ours (Tillgreppsbrott) the row's crime type and code decide when they say more — else a
-    problem naming the row."""
+def _police_group(
+    df: pl.DataFrame,
+    ck: _Checks,
+    derived: pl.Expr,
+    group_names: dict[str, str] | None = None,
+) -> pl.Expr:
+    """The Brottsgrupp column: a name the municipality added or re-mapped (``group_names``,
+    :func:`~ostan_dash.ingest.police_groups.effective_names`) as they chose it; else our group
+    (key or label); else the police's or Brå's own group name through
+    :data:`ostan_dash.ingest.police_groups.GROUP_NAMES` — for a built-in group wider than ours
+    (Tillgreppsbrott) the row's crime type and code decide when they say more — else a problem
+    naming the row."""
     pg = police_groups
+    names = pg.effective_names(group_names)
     folded = _fold_expr("crime_group_in").str.replace_all(r"\s*\([^)]*\)", "").str.strip_chars()
     ours = folded.replace_strict(
         label_lookup(vocab.POLICE_GROUPS), default=None, return_dtype=pl.Utf8
     )
-    theirs = folded.replace_strict(
-        {_fold(k): v for k, v in pg.GROUP_NAMES.items()}, default=None, return_dtype=pl.Utf8
-    )
-    broad = folded.is_in([_fold(k) for k in pg.BROAD])
+    theirs = folded.replace_strict(pg.lookup(names), default=None, return_dtype=pl.Utf8)
+    broad = folded.is_in([pg.fold_name(k) for k in pg.broad_names(names)])
+    chosen = folded.is_in([pg.fold_name(k) for k in pg.chosen_names(names)])
     ck.flag(
         pl.col("crime_group_in").is_not_null() & ours.is_null() & theirs.is_null(),
         "crime_group_in",
@@ -881,11 +889,14 @@ def _police_group(df: pl.DataFrame, ck: _Checks, derived: pl.Expr) -> pl.Expr:
         + ", eller polisens egna gruppnamn som Tillgreppsbrott; se tabellen på sidan Import)",
     )
     refined = pl.when(broad & (derived != "ovrigt")).then(derived).otherwise(theirs)
-    return pl.coalesce(ours, refined)
+    return pl.when(chosen).then(theirs).otherwise(pl.coalesce(ours, refined))
 
 
 # Per kind ----------------------------------------------------------------------------------------
-def _police(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+def _police(
+    df: pl.DataFrame, ck: _Checks, crs: str, *, group_names: dict[str, str] | None = None
+) -> pl.DataFrame:
+    """``polisbrott``; ``group_names``: the municipality's changes to the police's group names."""
     _required_text(df, ck, "case_no")
     _required_text(df, ck, "crime_type")
     external = (
@@ -898,7 +909,11 @@ def _police(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     _unique(df, ck, pl.col("external_id"), "case_no", "samma diarienummer och brottsnummer")
     df = ck.df
     derived = crime_group_expr(pl.col("crime_type"), _col(df, "crime_code"))
-    explicit = _police_group(df, ck, derived) if "crime_group_in" in df.columns else pl.lit(None)
+    explicit = (
+        _police_group(df, ck, derived, group_names)
+        if "crime_group_in" in df.columns
+        else pl.lit(None)
+    )
     df = df.with_columns(crime_group=pl.coalesce(explicit, derived))
     ck.df = df
     df = _times(df, ck)
@@ -1547,6 +1562,7 @@ def validate(
     *,
     crs: str = "auto",
     event_types: dict[str, str | None] | None = None,
+    group_names: dict[str, str] | None = None,
 ) -> Validated:
     """Validate the text cells of a file (``rad`` + one column per header) as import ``kind``.
 
@@ -1561,6 +1577,9 @@ def validate(
     event_types
         For ``polishandelser``: changes to :data:`ostan_dash.ingest.police_events.EVENT_TYPES`
         (event type → crime group key, or None for "not a crime").
+    group_names
+        For ``polisbrott``: changes to :data:`ostan_dash.ingest.police_groups.GROUP_NAMES`
+        (the police's or Brå's group name → crime group key).
 
     Returns
     -------
@@ -1617,6 +1636,8 @@ def validate(
     _control_characters(df, ck)
     if kind == "polishandelser":
         out = _police_events(df, ck, crs, event_types=event_types)
+    elif kind == "polisbrott":
+        out = _police(df, ck, crs, group_names=group_names)
     else:
         out = _KIND_FN[kind](df, ck, crs)
     problems = ck.problems()

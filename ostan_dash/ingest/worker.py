@@ -141,11 +141,16 @@ def read_validate(
     crs: str = "auto",
     event_types: dict[str, str | None] | None = None,
     *,
+    group_names: dict[str, str] | None = None,
     header_row: int | None = None,
     mapping: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
 ) -> Checked:
     """Read and validate in this process; every failure becomes a Swedish message.
+
+    ``event_types`` and ``group_names`` are the municipality's changes to the police's event
+    types and crime group names (:func:`ostan_dash.ingest.validate.validate`): the child has no
+    database, so the parent reads them.
 
     ``header_row``, ``mapping`` and ``values`` are the mapping step's
     (:mod:`ostan_dash.ingest.mapping`): the header's line (None: found below title lines), the
@@ -183,7 +188,13 @@ def read_validate(
                 kind=validate.KINDS[SHAPE_KIND.get(raw.shape, raw.shape)]
             )
             return out
-        checked = validate.validate(kind, raw.frame, crs=effective_crs, event_types=event_types)
+        checked = validate.validate(
+            kind,
+            raw.frame,
+            crs=effective_crs,
+            event_types=event_types,
+            group_names=group_names,
+        )
     except read.ReadError as e:
         out.error = str(e)
         return out
@@ -259,6 +270,7 @@ def _job(workdir: Path) -> int:
             job["file_name"],
             job["crs"],
             job.get("event_types"),
+            group_names=job.get("group_names"),
             header_row=job.get("header_row"),
             mapping=job.get("mapping"),
             values=job.get("values"),
@@ -460,6 +472,7 @@ def read_validate_bounded(
     *,
     limits: Limits | None = None,
     event_types: dict[str, str | None] | None = None,
+    group_names: dict[str, str] | None = None,
     header_row: int | None = None,
     mapping: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
@@ -490,6 +503,7 @@ def read_validate_bounded(
                     "file_name": file_name,
                     "crs": crs,
                     "event_types": event_types,
+                    "group_names": group_names,
                     "header_row": header_row,
                     "mapping": mapping,
                     "values": values,

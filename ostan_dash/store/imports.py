@@ -712,6 +712,21 @@ def event_type_overrides(*, conn: Connection | None = None) -> dict[str, str | N
     return dict(value) if isinstance(value, dict) else {}
 
 
+GROUP_NAMES_SETTING = "polisens_brottsgrupper"
+"""``settings`` key of the municipality's changes to the police's and Brå's crime group names:
+``{"Tillgreppsbrott": "inbrott", "Brott mot djur": "ovrigt"}`` (the name in a police extract's
+Brottsgrupp column → crime group key), on top of
+:data:`ostan_dash.ingest.police_groups.GROUP_NAMES`."""
+
+
+def group_name_overrides(*, conn: Connection | None = None) -> dict[str, str]:
+    """The setting :data:`GROUP_NAMES_SETTING` (empty when not set or not an object)."""
+    value = scalar(
+        "SELECT value FROM settings WHERE key = :k", {"k": GROUP_NAMES_SETTING}, conn=conn
+    )
+    return dict(value) if isinstance(value, dict) else {}
+
+
 def municipality(*, conn: Connection | None = None) -> dict[str, str] | None:
     """The setting :data:`MUNICIPALITY_SETTING` (``{"namn": …, "kod": …}``), or None."""
     value = scalar(

@@ -1,7 +1,7 @@
 """The sections of the Import page (content/importera.py): what a kind's file holds (columns,
-template), the kind's own settings (the municipality's boundary, the police's groups and event
-types), the mapping step with its map, the preview of the whole import rolled back, the write
-and the history.
+template), the kind's own settings (the municipality's boundary, the police's group names and
+event types, both editable), the mapping step with its map, the preview of the whole import
+rolled back, the write and the history.
 
 Reading, mapping and validating live in :mod:`ostan_dash.ingest`; the writes go through the
 store as the acting user.
@@ -127,17 +127,49 @@ def boundary_choice(user: User) -> None:
             st.rerun()
 
 
-def police_group_help() -> None:
-    """How the police's and Brå's own group names translate to ours."""
+def police_group_help(user: User | None = None) -> None:
+    """How the police's and Brå's own group names translate to ours: a table the municipality
+    may change and add to (saved as a setting, read by every import of police extracts)."""
+    user = user or st.session_state["user"]
     with st.expander("Polisens egna brottsgrupper"):
         st.markdown(
-            "Kolumnen Brottsgrupp får innehålla polisens eller Brås gruppnamn; de översätts så här."
+            "Kolumnen Brottsgrupp får innehålla polisens eller Brås gruppnamn; de översätts "
+            "enligt tabellen. Ändra en grupp eller lägg till ett namn som era utdrag använder. "
+            "Stora och små bokstäver, accenter och en kapitelhänvisning inom parentes "
+            "(”Tillgreppsbrott (8 kap. BrB)”) spelar ingen roll. För de breda grupperna ("
+            + ", ".join(sorted(police_groups.BROAD))
+            + ") avgör radens brottstyp eller brottskod gruppen när den säger mer, så länge "
+            "gruppen inte ändras här. Ett namn som inte finns i tabellen stoppar importen med "
+            "sin rad."
         )
-        st.markdown(
-            "\n".join(
-                f"- {polis} → {var}" for polis, var in police_groups.group_table().iter_rows()
+        saved = imports.group_name_overrides()
+        edited = st.data_editor(
+            police_groups.group_table(saved).to_pandas(),
+            key="imp_groups",
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Polisens grupp": st.column_config.TextColumn("Polisens grupp", required=True),
+                "Vår brottsgrupp": st.column_config.SelectboxColumn(
+                    "Vår brottsgrupp", options=list(vocab.POLICE_GROUPS.values()), required=True
+                ),
+            },
+        )
+        changed = police_groups.overrides_from_table(pl.from_pandas(edited))
+        if police_groups.effective_names(changed) != police_groups.effective_names(
+            saved
+        ) and st.button("Spara brottsgrupperna", key="imp_groups_save"):
+            areas.save_setting(
+                imports.GROUP_NAMES_SETTING,
+                changed,
+                user_id=user.id,
+                username=user.username,
+                role=user.role,
             )
-        )
+            st.session_state.pop("imp_preview_key", None)
+            st.session_state.pop("imp_groups", None)  # the saved table holds the edits now
+            st.rerun()
 
 
 def event_settings(user: User) -> Settings:
