@@ -63,6 +63,12 @@ def street_lines(codes: tuple[str, ...], stamp: int) -> pl.DataFrame:
     return streets_store.for_map(codes)
 
 
+def search_labels(targets: pl.DataFrame) -> list[str]:
+    """The search list's entries, "Storgatan · gata", in the targets' order (one string
+    expression, not a Series lookup per option and rerun)."""
+    return targets.select(pl.format("{} · {}", "label", "kind")).to_series().to_list()
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def locations_of(centres: tuple[tuple[float, float], ...], stamp: int) -> list[str | None]:
     """Each point in words from its nearest street and place ("Storgatan vid Stora torget")."""
@@ -360,11 +366,12 @@ def hotspot_map(k: Karta) -> None:
     labels = filters.category_options(k.incidents)
     street_frame = street_lines(k.f.areas, k.stamp)
     targets = data.search_targets()
+    shown = search_labels(targets)
     sought = st.selectbox(
         "Sök gata eller plats",
         range(targets.height),
         index=None,
-        format_func=lambda i: f"{targets['label'][i]} · {targets['kind'][i]}",
+        format_func=shown.__getitem__,
         placeholder="Skriv ett gatunamn eller en plats …",
         key="karta_sok",
         help="Kartan centreras på gatan eller platsen och en blå ring markerar den.",

@@ -20,7 +20,7 @@ import math
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import polars as pl
@@ -282,28 +282,32 @@ def area_layer(areas: pl.DataFrame, *, highlight: tuple[str, ...] = ()) -> pdk.L
     """Area boundaries on a light ground as a GeoJSON layer (always drawn; chosen areas with a
     thicker line).
 
-    Each feature carries only an escaped tooltip text, never the raw name.
+    Each feature carries only an escaped tooltip text, never the raw name. The features are
+    an array (deck.gl takes one as a GeoJSON layer's data), written once per areas and choice
+    (:func:`remembered_rows`): the outlines are the largest fixed part of every Karta rerun.
     """
-    features = []
-    for code, name, pop, text in areas.select(
-        "code", "name", "population", "geojson_wgs84"
-    ).iter_rows():
-        if not text:
-            continue
-        tip = f"<b>{html.escape(str(name))}</b><br/>{_num(pop)} invånare"
-        chosen = code in highlight
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": json.loads(text),
-                "tooltip": tip,
-                "properties": {"tooltip": tip, "width": 4 if chosen else 1.5},
-            }
-        )
+    shown = areas.select("code", "name", "population", "geojson_wgs84")
+
+    def features() -> list[dict]:
+        out = []
+        for code, name, pop, text in shown.iter_rows():
+            if not text:
+                continue
+            tip = f"<b>{html.escape(str(name))}</b><br/>{_num(pop)} invånare"
+            out.append(
+                {
+                    "type": "Feature",
+                    "geometry": json.loads(text),
+                    "tooltip": tip,
+                    "properties": {"tooltip": tip, "width": 4 if code in highlight else 1.5},
+                }
+            )
+        return out
+
     return pdk.Layer(
         "GeoJsonLayer",
         id="omraden",
-        data={"type": "FeatureCollection", "features": features},
+        data=remembered_rows(_content_key("omraden", shown, sorted(highlight)), features),
         stroked=True,
         filled=True,
         # Opaque light ground: without base tiles the canvas behind is dark, and the
@@ -336,14 +340,17 @@ def streets_layer(streets: pl.DataFrame) -> pdk.Layer:
 
     `streets` is :func:`ostan_dash.store.streets.for_map` (name, kind, WGS 84 GeoJSON).
     """
-    data = [
-        {
-            "path": path,
-            "width": STREET_WIDTH.get(kind, 1.0),
-            "tooltip": f"<b>{html.escape(name)}</b><br/>{html.escape(kind)}",
-        }
-        for name, kind, path in _street_paths(streets)
-    ]
+    data = remembered_rows(
+        _content_key("gator", streets),
+        lambda: [
+            {
+                "path": path,
+                "width": STREET_WIDTH.get(kind, 1.0),
+                "tooltip": f"<b>{html.escape(name)}</b><br/>{html.escape(kind)}",
+            }
+            for name, kind, path in _street_paths(streets)
+        ],
+    )
     return pdk.Layer(
         "PathLayer",
         id="gator",
@@ -363,30 +370,10 @@ def street_names_layer(streets: pl.DataFrame) -> pdk.Layer:
     a few blocks and shrink away at the municipality's scale (no font is fetched: deck.gl
     draws its glyphs from the browser's own fonts).
 
-    One label per street, at the middle of its longest line, turned along the line.
+    One label per street, at the middle of its longest line, turned along the line (built once
+    per set of streets: :func:`remembered_rows`).
     """
-    best: dict[str, tuple[float, list[float], float]] = {}
-    for name, _kind, path in _street_paths(streets):
-        p = np.asarray(path, float)
-        lat_scale = math.cos(math.radians(float(p[:, 1].mean())))
-        seg = np.diff(p, axis=0) * [lat_scale, 1.0]
-        lengths = np.hypot(seg[:, 0], seg[:, 1])
-        total = float(lengths.sum())
-        if total <= 0 or (name in best and best[name][0] >= total):
-            continue
-        k = int(np.searchsorted(np.cumsum(lengths), total / 2))
-        k = min(k, len(lengths) - 1)
-        mid = (p[k] + p[k + 1]) / 2
-        angle = math.degrees(math.atan2(seg[k, 1], seg[k, 0]))
-        if angle > 90:
-            angle -= 180
-        elif angle < -90:
-            angle += 180
-        best[name] = (total, [round(float(mid[0]), 6), round(float(mid[1]), 6)], round(angle, 1))
-    data = [
-        {"position": pos, "text": name, "angle": angle}
-        for name, (_total, pos, angle) in sorted(best.items())
-    ]
+    data = remembered_rows(_content_key("gatunamn", streets), lambda: _street_labels(streets))
     return pdk.Layer(
         "TextLayer",
         id="gatunamn",
@@ -405,6 +392,32 @@ def street_names_layer(streets: pl.DataFrame) -> pdk.Layer:
         font_settings={"sdf": True},
         pickable=False,
     )
+
+
+def _street_labels(streets: pl.DataFrame) -> list[dict]:
+    """One label per street name: position and angle at the middle of its longest line."""
+    best: dict[str, tuple[float, list[float], float]] = {}
+    for name, _kind, path in _street_paths(streets):
+        p = np.asarray(path, float)
+        lat_scale = math.cos(math.radians(float(p[:, 1].mean())))
+        seg = np.diff(p, axis=0) * [lat_scale, 1.0]
+        lengths = np.hypot(seg[:, 0], seg[:, 1])
+        total = float(lengths.sum())
+        if total <= 0 or (name in best and best[name][0] >= total):
+            continue
+        k = int(np.searchsorted(np.cumsum(lengths), total / 2))
+        k = min(k, len(lengths) - 1)
+        mid = (p[k] + p[k + 1]) / 2
+        angle = math.degrees(math.atan2(seg[k, 1], seg[k, 0]))
+        if angle > 90:
+            angle -= 180
+        elif angle < -90:
+            angle += 180
+        best[name] = (total, [round(float(mid[0]), 6), round(float(mid[1]), 6)], round(angle, 1))
+    return [
+        {"position": pos, "text": name, "angle": angle}
+        for name, (_total, pos, angle) in sorted(best.items())
+    ]
 
 
 def hotspot_layer(grid: pl.DataFrame, *, cell_size: float) -> pdk.Layer:
@@ -714,25 +727,31 @@ def places_layer(places: pl.DataFrame) -> pdk.Layer:
 def view_for(areas: pl.DataFrame, *, codes: tuple[str, ...] = ()) -> pdk.ViewState:
     """A view that frames the chosen areas (all when none), for a map about 700 px wide."""
     chosen = areas.filter(pl.col("code").is_in(list(codes))) if codes else areas
-    lons, lats = [], []
-    for text in chosen["geojson_wgs84"].to_list():
-        if not text:
-            continue
-        coords = np.asarray(_flatten_coords(json.loads(text)["coordinates"]), float)
-        lons.append(coords[:, 0])
-        lats.append(coords[:, 1])
-    if not lons:
+    boxes = [_bounds(text) for text in chosen["geojson_wgs84"].to_list() if text]
+    if not boxes:
         return pdk.ViewState(longitude=17.64, latitude=59.86, zoom=10)
-    lon = np.concatenate(lons)
-    lat = np.concatenate(lats)
-    lat_c = float((lat.min() + lat.max()) / 2)
-    width_m = (lon.max() - lon.min()) * 111_320 * math.cos(math.radians(lat_c))
-    height_m = (lat.max() - lat.min()) * 110_540
+    lon_min, lat_min = (min(b[i] for b in boxes) for i in (0, 1))
+    lon_max, lat_max = (max(b[i] for b in boxes) for i in (2, 3))
+    lat_c = (lat_min + lat_max) / 2
+    width_m = (lon_max - lon_min) * 111_320 * math.cos(math.radians(lat_c))
+    height_m = (lat_max - lat_min) * 110_540
     span = max(width_m, height_m * 1.6, 500.0)
     return pdk.ViewState(
-        longitude=float((lon.min() + lon.max()) / 2),
+        longitude=(lon_min + lon_max) / 2,
         latitude=lat_c,
         zoom=zoom_for_span(span, lat_c),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _bounds(geojson: str) -> tuple[float, float, float, float]:
+    """(lon min, lat min, lon max, lat max) of a GeoJSON geometry, once per outline."""
+    coords = np.asarray(_flatten_coords(json.loads(geojson)["coordinates"]), float)
+    return (
+        float(coords[:, 0].min()),
+        float(coords[:, 1].min()),
+        float(coords[:, 0].max()),
+        float(coords[:, 1].max()),
     )
 
 

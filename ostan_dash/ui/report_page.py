@@ -126,7 +126,7 @@ def _deck(
             )
         )
     view = _view(point, grid)
-    return pdk.Deck(
+    return maps.CompactDeck(
         layers=layers, initial_view_state=view, map_style=maps.base_style(), tooltip=None
     )
 

@@ -41,7 +41,8 @@ def test_deck_has_area_boundaries_and_no_base_map(areas, grid):
     assert omitted == 0
     assert spec.get("mapStyle") == EMPTY_MAP_STYLE  # a background only: no tiles, no CDN
     assert "mapProvider" not in spec or spec["mapProvider"] in (None, "")
-    outlines = layer(deck, "omraden").data["features"]
+    outlines = list(layer(deck, "omraden").data)
+    assert {f["type"] for f in outlines} == {"Feature"}
     assert len(outlines) == 2
     assert [lyr.id for lyr in deck.layers][:2] == ["omraden", "hotspots"]
 
@@ -49,7 +50,7 @@ def test_deck_has_area_boundaries_and_no_base_map(areas, grid):
 def test_area_layer_is_drawn_even_with_no_incidents(areas):
     empty = hotspot_grid(pl.DataFrame({"x": [], "y": []}), study_area(areas, cell_size=500))
     deck, _ = maps.hotspot_deck(areas, empty, cell_size=500)
-    assert len(layer(deck, "omraden").data["features"]) == 2
+    assert len(layer(deck, "omraden").data) == 2
     assert layer(deck, "hotspots").data == []
 
 

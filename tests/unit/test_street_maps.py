@@ -102,3 +102,31 @@ def test_a_hot_cell_tooltip_says_where_it_is():
 def test_the_legend_names_the_streets_only_when_drawn():
     assert "Gata eller väg" in maps.legend_html(cell_size=250, streets=True)
     assert "Gata eller väg" not in maps.legend_html(cell_size=250)
+
+
+def test_fixed_layers_are_written_once_per_content(streets):
+    """A rerun with the same areas and streets reuses their written rows (no per-feature Python
+    objects, no JSON encoding again); another choice of area or another street set is new."""
+    areas = two_areas()
+    a1, a2 = maps.area_layer(areas, highlight=("W01",)), maps.area_layer(areas, highlight=("W01",))
+    assert a1.data is a2.data
+    assert maps.area_layer(areas, highlight=("E01",)).data is not a1.data
+    assert maps.streets_layer(streets).data is maps.streets_layer(streets).data
+    assert maps.street_names_layer(streets).data is maps.street_names_layer(streets).data
+    fewer = streets.head(2)
+    assert len(maps.streets_layer(fewer).data) < len(maps.streets_layer(streets).data)
+    assert {d["text"] for d in maps.street_names_layer(fewer).data} == {
+        "Storgatan",
+        "<b>Skolgatan</b>",
+    }
+
+
+def test_the_view_frames_the_chosen_areas(streets):
+    """The view's centre and zoom come from the chosen areas' outlines (bounds kept per
+    outline): one area gives a closer view than both."""
+    areas = two_areas()
+    both, one = maps.view_for(areas), maps.view_for(areas, codes=(areas["code"][0],))
+    assert one.zoom > both.zoom
+    lon, lat = _TO_WGS.transform(X0 + 2000, Y0 + 1000)
+    assert both.longitude == pytest.approx(lon, abs=0.02)
+    assert both.latitude == pytest.approx(lat, abs=0.02)
