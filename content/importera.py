@@ -21,8 +21,7 @@ kind = st.selectbox("Vad vill du importera?", list(validate.KINDS), format_func=
 page.column_help(kind)
 if kind == "omraden":
     page.boundary_choice(user)
-if kind == "polisbrott":
-    page.police_group_help()
+group_names = page.police_group_help(user) if kind == "polisbrott" else {}
 settings = page.event_settings(user) if kind == "polishandelser" else page.Settings()
 
 upload = st.file_uploader("Fil", type=page.FILE_TYPES, key=f"imp_file_{kind}")
@@ -41,7 +40,12 @@ if upload is not None:
         "values": chosen.values or None,
     }
     preview = page.preview(
-        kind, payload, upload.name, user, **choices, also_key=str(settings.type_overrides)
+        kind,
+        payload,
+        upload.name,
+        user,
+        **choices,
+        also_key=str((settings.type_overrides, group_names)),
     )
     page.preview_summary(kind, preview)
     if preview.ok:

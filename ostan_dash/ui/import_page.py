@@ -127,10 +127,10 @@ def boundary_choice(user: User) -> None:
             st.rerun()
 
 
-def police_group_help(user: User | None = None) -> None:
+def police_group_help(user: User) -> dict[str, str]:
     """How the police's and Brå's own group names translate to ours: a table the municipality
-    may change and add to (saved as a setting, read by every import of police extracts)."""
-    user = user or st.session_state["user"]
+    may change and add to (saved as a setting, read by every import of police extracts).
+    Returns the saved choices, which key the preview (a save in another session redoes it)."""
     with st.expander("Polisens egna brottsgrupper"):
         st.markdown(
             "Kolumnen Brottsgrupp får innehålla polisens eller Brås gruppnamn; de översätts "
@@ -170,6 +170,7 @@ def police_group_help(user: User | None = None) -> None:
             st.session_state.pop("imp_preview_key", None)
             st.session_state.pop("imp_groups", None)  # the saved table holds the edits now
             st.rerun()
+    return saved
 
 
 def event_settings(user: User) -> Settings:
