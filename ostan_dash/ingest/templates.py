@@ -90,6 +90,15 @@ def _example_values(
             "Skyddsvärd": "Ja",
             **coords,
         },
+        # Brå's export as it reads: the region with SCB's code or as a name (Riket: the country).
+        "brottsstatistik": {
+            "Region": municipality,
+            "Brottstyp": "Samtliga brott",
+            "År": year,
+            "Antal": "1 234",
+            "Per 100 000 inv": "9 876,5",
+            "Folkmängd": "12 495",
+        },
         "gator": {"Namn": "Exempelgatan", "Typ": "residential", "Källa": "OpenStreetMap"},
         "befolkningsrutor": {
             "Rutid": f"{cell_e:06d}{cell_n:07d}",

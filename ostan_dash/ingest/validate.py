@@ -45,6 +45,11 @@ The kinds and their columns (``*`` = required)
     GeoJSON or GeoPackage): Namn* (``name``), Typ (``highway``: OSM's values map to gata, väg,
     gång- och cykelväg, landsväg; anything else is övrigt), Källa (default ``import``), a line
     geometry*. A file replaces the streets earlier imported from the same source.
+``brottsstatistik`` – Brå's reported crimes per municipality (and the whole country) and year,
+    xlsx or CSV as Brå's statistics database exports them (title lines above the header are
+    found by the reader): Region* (``0180 Stockholm``: the code is split off; ``Riket`` or
+    ``Hela landet`` is the whole country), Brottstyp* (Brå's category as written), År* (1975 to
+    this year), Antal* (a whole number ≥ 0), Per 100 000 inv (≥ 0), Folkmängd.
 ``polishandelser`` – the police's public events API answer (JSON, read as it is)
     id*, datetime*, name*, type*, location.name. Only crimes, by an explicit table of event
     types; other events are *skipped* (:attr:`Validated.skipped`), not problems. See
@@ -90,6 +95,7 @@ KINDS: dict[str, str] = {
     "befolkningsrutor": "Befolkning på rutor (SCB)",
     "polishandelser": "Polisens händelser (polisen.se, JSON)",
     "gator": "Gator och vägar (OpenStreetMap, Lantmäteriet)",
+    "brottsstatistik": "Brottsstatistik (Brå)",
 }
 
 STREET_KINDS = ("gata", "väg", "gång- och cykelväg", "landsväg", "övrigt")  # sql/022
@@ -371,6 +377,30 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("name", "title", True, ("Rubrik",)),
         Column("type", "event_type", True, ("Händelsetyp",)),
         Column("location.name", "location_name", False, ("Plats",)),
+    ),
+    "brottsstatistik": (
+        Column("Region", "region_in", True, ("Kommun", "Regionnamn", "Län/kommun", "Område")),
+        Column("Brottstyp", "crime_type", True, ("Brott", "Brottskategori", "Brottsbenämning")),
+        Column("År", "year", True, ("Ar", "Year", "Period")),
+        Column(
+            "Antal",
+            "count_in",
+            True,
+            ("Antal anmälda brott", "Anmälda brott", "Antal brott", "Anmälda brott, antal"),
+        ),
+        Column(
+            "Per 100 000 inv",
+            "per_100k_in",
+            False,
+            (
+                "Per 100 000 invånare",
+                "Per 100 000 av medelfolkmängden",
+                "Anmälda brott per 100 000 inv",
+                "Anmälda brott per 100 000 invånare",
+                "Per 100 000",
+            ),
+        ),
+        Column("Folkmängd", "population", False, ("Medelfolkmängd", "Befolkning", "Invånare")),
     ),
     "rapporter": (
         Column("Ärende-id", "external_id", True, ("Id", "Rapport-id", "Ärendenummer", "Ärende")),
@@ -1187,6 +1217,81 @@ def _streets(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     )
 
 
+FIRST_CRIME_STATISTICS_YEAR = 1975  # Brå's series of reported crimes begins here
+NATIONAL_NAMES = frozenset({"riket", "hela riket", "hela landet", "sverige", "riket totalt"})
+NATIONAL_NAME = "Riket"
+
+
+def _crime_statistics(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
+    """``brottsstatistik``: Brå's reported crimes per region, crime type and year.
+
+    The region is ``0180 Stockholm`` (SCB's code split off), ``Stockholm`` or the whole country
+    (:data:`NATIONAL_NAMES`, stored as :data:`NATIONAL_NAME`). The year lies between 1975 (Brå's
+    series) and this year; the count is a whole number ≥ 0; the rate per 100 000 and the
+    population, when given, are ≥ 0. A region, crime type and year come once in a file.
+    """
+    for k in ("region_in", "crime_type", "year", "count_in"):
+        _required_text(df, ck, k)
+    region = _col(df, "region_in").str.strip_chars().str.replace_all(r"\s+", " ")
+    parts = region.str.extract_groups(r"^(\d{4})(?:\s+(.+))?$")
+    code = parts.struct.field("1")
+    name = pl.coalesce(parts.struct.field("2"), pl.when(code.is_null()).then(region), code)
+    national = name.str.to_lowercase().is_in(list(NATIONAL_NAMES))
+    last_year = config.today().year
+    year = _int(df, ck, "year", FIRST_CRIME_STATISTICS_YEAR, last_year, required=False)
+    count = parse_number(_col(df, "count_in"))
+    ck.flag(_col(df, "count_in").is_not_null() & count.is_null(), "count_in", "inte ett heltal")
+    ck.flag(count.is_not_null() & (count != count.round(0)), "count_in", "inte ett heltal")
+    ck.flag(count < 0, "count_in", "antalet kan inte vara negativt")
+    rate = parse_number(_col(df, "per_100k_in"))
+    ck.flag(_col(df, "per_100k_in").is_not_null() & rate.is_null(), "per_100k_in", "inte ett tal")
+    ck.flag(rate < 0, "per_100k_in", "antalet per 100 000 invånare kan inte vara negativt")
+    pop = parse_number(_col(df, "population"))
+    ck.flag(_col(df, "population").is_not_null() & pop.is_null(), "population", "inte ett heltal")
+    ck.flag(
+        pop.is_not_null() & ((pop != pop.round(0)) | (pop < 0) | (pop > 20_000_000)),
+        "population",
+        "folkmängden ska vara ett heltal mellan 0 och 20 000 000",
+    )
+    crime_type = _col(df, "crime_type").str.strip_chars().str.replace_all(r"\s+", " ")
+    df = df.with_columns(
+        region_code=pl.when(~national).then(code),
+        region_name=pl.when(national).then(pl.lit(NATIONAL_NAME)).otherwise(name),
+        is_national=national.fill_null(False),
+        crime_type=crime_type,
+        year=year.cast(pl.Int32),
+        count=pl.when(count >= 0).then(count).cast(pl.Int64, strict=False),
+        per_100k=pl.when(rate >= 0).then(rate),
+        population=pl.when(pop >= 0).then(pop).cast(pl.Int64, strict=False),
+    )
+    ck.df = df
+    _unique(
+        df,
+        ck,
+        pl.concat_str(
+            [
+                pl.coalesce(pl.col("region_code"), pl.col("region_name").str.to_lowercase()),
+                pl.col("crime_type"),
+                pl.col("year").cast(pl.Utf8),
+            ],
+            separator="|",
+        ),
+        "region_in",
+        "samma region, brottstyp och år",
+    )
+    return ck.df.select(
+        ROW,
+        "region_code",
+        "region_name",
+        "is_national",
+        "crime_type",
+        "year",
+        "count",
+        "per_100k",
+        "population",
+    )
+
+
 def _control_characters(df: pl.DataFrame, ck: _Checks) -> None:
     """NUL and other control characters are refused in every text cell, at the edge.
 
@@ -1553,6 +1658,7 @@ _KIND_FN = {
     "befolkningsrutor": _population_cells,
     "polishandelser": _police_events,
     "gator": _streets,
+    "brottsstatistik": _crime_statistics,
 }
 
 

@@ -53,6 +53,7 @@ TARGET_TABLE = {
     "befolkningsrutor": "population_cells",
     "polishandelser": "police_crimes",
     "gator": "streets",
+    "brottsstatistik": "crime_statistics",
 }
 
 NAMES_ONLY = "omraden:namn"
@@ -316,12 +317,15 @@ _STAGE_SQL: dict[str, str] = _fill(
         "enkat": """
         CREATE TEMP TABLE _ingest AS
         SELECT r.*, am.id AS area_id FROM _raw r LEFT JOIN @AREA_MAP@ am ON am.k = lower(r.area_ref)""",
+        # Brå's statistics name regions, not our areas: nothing to look up.
+        "brottsstatistik": "CREATE TEMP TABLE _ingest AS SELECT r.* FROM _raw r",
     }
 )
 
 _CHECK_SQL: dict[str, list[str]] = _fill(
     {
         "polishandelser": [],
+        "brottsstatistik": [],
         "polisbrott": [
             "SELECT rad, 'area_ref', 'okänt område', area_ref FROM _ingest "
             "WHERE area_ref IS NOT NULL AND ref_area_id IS NULL AND g IS NULL",
@@ -521,6 +525,21 @@ _WRITE_SQL: dict[str, str] = {
               IS DISTINCT FROM
               (EXCLUDED.cell_size, EXCLUDED.x0, EXCLUDED.y0, EXCLUDED.population,
                EXCLUDED.daytime, EXCLUDED.year)""",
+    # A region, crime type and year once (sql/037): Brå's revised figures replace the stored.
+    "brottsstatistik": """
+        INSERT INTO crime_statistics (region_code, region_name, is_national, crime_type, year,
+                                      count, per_100k, population, import_id)
+        SELECT region_code, region_name, is_national, crime_type, year, count, per_100k,
+               population, :imp
+        FROM _ingest ORDER BY rad
+        ON CONFLICT (region_key, crime_type, year) DO UPDATE SET
+            region_name = EXCLUDED.region_name, count = EXCLUDED.count,
+            per_100k = EXCLUDED.per_100k, population = EXCLUDED.population,
+            import_id = EXCLUDED.import_id
+        WHERE (crime_statistics.region_name, crime_statistics.count, crime_statistics.per_100k,
+               crime_statistics.population)
+              IS DISTINCT FROM
+              (EXCLUDED.region_name, EXCLUDED.count, EXCLUDED.per_100k, EXCLUDED.population)""",
     "enkat": """
         INSERT INTO survey_responses (year, area_id, weight, unsafe_evening, worried_crime,
                                       avoids_going_out, victim, import_id, respondent_ref)
@@ -553,6 +572,14 @@ _PRE_WRITE_SQL: dict[str, list[tuple[str, str]]] = {
 
 # Notes on what the import assumed: a query giving one row (or none) and its Swedish text.
 _NOTE_SQL: dict[str, list[tuple[str, str]]] = {
+    "brottsstatistik": [
+        (
+            "SELECT count(*) AS n FROM _ingest WHERE per_100k IS NULL AND population IS NULL "
+            "HAVING count(*) > 0",
+            "{n} rader anger varken antal per 100 000 invånare eller folkmängd: för dem kan "
+            "ingen takt räknas ut, och de jämförs inte.",
+        ),
+    ],
     "omraden": [
         (
             "SELECT count(*) AS n FROM _ingest i WHERE i.kind IS NULL "

@@ -27,6 +27,7 @@ TABLES = (
     "places",
     "incidents",
     "population_cells",
+    "crime_statistics",
     "imports",
     "audit_log",
 )

@@ -39,6 +39,7 @@ KINDS = (
     "befolkningsrutor",
     "polishandelser",
     "gator",
+    "brottsstatistik",
 )
 
 # A header each kind accepts and one data row that is wrong in a way the validator names.
@@ -53,6 +54,7 @@ HEADERS = {
     "befolkningsrutor": "Rutid;Befolkning",
     "polishandelser": "id;datetime;name;type",
     "gator": "Namn;Typ;Källa",
+    "brottsstatistik": "Region;Brottstyp;År;Antal;Per 100 000 inv",
 }
 BAD_ROWS = {
     "polisbrott": "K1-26;1;Stöld;2026-13-45;25:99;abc;def",
@@ -64,6 +66,7 @@ BAD_ROWS = {
     "befolkningsrutor": "12345;-7",
     "polishandelser": "x;igår;31 december 23.50, Misshandel, Östan;Misshandel",
     "gator": "Gatan;residential;",  # no line: a street needs its geometry
+    "brottsstatistik": "0180 Stockholm;Samtliga brott;1800;-5;många",
 }
 
 # Östan lies around E 601 900, N 6 632 000 (SWEREF 99 TM).
