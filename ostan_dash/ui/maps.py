@@ -665,23 +665,20 @@ def density_layer(density: pl.DataFrame, *, cell_size: float, budget: int) -> pd
 def points_layer(frame: pl.DataFrame, *, labels: dict[str, str] | None = None) -> pdk.Layer:
     """Incidents as small dots (only when few: the page checks :data:`MAX_POINTS`).
 
-    Tooltip: the category label (escaped) and the local start time.
-    """
-    pts = frame.filter(pl.col("x").is_not_null() & pl.col("y").is_not_null())
-    data: list[dict] = []
-    if pts.height:
-        lon, lat = to_lonlat(pts["x"].to_numpy(), pts["y"].to_numpy())
-        labels = labels or {}
-        cats = pts["category"].cast(pl.Utf8).to_list()
-        srcs = pts["source"].cast(pl.Utf8).to_list()
-        times = pts["occurred_from"].dt.strftime("%Y-%m-%d %H:%M").to_list()
-        data = [
-            {
-                "position": [round(float(a), 6), round(float(b), 6)],
-                "tooltip": f"{html.escape(labels.get(f'{s}:{c}', str(c)))}<br/>{html.escape(t or '')}",
-            }
-            for a, b, c, s, t in zip(lon, lat, cats, srcs, times, strict=True)
-        ]
+    Tooltip: the category label (escaped) and the local start time. The rows are built as
+    columns and written once per set of points (:func:`remembered_rows`)."""
+    pts = frame.filter(pl.col("x").is_not_null() & pl.col("y").is_not_null()).select(
+        "x", "y", "category", "source", "occurred_from"
+    )
+    labels = labels or {}
+    data: Sequence[dict] = (
+        remembered_rows(
+            _content_key("handelser", pts, sorted(labels.items())),
+            lambda: _point_rows(pts, labels),
+        )
+        if pts.height
+        else []
+    )
     return pdk.Layer(
         "ScatterplotLayer",
         id="handelser",
@@ -692,6 +689,21 @@ def points_layer(frame: pl.DataFrame, *, labels: dict[str, str] | None = None) -
         radius_min_pixels=2,
         radius_max_pixels=5,
         pickable=True,
+    )
+
+
+def _point_rows(pts: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
+    """One row per point of :func:`points_layer`: ``position`` [lon, lat] (6 decimals) and
+    the escaped tooltip ``label<br/>YYYY-MM-DD HH:MM`` (the label of ``source:category``, else
+    the category's key), built as arrays and expressions."""
+    lon, lat = to_lonlat(pts["x"].to_numpy(), pts["y"].to_numpy())
+    category = pl.col("category").cast(pl.Utf8)
+    key = pl.concat_str(pl.col("source").cast(pl.Utf8), pl.lit(":"), category)
+    label = key.replace_strict(labels, default=category, return_dtype=pl.Utf8).fill_null("None")
+    when = pl.col("occurred_from").dt.strftime("%Y-%m-%d %H:%M").fill_null("")
+    return pts.select(
+        position=pl.Series(np.stack([np.round(lon, 6), np.round(lat, 6)], axis=1)),
+        tooltip=pl.concat_str(_escaped(label), pl.lit("<br/>"), _escaped(when)),
     )
 
 

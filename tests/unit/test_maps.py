@@ -354,3 +354,49 @@ def test_hotspot_tooltips_match_the_one_by_one_text(grid):
     bare = grid.select("class", "count")  # no expectation, status, place or z columns
     got = maps.hotspot_tooltip(bare, 250).to_list()
     assert got == [_tooltip_one_by_one(r, 250) for r in bare.iter_rows(named=True)]
+
+
+def test_point_rows_match_a_row_by_row_build():
+    """The points' rows, built as columns, equal the row-by-row build they replaced: position
+    rounded to 6 decimals, tooltip ``label<br/>local time`` with the label escaped, a missing
+    label falling back to the category key and a null category written as ``None``."""
+    import datetime as dt
+    import html
+
+    from ostan_dash.config import TZ
+
+    rng = np.random.default_rng(3)
+    n = 40
+    frame = pl.DataFrame(
+        {
+            "x": rng.uniform(X0, X0 + 4000, n),
+            "y": rng.uniform(Y0, Y0 + 2000, n),
+            "source": ["est", "polis"] * (n // 2),
+            "category": (["skadegorelse", "<b>&x</b>", None, "stold"] * n)[:n],
+            "occurred_from": [
+                dt.datetime(2026, 3, 1, 22, 5, tzinfo=TZ) + dt.timedelta(hours=7 * i)
+                for i in range(n)
+            ],
+        }
+    )
+    labels = {"est:skadegorelse": "Skadegörelse & klotter", "polis:stold": "Stöld"}
+    got = list(maps.points_layer(frame, labels=labels).data)
+
+    lon, lat = maps.to_lonlat(frame["x"].to_numpy(), frame["y"].to_numpy())
+    expected = [
+        {
+            "position": [round(float(a), 6), round(float(b), 6)],
+            "tooltip": f"{html.escape(labels.get(f'{s}:{c}', str(c)))}<br/>"
+            f"{html.escape(t.astimezone(TZ).strftime('%Y-%m-%d %H:%M'))}",
+        }
+        for a, b, c, s, t in zip(
+            lon, lat, frame["category"], frame["source"], frame["occurred_from"], strict=True
+        )
+    ]
+    assert [g["tooltip"] for g in got] == [e["tooltip"] for e in expected]
+    np.testing.assert_allclose(
+        [g["position"] for g in got], [e["position"] for e in expected], atol=1e-9
+    )
+    assert (
+        maps.points_layer(frame, labels=labels).data is maps.points_layer(frame, labels=labels).data
+    )
