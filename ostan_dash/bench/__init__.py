@@ -20,6 +20,7 @@ import polars as pl
 
 from ostan_dash import config
 from ostan_dash.bench.timing import timed
+from ostan_dash.procinfo import peak_rss_mb
 
 
 def oversikt_aggregation(frame: pl.DataFrame, week: dt.date) -> None:
@@ -37,32 +38,6 @@ def oversikt_aggregation(frame: pl.DataFrame, week: dt.date) -> None:
 def floor_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """The least the aggregation needs, held in memory: its four columns in one chunk."""
     return frame.select("source", "category", "area_id", "occurred_from").rechunk()
-
-
-def status_mb(field: str) -> float | None:
-    """A memory line of ``/proc/self/status`` (``VmRSS``, ``VmHWM``) in MB, or None."""
-    status = Path("/proc/self/status")
-    if not status.exists():
-        return None
-    for line in status.read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return None
-
-
-def peak_rss_mb() -> float:
-    """The highest resident memory of this process so far, in MB: ``VmHWM``, which belongs to
-    the program now running. (``getrusage``'s ``ru_maxrss`` survives ``exec`` on Linux, so a
-    process the bench starts would report the bench's own peak when that was higher; it is
-    only the fallback where there is no ``/proc``.)"""
-    import resource
-
-    peak = status_mb("VmHWM")
-    return (
-        peak
-        if peak is not None
-        else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    )
 
 
 def postgres_version(url: str) -> str:

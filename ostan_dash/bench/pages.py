@@ -157,7 +157,7 @@ def page_runs(page: str, *, reruns: int = 3, logins: bool = True) -> dict[str, o
 def rss_mb() -> float | None:
     """This process's resident memory now (``VmRSS``), in MB: what a server holding the frame
     and the pages' caches uses (the peak of the whole bench includes its own extra reads)."""
-    from ostan_dash.bench import status_mb
+    from ostan_dash.procinfo import status_mb
 
     return status_mb("VmRSS")
 
@@ -364,7 +364,7 @@ def server_runs(output: str) -> None:
     them, written as JSON to ``output`` with the process's peak resident memory."""
     import json
 
-    from ostan_dash.bench import peak_rss_mb
+    from ostan_dash.procinfo import peak_rss_mb
 
     runs: dict[str, object] = {
         page: page_runs(page, logins=page == "oversikt") | {"rss_after_mb": rss_mb()}

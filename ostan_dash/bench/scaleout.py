@@ -45,7 +45,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ostan_dash import bench
+from ostan_dash import procinfo
 
 TZ_NAME = "Europe/Stockholm"
 CELL_M = 250.0
@@ -267,7 +267,7 @@ def _usage(t0: float, c0: float) -> Usage:
     return Usage(
         wall_s=time.perf_counter() - t0,
         cpu_s=time.process_time() - c0,
-        peak_rss_mb=bench.peak_rss_mb(),
+        peak_rss_mb=procinfo.peak_rss_mb(),
         pid=os.getpid(),
         threads=pl.thread_pool_size(),
     )
@@ -292,7 +292,7 @@ def _started() -> float:
     """Keep a new worker busy for a moment, so that every worker is started before the timed
     map step; its resident memory before any work (interpreter, Polars, this module), in MB."""
     time.sleep(0.5)
-    return bench.peak_rss_mb()
+    return procinfo.peak_rss_mb()
 
 
 @contextlib.contextmanager

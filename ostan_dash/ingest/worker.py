@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ostan_dash import procinfo
+
 if TYPE_CHECKING:  # the child sets its limits before importing Polars
     import polars as pl
 
@@ -239,29 +241,10 @@ def _set_limits(memory_mb: int, cpu_seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _status_mb(key: str) -> float | None:
-    """A memory figure of this process from ``/proc/self/status`` (``VmHWM``, ``VmRSS`` …)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    return None
-
-
-def _reset_peak() -> None:
-    """Start a new peak-RSS measurement (Linux: ``echo 5 > /proc/self/clear_refs``)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:  # pragma: no cover - not Linux / not allowed
-        pass
-
-
 def _job(workdir: Path) -> int:
     """One read + validate in the child: the frames to Arrow IPC, the rest to result.json."""
     job = json.loads((workdir / "job.json").read_text())
-    _reset_peak()
+    procinfo.reset_peak()
     t0 = time.perf_counter()
     try:
         out = read_validate(
@@ -298,9 +281,9 @@ def _job(workdir: Path) -> int:
         print("MemoryError: read/validate exceeded the memory limit", file=sys.stderr, flush=True)
         return EXIT_MEMORY
     meta["seconds"] = time.perf_counter() - t0
-    meta["peak_rss_mb"] = _status_mb("VmHWM")
-    meta["peak_vm_mb"] = _status_mb("VmPeak")
-    meta["rss_mb"] = _status_mb("VmRSS")
+    meta["peak_rss_mb"] = procinfo.status_mb("VmHWM")
+    meta["peak_vm_mb"] = procinfo.status_mb("VmPeak")
+    meta["rss_mb"] = procinfo.status_mb("VmRSS")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     meta["cpu_seconds"] = usage.ru_utime + usage.ru_stime
     (workdir / "result.json").write_text(json.dumps(meta, ensure_ascii=False))
