@@ -10,6 +10,7 @@ import streamlit as st
 from ostan_dash import config
 from ostan_dash.analysis import overview
 from ostan_dash.ui import alert_views, data, fmt, login, nearrepeat_views, texts
+from ostan_dash.ui import crime_statistics_views as bra
 from ostan_dash.ui import overview_page as page
 
 user = login.page_user("oversikt")
@@ -52,3 +53,4 @@ page.category_table(figures, week=week)
 nearrepeat_views.oversikt_section(config.today())
 nearrepeat_views.week_ahead_section(config.today())
 alert_views.subscriptions_section(user)
+bra.section()  # Brå: against the country and other municipalities
