@@ -1220,6 +1220,9 @@ def _streets(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
 FIRST_CRIME_STATISTICS_YEAR = 1975  # Brå's series of reported crimes begins here
 NATIONAL_NAMES = frozenset({"riket", "hela riket", "hela landet", "sverige", "riket totalt"})
 NATIONAL_NAME = "Riket"
+MISSING_MARKERS = ("..", ".", "…", "-", "–", "x", "X")
+"""How Brå's and SCB's tables mark a figure that is missing or withheld (``..`` in Brå's
+statistics database): such a count leaves its row out, such a rate or population is empty."""
 
 
 def _crime_statistics(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
@@ -1229,7 +1232,40 @@ def _crime_statistics(df: pl.DataFrame, ck: _Checks, crs: str) -> pl.DataFrame:
     (:data:`NATIONAL_NAMES`, stored as :data:`NATIONAL_NAME`). The year lies between 1975 (Brå's
     series) and this year; the count is a whole number ≥ 0; the rate per 100 000 and the
     population, when given, are ≥ 0. A region, crime type and year come once in a file.
+
+    Left out with their reason, not refused (:meth:`_Checks.skip`): the footnotes under Brå's
+    table (``Källa: Brå``: a text in the first column and no figures, below a row with
+    figures), rows whose count is marked missing (:data:`MISSING_MARKERS`) and county rows (``Stockholms län``: the
+    comparison is between municipalities and the country). A rate or population marked
+    missing is empty.
     """
+    df = df.with_columns(
+        pl.when(pl.col(k).str.strip_chars().is_in(list(MISSING_MARKERS)))
+        .then(pl.lit(None, dtype=pl.Utf8))
+        .otherwise(pl.col(k))
+        .alias(k)
+        for k in ("per_100k_in", "population")
+        if k in df.columns
+    )
+    ck.df = df
+    figures = _col(df, "year").is_not_null() | _col(df, "count_in").is_not_null()
+    ck.skip(  # under the table: after a row with figures (a file of such rows is refused)
+        _col(df, "region_in").is_not_null()
+        & ~figures
+        & (pl.col(ROW) > pl.col(ROW).filter(figures).min()).fill_null(False),
+        "region_in",
+        "fotnot eller anmärkning utan siffror",
+    )
+    ck.skip(
+        _col(df, "count_in").str.strip_chars().is_in(list(MISSING_MARKERS)),
+        "count_in",
+        "antalet saknas i filen",
+    )
+    ck.skip(
+        _col(df, "region_in").str.strip_chars().str.to_lowercase().str.ends_with(" län"),
+        "region_in",
+        "ett län (jämförelsen gäller kommuner och riket)",
+    )
     for k in ("region_in", "crime_type", "year", "count_in"):
         _required_text(df, ck, k)
     region = _col(df, "region_in").str.strip_chars().str.replace_all(r"\s+", " ")

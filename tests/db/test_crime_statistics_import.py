@@ -135,3 +135,36 @@ def test_a_bad_row_refuses_the_whole_file_naming_line_and_field(db):
     assert "negativt" in problems[(8, "Antal")]
     assert "rad 6" in problems[(9, "Region")]
     assert _stored(db) == before
+
+
+def test_footnotes_missing_figures_and_county_rows_are_left_out_with_their_reason(db):
+    """What Brå's real exports carry besides the table: a county row, a count marked missing
+    (``..``), a rate marked missing with a count, and the footnotes under the table. The file
+    imports; the rows without a count, the county and the footnotes are listed as left out."""
+    rows = [
+        *ROWS[:3],
+        ("01 Stockholms län", "Samtliga brott", "2023", "330 412", "13 270,0"),  # line 7
+        ("0305 Håbo", "Bedrägeri", "2023", "..", ".."),  # line 8
+        ("1280 Malmö", "Misshandel", "2023", "2 901", ".."),  # line 9: imported, no rate
+    ]
+    lines = [
+        TITLE,
+        "",
+        ";".join(HEADER),
+        *(";".join(r) for r in rows),
+        "Källa: Brå, Anmälda brott;;;;",  # line 10
+        "Anm.: Uppgifterna för 2024 är preliminära.;;;;",  # line 11
+    ]
+    data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
+    before = len(_stored(db))
+    out = _import(db, data, "bra-med-fotnoter.csv")
+    assert out.written, out.problems.to_dicts()
+    left_out = {r["rad"]: r["orsak"] for r in out.skipped.to_dicts()}
+    assert set(left_out) == {7, 8, 10, 11}, left_out
+    assert "län" in left_out[7]
+    assert "saknas" in left_out[8]
+    assert "fotnot" in left_out[10] and "fotnot" in left_out[11]
+    stored = _stored(db)
+    assert len(stored) == before + 4
+    assert stored[("Malmö", "Misshandel", 2023)] == ("1280", False, 2901, None, None)
+    assert ("Stockholms län", "Samtliga brott", 2023) not in stored
