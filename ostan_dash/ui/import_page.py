@@ -143,12 +143,9 @@ def police_group_help(user: User) -> dict[str, str]:
             "sin rad."
         )
         saved = imports.group_name_overrides()
-        edited = st.data_editor(
-            police_groups.group_table(saved).to_pandas(),
+        edited = _mapping_editor(
+            police_groups.group_table(saved),
             key="imp_groups",
-            num_rows="dynamic",
-            hide_index=True,
-            width="stretch",
             column_config={
                 "Polisens grupp": st.column_config.TextColumn("Polisens grupp", required=True),
                 "Vår brottsgrupp": st.column_config.SelectboxColumn(
@@ -156,21 +153,34 @@ def police_group_help(user: User) -> dict[str, str]:
                 ),
             },
         )
-        changed = police_groups.overrides_from_table(pl.from_pandas(edited))
+        changed = police_groups.overrides_from_table(edited)
         if police_groups.effective_names(changed) != police_groups.effective_names(
             saved
         ) and st.button("Spara brottsgrupperna", key="imp_groups_save"):
-            areas.save_setting(
-                imports.GROUP_NAMES_SETTING,
-                changed,
-                user_id=user.id,
-                username=user.username,
-                role=user.role,
-            )
-            st.session_state.pop("imp_preview_key", None)
-            st.session_state.pop("imp_groups", None)  # the saved table holds the edits now
-            st.rerun()
+            _save_mapping(imports.GROUP_NAMES_SETTING, changed, user, editor="imp_groups")
     return saved
+
+
+def _mapping_editor(table: pl.DataFrame, *, key: str, column_config: dict) -> pl.DataFrame:
+    """An editable translation table (rows may be added) and its rows as edited."""
+    edited = st.data_editor(
+        table.to_pandas(),
+        key=key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config=column_config,
+    )
+    return pl.from_pandas(edited)
+
+
+def _save_mapping(setting: str, value: dict, user: User, *, editor: str) -> None:
+    """Save a translation table's changes as ``setting`` (audited), drop the preview they
+    change and the editor's own edits (the saved table holds them now), and draw again."""
+    areas.save_setting(setting, value, user_id=user.id, username=user.username, role=user.role)
+    st.session_state.pop("imp_preview_key", None)
+    st.session_state.pop(editor, None)
+    st.rerun()
 
 
 def event_settings(user: User) -> Settings:
@@ -183,12 +193,9 @@ def event_settings(user: User) -> Settings:
             "och händelserna räknas inte som polisanmälda brott i analyserna."
         )
         type_overrides = imports.event_type_overrides()
-        edited = st.data_editor(
-            police_events.type_table(type_overrides).to_pandas(),
+        edited = _mapping_editor(
+            police_events.type_table(type_overrides),
             key="imp_types",
-            num_rows="dynamic",
-            hide_index=True,
-            width="stretch",
             column_config={
                 "Brottsgrupp": st.column_config.SelectboxColumn(
                     "Brottsgrupp",
@@ -197,17 +204,9 @@ def event_settings(user: User) -> Settings:
                 )
             },
         )
-        changed = police_events.overrides_from_table(pl.from_pandas(edited))
+        changed = police_events.overrides_from_table(edited)
         if changed != type_overrides and st.button("Spara händelsetyperna", key="imp_types_save"):
-            areas.save_setting(
-                imports.EVENT_TYPES_SETTING,
-                changed,
-                user_id=user.id,
-                username=user.username,
-                role=user.role,
-            )
-            st.session_state.pop("imp_preview_key", None)
-            st.rerun()
+            _save_mapping(imports.EVENT_TYPES_SETTING, changed, user, editor="imp_types")
     saved = imports.municipality()
     municipality = st.text_input(
         "Kommun (namnet som SCB skriver det, t.ex. Malmö)",
