@@ -1,5 +1,6 @@
 """Administration: users (role, organisation, active, unlock, log out everywhere, new password),
-new users, organisations, the retention policy and the sharing policy between organisations.
+new users, organisations, the retention policy, the sharing policy between organisations and our
+municipality (name and SCB code).
 Every change runs under the administrator's own database role and is written to the audit trail
 (ostan_dash.auth, ostan_dash.store). The sections are drawn by :mod:`ostan_dash.ui.admin_page`."""
 
@@ -14,7 +15,7 @@ user = login.page_user("admin")
 
 st.title("Administration")
 st.caption(
-    "Användare, organisationer, gallring och delning. Varje ändring görs med din "
+    "Användare, organisationer, gallring, delning och kommunen. Varje ändring görs med din "
     "administratörsroll i databasen och skrivs i granskningsloggen."
 )
 av.flash()
@@ -23,8 +24,8 @@ users = auth.users_overview(user)
 orgs = auth.organisations(user)
 org_names = dict(zip(orgs["id"], orgs["name"], strict=True))
 
-tab_users, tab_new, tab_orgs, tab_retention, tab_sharing = st.tabs(
-    ["Användare", "Ny användare", "Organisationer", "Gallring", "Delning"]
+tab_users, tab_new, tab_orgs, tab_retention, tab_sharing, tab_kommun = st.tabs(
+    ["Användare", "Ny användare", "Organisationer", "Gallring", "Delning", "Kommun"]
 )
 
 with tab_users:
@@ -62,3 +63,6 @@ with tab_retention:
 
 with tab_sharing:
     page.sharing_tab(user, orgs)
+
+with tab_kommun:
+    page.municipality_tab(user)

@@ -715,6 +715,23 @@ def municipality_name(name: str | None) -> str | None:
     return re.sub(r"(?i)\s+kommun$", "", name.strip()) or None
 
 
+def municipality_value(name: str | None, code: str | None = None) -> dict[str, str]:
+    """The setting :data:`MUNICIPALITY_SETTING` as an administrator types it: the name as SCB
+    writes it (``Malmö kommun`` → ``Malmö``) and, if given, SCB's four-digit municipality code
+    (by which Brå's statistics find us). A blank name or a code that is not four digits is
+    refused with a Swedish message (``ValueError``)."""
+    short = municipality_name(name)
+    if short is None:
+        raise ValueError("Ange kommunens namn, som SCB skriver det (t.ex. Malmö).")
+    value = {"namn": short}
+    typed = (code or "").strip()
+    if typed:
+        if not re.fullmatch(r"\d{4}", typed):
+            raise ValueError(f"Kommunkoden ska vara SCB:s fyra siffror (t.ex. 1280), inte {typed}.")
+        value["kod"] = typed
+    return value
+
+
 def _name_forms(name: str) -> list[str]:
     """The forms a municipality's name may take in the police's text, lower case: the long form's
     genitive ``Göteborgs kommun`` is ``Göteborg`` (``Borås kommun`` stays ``Borås``)."""

@@ -14,6 +14,7 @@ import streamlit as st
 
 from ostan_dash import auth, retention, sharing, vocab
 from ostan_dash import text as sv
+from ostan_dash.store import areas, imports
 from ostan_dash.ui import admin_views as av
 
 
@@ -228,3 +229,35 @@ def sharing_tab(user: auth.User, orgs: pl.DataFrame) -> None:
                 ),
             )
             st.rerun()
+
+
+def municipality_tab(user: auth.User) -> None:
+    """Our municipality: its name (the police's events of this municipality are imported) and
+    SCB's code (Brå's statistics find us by it on Översikt)."""
+    saved = imports.municipality() or {}
+    st.caption(
+        "Kommunens namn och kommunkod som SCB skriver dem. Namnet väljer vilka av polisens "
+        "händelser som importeras; koden hittar kommunen i Brås brottsstatistik på Översikt."
+    )
+    with st.form("admin_municipality"):
+        name = st.text_input("Kommunens namn", value=saved.get("namn", ""))
+        code = st.text_input("Kommunkod (SCB, fyra siffror)", value=saved.get("kod", ""))
+        if st.form_submit_button("Spara kommunen"):
+            av.act(
+                lambda: _save_municipality(user, imports.municipality_value(name, code)),
+                lambda v: (
+                    f"Kommunen är sparad: {v['namn']}" + (f" ({v['kod']})." if "kod" in v else ".")
+                ),
+            )
+            st.rerun()
+
+
+def _save_municipality(user: auth.User, value: dict[str, str]) -> dict[str, str]:
+    areas.save_setting(
+        imports.MUNICIPALITY_SETTING,
+        value,
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+    )
+    return value

@@ -21,8 +21,8 @@ EMPTY = (
     "(xlsx eller CSV), med raden för riket och de kommuner ni vill jämföra er med."
 )
 NO_MUNICIPALITY = (
-    "Kommunen är inte inställd, så den kan inte hittas i Brås statistik. Ange kommunens namn "
-    "under Import → Polisens händelser (fältet Kommun); inställningen sparas vid importen."
+    "Kommunen är inte inställd, så den kan inte hittas i Brås statistik. En administratör "
+    "anger kommunens namn och SCB:s kommunkod under Administration → Kommun."
 )
 VERDICT_WORDS = {
     cs.HIGHER: "högre än i riket",
