@@ -164,6 +164,11 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 """
 
+_DROP_GEOM_FN = (
+    "DROP FUNCTION IF EXISTS pg_temp.ingest_geom(text, text), "
+    "pg_temp.ingest_to_3006(geometry, integer)"
+)
+
 # An input geometry in SWEREF 99 TM: the declared/chosen SRID, else by magnitude (WGS 84 degrees
 # never exceed 180; SWEREF 99 TM metres in Sweden are always above 180 000); NULL when absurd.
 _TO_3006 = "pg_temp.ingest_to_3006(g0, srid)"
@@ -924,6 +929,10 @@ def write_checked(
             )
             _audit(c, outcome, username)
             c.execute(sa.text("DROP TABLE IF EXISTS _raw, _ingest, _areas_before"))
+            # The helpers too: a temporary function outlives the transaction in the pooled
+            # connection and belongs to this import's role, so the next import on the same
+            # connection under another role could not replace it ("must be owner").
+            c.execute(sa.text(_DROP_GEOM_FN))
         outcome.written = True
     except _Rollback:
         outcome.import_id = None

@@ -168,3 +168,24 @@ def test_footnotes_missing_figures_and_county_rows_are_left_out_with_their_reaso
     assert len(stored) == before + 4
     assert stored[("Malmö", "Misshandel", 2023)] == ("1280", False, 2901, None, None)
     assert ("Stockholms län", "Samtliga brott", 2023) not in stored
+
+
+def test_imports_under_two_roles_on_one_connection(db):
+    """An import leaves no temporary helper behind on its pooled connection: the next import
+    on the same connection, under another role, may create it again (before, it failed with
+    "must be owner of function ingest_geom" and every file was refused)."""
+    first = _import(db, bra_csv(ROWS[:2]), "bra-agare.csv")  # the owner, as operators import
+    assert first.written, first.problems.to_dicts()
+    analyst = db.execute(sa.text("SELECT id FROM users WHERE username = 'analytiker'")).scalar()
+    second = pipeline.run_import(
+        "brottsstatistik",
+        bra_csv(ROWS[2:4]),
+        "bra-analytiker.csv",
+        conn=db,
+        isolate=False,
+        user_id=analyst,
+        username="analytiker",
+        role="analytiker",
+    )
+    assert second.written, second.problems.to_dicts()
+    assert second.rows_new == 2
