@@ -246,9 +246,16 @@ def session_id(username: str, exp_date: float, key: str) -> str:
     return hmac.new(key.encode(), msg, hashlib.sha256).hexdigest()
 
 
-def open_session(sid: str, user_id: int) -> None:
-    """Record a new session at login."""
-    accounts.open_session(sid, user_id)
+def login_ticket(username: str, password: str) -> str | None:
+    """The database's one-time ticket for ``username``'s login, given only for their own
+    password (checked there against the stored hash), else None."""
+    return accounts.login_ticket(username, password)
+
+
+def open_session(sid: str, user_id: int, ticket: str) -> bool:
+    """Record a new session at login, paid for with the user's login ticket
+    (:func:`login_ticket`): the app's own database login cannot open one for anybody else."""
+    return accounts.open_session(sid, user_id, ticket)
 
 
 def check_session(sid: str, *, now: dt.datetime | None = None) -> bool:

@@ -83,12 +83,26 @@ def record_attempt(username: str, client: str, kind: str, *, at: dt.datetime | N
 # app's login can neither read the table nor touch a session whose id it does not hold.
 
 
-def open_session(sid: str, user_id: int) -> bool:
-    """Record a new session of an active user (a second call with the same id does nothing);
-    whether it was opened now."""
+def login_ticket(username: str, password: str) -> str | None:
+    """A one-time ticket for opening ``username``'s session, given for their own password (the
+    database checks it against the stored hash, sql/038_session_proof.sql), else None."""
+    with transaction() as conn:
+        return scalar(
+            "SELECT ostan_login_ticket(:u, :p)", {"u": username, "p": password}, conn=conn
+        )
+
+
+def open_session(sid: str, user_id: int, ticket: str) -> bool:
+    """Record a new session of an active user, paid for with their login ticket
+    (:func:`login_ticket`, spent here; a second call with the same id does nothing); whether
+    it was opened now."""
     with transaction() as conn:
         return bool(
-            scalar("SELECT ostan_session_open(:id, :u)", {"id": sid, "u": user_id}, conn=conn)
+            scalar(
+                "SELECT ostan_session_open_with_ticket(:id, :u, :t)",
+                {"id": sid, "u": user_id, "t": ticket},
+                conn=conn,
+            )
         )
 
 
@@ -407,7 +421,9 @@ def record_oidc_login(sid: str, user_id: int, username: str, issuer: str) -> Non
     """Open session ``sid`` for a login through the organisation's account, set the last login
     time and write the audit row (one transaction; a second call with the same id does nothing)."""
     with transaction() as conn:
-        opened = scalar("SELECT ostan_session_open(:id, :u)", {"id": sid, "u": user_id}, conn=conn)
+        opened = scalar(  # only for a user tied to such an account (sql/038_session_proof.sql)
+            "SELECT ostan_session_open_oidc(:id, :u)", {"id": sid, "u": user_id}, conn=conn
+        )
         if not opened:
             return
         execute("UPDATE users SET last_login_at = now() WHERE id = :u", {"u": user_id}, conn=conn)

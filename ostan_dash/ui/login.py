@@ -165,9 +165,18 @@ def _client() -> str:
     )
 
 
+TICKET = "ostan_login_ticket"
+"""Session-state key of the database's one-time login ticket (``auth.login_ticket``), given
+when the password passes and spent when the login's session is opened (``auth.open_session``).
+The cookie that names the session may arrive a run later, so it cannot live in the run alone;
+it goes at its first use and whenever a run ends with nobody logged in. Never the password."""
+
+
 def _guard(authenticator: stauth.Authenticate) -> None:
     """Wrap the password check: backoff per (username, client), equal time for unknown users,
-    audit. During a wait the password is not checked and the wait does not grow (auth.py)."""
+    audit. During a wait the password is not checked and the wait does not grow (auth.py).
+    A password that passes is checked once more by the database, whose ticket (:data:`TICKET`)
+    opens the session."""
     controller = authenticator.authentication_controller
     original = controller.login
     model = controller.authentication_model
@@ -196,6 +205,12 @@ def _guard(authenticator: stauth.Authenticate) -> None:
             ok = False
         auth.record_attempt(name, client, auth.SUCCESS if ok else auth.FAILURE)
         if ok:
+            # The database's own check, before the cookie is written (its component's rerun
+            # must not find this run still busy): a ticket that opens the session.
+            ticket = auth.login_ticket(name, password)
+            if ticket is None:
+                return refuse(None)
+            st.session_state[TICKET] = ticket
             return True
         wait = auth.login_wait(name, client)
         return refuse(texts.LOGIN_FAILED_WAIT.format(tid=auth.delay_text(wait)) if wait else None)
@@ -219,7 +234,7 @@ def _session_valid(authenticator: stauth.Authenticate, key: str, user: auth.User
         cookie = authenticator.cookie_controller.cookie_model
         if cookie.exp_date:  # fresh login through the form in this run
             sid = auth.session_id(user.username, cookie.exp_date, key)
-            auth.open_session(sid, user.id)
+            auth.open_session(sid, user.id, st.session_state.pop(TICKET, ""))
         elif isinstance(cookie.token, dict) and "exp_date" in cookie.token:
             sid = auth.session_id(user.username, cookie.token["exp_date"], key)
         else:
@@ -286,6 +301,7 @@ def gate(*, keep_address: Callable[[], object] = lambda: None) -> auth.User:
             _login(authenticator)
             user = None
     if user is None:
+        st.session_state.pop(TICKET, None)
         if st.session_state.get("authentication_status") is False:
             st.error(st.session_state.pop("ostan_login_error", texts.LOGIN_FAILED))
         _oidc_buttons()

@@ -109,7 +109,7 @@ def test_admin_unlocks_a_login_and_logs_a_user_out_everywhere(as_role, new_name)
         )
     assert auth.login_wait(new_name, "ip:192.0.2.44") > dt.timedelta(0)
     sid = secrets.token_hex(32)
-    auth.open_session(sid, uid)
+    assert auth.open_session(sid, uid, auth.login_ticket(new_name, "ett långt lösenord 42"))
     assert auth.check_session(sid)
 
     at.run()

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from ostan_dash import auth, config, retention, store
+from ostan_dash.demo.people import DEMO_PASSWORD
 from ostan_dash.store import retention as retention_store
 
 pytestmark = pytest.mark.db
@@ -36,7 +37,7 @@ def app_login(names):
         assert store.scalar("SELECT current_user") == config.APP_LOGIN
         # The admin is logged in, as behind app.py's gate: the database acts for them only
         # with their valid session (sql/026_unforgeable_identity.sql).
-        auth.open_session(sid, _admin().id)
+        auth.open_session(sid, _admin().id, auth.login_ticket("admin", DEMO_PASSWORD))
         assert auth.check_session(sid)
         yield
     finally:
@@ -83,7 +84,7 @@ def test_every_admin_action_works_through_the_app_login(app_login, names):
     )
     auth.change_role(admin, uid, role="analytiker", organisation_id=org)
     sid = secrets.token_hex(32)
-    auth.open_session(sid, uid)
+    assert auth.open_session(sid, uid, auth.login_ticket(names["user"], "ett långt lösenord 42"))
     assert auth.revoke_sessions(admin, uid) == 1
     assert not auth.check_session(sid)
     now = dt.datetime.now(dt.UTC)

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from ostan_dash import auth
+from ostan_dash.demo.people import DEMO_PASSWORD
 from ostan_dash.store import begin
 
 pytestmark = pytest.mark.db
@@ -89,7 +90,7 @@ def session():
     with begin() as conn:
         uid = conn.execute(sa.text("SELECT id FROM users WHERE username = 'lasare'")).scalar_one()
     sid = auth.session_id("lasare", time.time() + secrets.randbelow(10**6), "k" * 40)
-    auth.open_session(sid, uid)
+    assert auth.open_session(sid, uid, auth.login_ticket("lasare", DEMO_PASSWORD))
     yield sid
     with begin() as conn:
         conn.execute(sa.text("DELETE FROM user_sessions WHERE id = :id"), {"id": sid})

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from ostan_dash import auth, config, store
+from ostan_dash.demo.people import DEMO_PASSWORD
 from ostan_dash.reports import load, periods, render
 from ostan_dash.store import analyses
 
@@ -180,7 +181,7 @@ def test_the_web_login_reads_and_publishes_through_the_role(app_db, draft):
     small = {k: v for k, v in draft.items() if k != "figures"}
     # Logged in: the database acts for the analyst only with their valid session (sql/026).
     sid = secrets.token_hex(32)
-    auth.open_session(sid, uid)
+    assert auth.open_session(sid, uid, auth.login_ticket("analytiker", DEMO_PASSWORD))
     assert auth.check_session(sid)
     try:
         vid, _ = analyses.publish(small, user_id=uid, role="analytiker", conn=app_db)

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from ostan_dash import auth, config, store
+from ostan_dash.demo.people import DEMO_PASSWORD
 
 pytestmark = pytest.mark.db
 
@@ -59,7 +60,7 @@ def app_login(names):
     sid = secrets.token_hex(32)
     try:
         assert store.scalar("SELECT current_user") == config.APP_LOGIN
-        auth.open_session(sid, auth.user("admin").id)
+        auth.open_session(sid, auth.user("admin").id, auth.login_ticket("admin", DEMO_PASSWORD))
         assert auth.check_session(sid)
         yield sid
     finally:

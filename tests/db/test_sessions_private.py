@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from ostan_dash import store
+from ostan_dash.demo.people import DEMO_PASSWORD
 from tests.db.conftest import act_as
 
 pytestmark = pytest.mark.db
@@ -66,11 +67,57 @@ def test_the_login_works_a_session_only_by_its_id(people, app_db):
     ).scalar_one()
     assert not app_db.execute(check, {"s": me["sid"], "now": now}).scalar_one()  # ended for good
     sid = secrets.token_hex(32)
-    opened = sa.text("SELECT ostan_session_open(:s, :u)")
-    assert app_db.execute(opened, {"s": sid, "u": me["id"]}).scalar_one()
-    assert not app_db.execute(opened, {"s": sid, "u": me["id"]}).scalar_one()  # once
+    opened = sa.text("SELECT ostan_session_open_with_ticket(:s, :u, :t)")
+    mine = {"s": sid, "u": me["id"], "t": _ticket(app_db, "lasare", DEMO_PASSWORD)}
+    assert app_db.execute(opened, mine).scalar_one()
+    assert not app_db.execute(opened, mine).scalar_one()  # a ticket opens one session
     app_db.execute(sa.text("SELECT ostan_session_revoke(:s)"), {"s": sid})
     assert not app_db.execute(check, {"s": sid, "now": now}).scalar_one()
+
+
+def _ticket(db: Connection, username: str, password: str) -> str | None:
+    return db.execute(
+        sa.text("SELECT ostan_login_ticket(:u, :p)"), {"u": username, "p": password}
+    ).scalar_one()
+
+
+@pytest.mark.parametrize("password", ["fel lösenord", "", DEMO_PASSWORD.upper()])
+def test_the_login_opens_no_session_without_the_users_password(people, app_db, password):
+    """The app's own login cannot make itself anybody: a session needs a ticket, the ticket
+    needs the user's password (checked in the database against the stored hash), a ticket is
+    the one user's, and the old way in, a session for any active user by id, is closed to it
+    (sql/038_session_proof.sql)."""
+    victim = people["admin"]["id"]
+    sid = secrets.token_hex(32)
+    assert _ticket(app_db, "admin", password) is None
+    opened = sa.text("SELECT ostan_session_open_with_ticket(:s, :u, :t)")
+    forged = {"s": sid, "u": victim, "t": secrets.token_hex(32)}
+    assert not app_db.execute(opened, forged).scalar_one()
+    someone_elses = {"s": sid, "u": victim, "t": _ticket(app_db, "lasare", DEMO_PASSWORD)}
+    assert not app_db.execute(opened, someone_elses).scalar_one()
+    _refused(app_db, "SELECT ostan_session_open(:s, :u)", {"s": sid, "u": victim})
+    _refused(app_db, "SELECT ticket FROM login_tickets")
+    assert not app_db.execute(sa.text("SELECT ostan_session_known(:s)"), {"s": sid}).scalar_one()
+
+
+def test_an_organisation_login_opens_a_session_only_for_a_user_tied_to_such_an_account(
+    people, app_db
+):
+    """A login through the organisation's account (OIDC, verified by Streamlit) has no
+    password: its session opens only for a user an administrator tied to such an account."""
+    me = people["analytiker"]["id"]
+    opened = sa.text("SELECT ostan_session_open_oidc(:s, :u)")
+    assert not app_db.execute(opened, {"s": secrets.token_hex(32), "u": me}).scalar_one()
+    with store.begin() as c:
+        c.execute(
+            sa.text("UPDATE users SET oidc_email = 'analytiker@ostan.example' WHERE id = :u"),
+            {"u": me},
+        )
+    try:
+        assert app_db.execute(opened, {"s": secrets.token_hex(32), "u": me}).scalar_one()
+    finally:
+        with store.begin() as c:
+            c.execute(sa.text("UPDATE users SET oidc_email = NULL WHERE id = :u"), {"u": me})
 
 
 def test_no_session_for_an_inactive_user(people, app_db):
@@ -78,10 +125,7 @@ def test_no_session_for_an_inactive_user(people, app_db):
     with store.begin() as c:
         c.execute(sa.text("UPDATE users SET active = false WHERE id = :u"), {"u": uid})
     try:
-        assert not app_db.execute(
-            sa.text("SELECT ostan_session_open(:s, :u)"),
-            {"s": secrets.token_hex(32), "u": uid},
-        ).scalar_one()
+        assert _ticket(app_db, "lasare", DEMO_PASSWORD) is None
     finally:
         with store.begin() as c:
             c.execute(sa.text("UPDATE users SET active = true WHERE id = :u"), {"u": uid})
