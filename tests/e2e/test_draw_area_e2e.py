@@ -68,7 +68,15 @@ def test_three_painted_squares_become_the_intervention_area(server, page):
         # box is measured before each click, as the page may move between reruns.
         for n, dx in enumerate((0, 45, 90), start=1):
             _paint(page, canvas, dx, n)
-        wkt = page.get_by_label("Polygon (WKT)").input_value()
+        # The count shows while the rerun still draws: for a moment the old field and the new
+        # one (a new identity for the new polygon) are both on the page.
+        settled(page)
+        polygon = page.get_by_label("Polygon (WKT)")
+        for _ in range(50):
+            if polygon.count() == 1:
+                break
+            page.wait_for_timeout(200)
+        wkt = polygon.input_value()
         assert wkt.startswith(("POLYGON", "MULTIPOLYGON")), wkt
 
         page.get_by_label("Rubrik *").fill(title)
