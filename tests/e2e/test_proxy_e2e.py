@@ -15,8 +15,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import ROOT, logged_in
+from tests.e2e.conftest import ROOT, logged_in, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -119,7 +120,12 @@ def test_the_app_works_through_the_proxy_under_its_policy(proxy, browser):
     )
     logged_in(page, proxy, "analytiker")  # the login needs the websocket and a component frame
     page.goto(f"{proxy}/karta")
-    page.get_by_test_id("stDeckGlJsonChart").first.wait_for()
+    try:
+        page.get_by_test_id("stDeckGlJsonChart").first.wait_for()
+    except PlaywrightTimeout as exc:  # say what the page showed instead
+        shot(page, "proxy-karta")
+        shown = page.locator("[data-testid=stApp]").inner_text()[:1500]
+        raise AssertionError(f"{page.url}\n{shown}\n{violations}") from exc
     page.goto(f"{proxy}/oversikt")
     page.get_by_test_id("stPlotlyChart").first.wait_for()
     page.wait_for_timeout(1_500)
