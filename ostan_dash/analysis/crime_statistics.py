@@ -41,6 +41,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
+from ostan_dash.schema import CRIME_STATISTICS
 from ostan_dash.text import number_series
 
 LEVEL = 0.95
@@ -50,16 +51,7 @@ PER = 100_000
 HIGHER, LOWER, NO_DIFFERENCE = "högre", "lägre", "ingen säker skillnad"
 NATIONAL_VERDICT = "jämförelsen"  # the national row is what the others are compared with
 
-STATS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "region_code": pl.Utf8,
-    "region_name": pl.Utf8,
-    "is_national": pl.Boolean,
-    "crime_type": pl.Utf8,
-    "year": pl.Int32,
-    "count": pl.Int64,
-    "per_100k": pl.Float64,
-    "population": pl.Int64,
-}
+STATS_SCHEMA = CRIME_STATISTICS
 """The stored rows (``ostan_dash.store.crime_statistics.rows``)."""
 
 METHOD_TEXT = (

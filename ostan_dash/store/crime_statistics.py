@@ -9,19 +9,10 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy.engine import Connection
 
-from ostan_dash.schema import Schema
+from ostan_dash.schema import CRIME_STATISTICS
 from ostan_dash.store import read_frame
 
-SCHEMA: Schema = {
-    "region_code": pl.Utf8,
-    "region_name": pl.Utf8,
-    "is_national": pl.Boolean,
-    "crime_type": pl.Utf8,
-    "year": pl.Int32,
-    "count": pl.Int64,
-    "per_100k": pl.Float64,
-    "population": pl.Int64,
-}
+SCHEMA = CRIME_STATISTICS
 
 
 def rows(*, conn: Connection | None = None) -> pl.DataFrame:
