@@ -35,12 +35,19 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(name: str = "streamlit") -> Iterator[str]:
-    """Start ``streamlit run app.py`` against the test database on a free loopback port; yield
-    its base URL once the health endpoint answers, stop it afterwards."""
-    port = _free_port()
+def serve(
+    name: str = "streamlit",
+    *,
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
+    extra_args: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """Start ``streamlit run app.py`` against the test database on ``port`` (a free loopback
+    port by default), with ``extra_env`` and ``extra_args`` (e.g. a secrets file); yield its base
+    URL once the health endpoint answers, stop it afterwards."""
+    port = port or _free_port()
     # As `ostan-dash serve` does: the server connects with the app's own login (ostan_app).
-    env = {**os.environ, "OSTAN_DEMO": "1", "OSTAN_DB_LOGIN": "app"}
+    env = {**os.environ, "OSTAN_DEMO": "1", "OSTAN_DB_LOGIN": "app", **(extra_env or {})}
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = (ARTIFACTS / f"{name}.log").open("wb")
     proc = subprocess.Popen(
@@ -56,6 +63,7 @@ def serve(name: str = "streamlit") -> Iterator[str]:
             "127.0.0.1",
             "--server.headless",
             "true",
+            *extra_args,
         ],
         cwd=ROOT,
         env=env,

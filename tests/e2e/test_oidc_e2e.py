@@ -12,11 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +21,7 @@ import sqlalchemy as sa
 
 from ostan_dash import auth, store, vocab
 from ostan_dash.ui.navigation import pages_for
-from tests.e2e.conftest import ARTIFACTS, ROOT, _free_port, settled, shot
+from tests.e2e.conftest import _free_port, serve, settled, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -90,7 +86,7 @@ def known_user(provider) -> auth.User:
 
 @contextlib.contextmanager
 def oidc_server(issuer: str, tmp: Path) -> Iterator[str]:
-    """``streamlit run app.py`` (as tests/e2e/conftest.serve, on the app's own database login)
+    """``streamlit run app.py`` (tests/e2e/conftest.serve, on the app's own database login)
     with an OIDC configuration pointing at ``issuer``; yields the base URL."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -105,38 +101,13 @@ def oidc_server(issuer: str, tmp: Path) -> Iterator[str]:
         f'client_secret = "{secrets.token_urlsafe(16)}"\n'
         f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n'
     )
-    env = {
-        **os.environ,
-        "OSTAN_DEMO": "1",
-        "OSTAN_DB_LOGIN": "app",
-        "AUTHLIB_INSECURE_TRANSPORT": "1",
-    }
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "streamlit-oidc.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--secrets.files", str(secrets_file),
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("Streamlit startade inte")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    with serve(
+        "streamlit-oidc",
+        port=port,
+        extra_env={"AUTHLIB_INSECURE_TRANSPORT": "1"},
+        extra_args=("--secrets.files", str(secrets_file)),
+    ) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
