@@ -193,6 +193,13 @@ def _content_key(kind: str, frame: pl.DataFrame | None, *extra: object) -> bytes
     return digest.digest()
 
 
+TOOLTIP = {
+    "html": "{tooltip}",
+    "style": {"backgroundColor": "white", "color": "black", "fontSize": "14px"},
+}
+"""The deck's tooltip: each feature's escaped ``tooltip`` text, black on white."""
+
+
 class CompactDeck(pdk.Deck):
     """A Deck whose JSON has no indentation.
 
@@ -901,10 +908,7 @@ def hotspot_deck(
         initial_view_state=view,
         map_provider=None,
         map_style=base_style(),
-        tooltip={
-            "html": "{tooltip}",
-            "style": {"backgroundColor": "white", "color": "black", "fontSize": "14px"},
-        },
+        tooltip=TOOLTIP,
     )
     return deck, omitted
 

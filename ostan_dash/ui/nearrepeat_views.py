@@ -259,10 +259,7 @@ def zone_deck(zones: pl.DataFrame, areas: pl.DataFrame) -> pdk.Deck:
         initial_view_state=maps.view_for(areas),
         map_provider=None,
         map_style=maps.base_style(),
-        tooltip={
-            "html": "{tooltip}",
-            "style": {"backgroundColor": "white", "color": "black", "fontSize": "14px"},
-        },
+        tooltip=maps.TOOLTIP,
     )
 
 
