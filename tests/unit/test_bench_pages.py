@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
 
 from ostan_dash.bench import machine, pages
 
@@ -96,3 +97,19 @@ def test_karta_tab_floors_count_what_each_tab_shows():
     assert months.filter(pl.col("year") == 2026)["len"].sum() == 2  # October, November
     assert months["len"].sum() == 3  # December is not a whole month yet
     assert pages.karta_compare_floor(floor, today)["len"].to_list() == [3]
+
+
+def test_a_run_counts_the_server_not_the_test_harness():
+    # 50 ms of process CPU, 20 of it AppTest's own thread, 1 ms to serialise the messages
+    assert pages.server_cpu(0.050, 0.020, 0.001) == pytest.approx(0.031)
+    assert pages.server_cpu(0.010, 0.012, 0.0) == 0.0  # clocks of two threads never go below 0
+
+
+def test_serialising_walks_every_element_message():
+    from streamlit.testing.v1 import AppTest
+
+    small = AppTest.from_string("import streamlit as st\nst.write('a')")
+    big = AppTest.from_string("import streamlit as st\nfor i in range(3000):\n    st.write(i)")
+    small.run()
+    big.run()
+    assert pages.serialize_s(big._tree) > pages.serialize_s(small._tree)
