@@ -46,7 +46,11 @@ def engine(url: str | None = None) -> Engine:
 
 
 def dispose() -> None:
-    """Close every pooled connection of every Engine and forget them (tests, after a fork)."""
+    """Close every pooled connection of every Engine and forget them (tests, after a fork),
+    and stop listening for the data version (:mod:`ostan_dash.store.version_watch`)."""
+    from ostan_dash.store import version_watch
+
+    version_watch.stop_all()
     while _ENGINES:
         _ENGINES.popitem()[1].dispose()
 

@@ -10,7 +10,7 @@ import polars as pl
 
 from ostan_dash.config import TZ_NAME
 from ostan_dash.schema import Schema
-from ostan_dash.store import copy_frame, read_frame, scalar, shared_scalar
+from ostan_dash.store import copy_frame, engine, read_frame, scalar, shared_scalar, version_watch
 
 INCIDENT_SCHEMA: Schema = {
     "id": pl.Int64,
@@ -86,8 +86,18 @@ def data_version() -> int:
     """The database's data version (``sql/024_data_version.sql``): raised in the same transaction
     as every write to a table the pages read, so a cache keyed by it is never stale. Read it
     before the data it keys, never after (then new data can only land under a newer key).
-    Every role and the web login may read it, so no user's role is assumed for it."""
-    return int(shared_scalar("SELECT version FROM data_version") or 0)
+    Every role and the web login may read it, so no user's role is assumed for it.
+
+    Held in memory while this process listens for the database's notifications
+    (:mod:`ostan_dash.store.version_watch`): no query at all then, except right after a commit
+    of this process."""
+    watch = version_watch.watch(engine())
+    held = watch.current()
+    if held is not None:
+        return held
+    read = int(shared_scalar("SELECT version FROM data_version") or 0)
+    watch.saw(read)
+    return read
 
 
 def visibility_key() -> str:
