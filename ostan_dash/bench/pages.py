@@ -86,7 +86,7 @@ def server_cpu(process_s: float, harness_s: float, serialize_s: float) -> float:
 
     ``AppTest`` runs the page in a script thread, as the server does, while its calling thread
     polls for the end every millisecond and then parses every message into test objects (at
-    2.5 M incidents 40 % of the process's CPU for a Karta rerun). A server does neither; it
+    2.5 M incidents 3–8 ms of CPU per run, a tenth of a Karta rerun). A server does neither; it
     serialises each message for the browser instead, which is timed here on the same
     messages (``serialize_s``)."""
     return max(process_s - harness_s, 0.0) + serialize_s

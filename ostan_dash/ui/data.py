@@ -2,12 +2,15 @@
 
 Every cache is keyed by the database's data version (``sql/024_data_version.sql``), which the
 database raises with every write to the tables the pages read, from any process or session.
-A rerun asks for the version (one one-row query) and gets the held frame while nothing changed,
+A rerun takes the version (held in memory, ``store/version_watch.py``) and gets the held frame
+while nothing changed,
 a fresh read right after anything did; there is no timer in a user's click path, and the held
 frames of older versions are dropped (``max_entries``).
 """
 
 from __future__ import annotations
+
+import weakref
 
 import polars as pl
 import streamlit as st
@@ -15,12 +18,13 @@ import streamlit as st
 from ostan_dash.store import hot, population, queries, streets
 from ostan_dash.ui.versioned import cached, current_version
 
-_LOADED_AT: dict[int, tuple[int, str]] = {}
-"""``id(frame)`` → the data version an incident frame was read at and what its reader could see
-(see :func:`version`)."""
-
 Fingerprint = tuple[int, int, int, str]
 """:func:`version`'s key for caches derived from an incident frame."""
+
+_LOADED_AT: dict[int, tuple[weakref.ref[pl.DataFrame], Fingerprint]] = {}
+"""``id(frame)`` → the fingerprint of an incident frame held by the cache (see :func:`version`):
+its height and highest id (taken once when it was read), the data version it was read at and
+what its reader could see."""
 
 
 def incidents() -> pl.DataFrame:
@@ -28,7 +32,27 @@ def incidents() -> pl.DataFrame:
     crimes this user may see row by row (``sql/014_police_rows.sql``): one frame per visibility
     and data version, held once per process and never mutated."""
     stamp = current_version()
-    return _incidents(queries.visibility_key(), stamp)
+    return _incidents(visibility(stamp), stamp)
+
+
+def visibility(stamp: int) -> str:
+    """What the acting user may see (``queries.visibility_key``), asked of the database once
+    per login check (``auth.RECHECK``) and data version: the sharing policy is versioned, and a
+    user's changed organisation is seen with the next check of their login, as their role is.
+    Outside a checked login (the bench, tests' own reads) it is asked every time."""
+    checked = st.session_state.get("ostan_checked")
+    if checked is None:
+        return queries.visibility_key()
+    token = (checked.sid, checked.user.id, checked.at, stamp)
+    held = st.session_state.get(_VISIBILITY)
+    if held is not None and held[0] == token:
+        return held[1]
+    key = queries.visibility_key()
+    st.session_state[_VISIBILITY] = (token, key)
+    return key
+
+
+_VISIBILITY = "ostan_visibility"
 
 
 @st.cache_resource(max_entries=2, show_spinner="Läser händelser …")
@@ -43,7 +67,8 @@ def _incidents(visibility: str, stamp: int) -> pl.DataFrame:
 def remember(frame: pl.DataFrame, stamp: int, visibility: str) -> pl.DataFrame:
     """Note the data version ``frame`` was read at and its reader's visibility key, for
     :func:`version`; the notes of frames of older versions go (eight are kept)."""
-    _LOADED_AT[id(frame)] = (stamp, visibility)
+    top = int(frame["id"].max() or 0) if frame.height else 0  # once, not on every rerun
+    _LOADED_AT[id(frame)] = (weakref.ref(frame), (frame.height, top, stamp, visibility))
     while len(_LOADED_AT) > 8:  # frames of older versions are gone from the cache
         del _LOADED_AT[next(iter(_LOADED_AT))]
     return frame
@@ -85,9 +110,11 @@ def version(frame: pl.DataFrame) -> Fingerprint:
     what its reader may see (``ostan_visibility_key()``: a user who sees police crimes only by
     area has the same rows, count and ids as one who sees their points, and must never be
     given a table or grid derived from the other's frame)."""
-    stamp, visibility = _LOADED_AT.get(id(frame), (-1, f"frame {id(frame)}"))
+    held = _LOADED_AT.get(id(frame))
+    if held is not None and held[0]() is frame:  # not another frame that reuses a freed id
+        return held[1]
     top = int(frame["id"].max() or 0) if frame.height else 0
-    return frame.height, top, stamp, visibility
+    return frame.height, top, -1, f"frame {id(frame)}"
 
 
 def clear() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import secrets
@@ -261,6 +262,29 @@ def _checked_user(authenticator: stauth.Authenticate, key: str, username: str) -
     return user
 
 
+def _credentials() -> dict:
+    """The login library's credentials (``auth.credentials``): read from the database on the
+    login form and at most once per :data:`auth.RECHECK` while the same login session is
+    logged in (issue 14: not on every click). A fresh copy each run, as the library changes it
+    in place; the password hashes stay in the server's session memory."""
+    sid = st.session_state.get("ostan_sid")
+    logged_in = bool(st.session_state.get("authentication_status")) and bool(sid)
+    now = time.monotonic()
+    held = st.session_state.get(_CREDENTIALS)
+    window = auth.RECHECK.total_seconds()
+    if logged_in and held is not None and held[0] == sid and 0 <= now - held[1] < window:
+        return copy.deepcopy(held[2])
+    fresh = auth.credentials()
+    if logged_in:
+        st.session_state[_CREDENTIALS] = (sid, now, copy.deepcopy(fresh))
+    else:
+        st.session_state.pop(_CREDENTIALS, None)
+    return fresh
+
+
+_CREDENTIALS = "ostan_credentials"
+
+
 def gate(*, keep_address: Callable[[], object] = lambda: None) -> auth.User:
     """Show the login form until a valid user is logged in; return that user (else ``st.stop``).
 
@@ -277,7 +301,7 @@ def gate(*, keep_address: Callable[[], object] = lambda: None) -> auth.User:
     if oidc_logged_in():
         return _oidc_gate(key, keep_address)
     authenticator = stauth.Authenticate(
-        auth.credentials(),
+        _credentials(),
         COOKIE_NAME,
         key,
         cookie_expiry_days=auth.ABSOLUTE_TIMEOUT.total_seconds() / 86400,
@@ -316,6 +340,7 @@ def _request_logout() -> None:
     """Button callback (runs before the next script run): revoke the server session at once."""
     sid = st.session_state.pop("ostan_sid", None)
     st.session_state.pop("ostan_checked", None)
+    st.session_state.pop(_CREDENTIALS, None)
     if sid:
         auth.revoke_session(sid)
     st.session_state["ostan_logout_requested"] = True
