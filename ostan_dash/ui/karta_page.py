@@ -128,6 +128,47 @@ def tested_grid(
     return ac.grid_results(_now, _before, _study, expectation=expectation)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def period_rows(
+    filter_key: str,
+    version: data.Fingerprint,
+    _incidents: pl.DataFrame,
+    _f: filters.Filters,
+    _bounds: tuple[dt.date, dt.date],
+    _comparison: tuple[dt.date, dt.date],
+    _area_ids: dict[str, int],
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The period's and the comparison period's incidents (:func:`filters.apply`), kept per
+    filter with its dates resolved (``filter_key``, :func:`period_key`) and data version: a
+    change of view, tab or table does not filter 2.5 M rows again. Held, not copied."""
+    return (
+        filters.apply(_incidents, _f, bounds=_bounds, area_ids=_area_ids),
+        filters.apply(_incidents, _f, bounds=_comparison, area_ids=_area_ids),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def described_cells(
+    view_key: str,
+    version: data.Fingerprint,
+    stamp: int,
+    _grid: pl.DataFrame,
+    _changes: pl.DataFrame,
+    cell_size: float,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, tuple[int, int]]:
+    """The cells worth naming described by street and place, the hot cells listed with their
+    nearest critical place, the map's grid with the descriptions, and the numbers of hot and of
+    new or growing cells; kept with :func:`tested_grid`'s key (held, not copied)."""
+    named = with_location(kc.cells_to_name(_grid), cell_size=cell_size, stamp=stamp)
+    hot_cells = ac.nearest_place(
+        named.filter(pl.col("class") == "hot").head(kc.MAX_HOT_LISTED),
+        critical_places(stamp),
+        cell_size=cell_size,
+    )
+    map_grid = _grid.join(named.select("col", "row", "where"), on=["col", "row"], how="left")
+    return named, hot_cells, map_grid, kc.hot_and_new(_grid, _changes)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def period_hot_times(
     filter_key: str, version: data.Fingerprint, _now: pl.DataFrame
@@ -281,24 +322,15 @@ def compute(
     :func:`period_compare`)."""
     area_ids = dict(zip(areas["code"].to_list(), areas["area_id"].to_list(), strict=True))
     bounds, comparison = f.bounds(today), f.comparison_bounds(today)
-    now = filters.apply(incidents, f, bounds=bounds, area_ids=area_ids)
-    before = filters.apply(incidents, f, bounds=comparison, area_ids=area_ids)
+    fingerprint = data.version(incidents)
+    filter_key = period_key(f, bounds, comparison)
+    now, before = period_rows(filter_key, fingerprint, incidents, f, bounds, comparison, area_ids)
     grid_study, outline = study(f.areas, int(view.cell_size), view.region, stamp)
-    grid, changes = tested_grid(
-        f"{period_key(f, bounds, comparison)}|{view.cell_size}|{view.region}|{view.expectation}",
-        data.version(incidents),
-        now,
-        before,
-        grid_study,
-        view.expectation,
+    view_key = f"{filter_key}|{view.cell_size}|{view.region}|{view.expectation}"
+    grid, changes = tested_grid(view_key, fingerprint, now, before, grid_study, view.expectation)
+    named, hot_cells, map_grid, (n_hot, n_new) = described_cells(
+        view_key, fingerprint, stamp, grid, changes, view.cell_size
     )
-    named = with_location(kc.cells_to_name(grid), cell_size=view.cell_size, stamp=stamp)
-    hot_cells = ac.nearest_place(
-        named.filter(pl.col("class") == "hot").head(kc.MAX_HOT_LISTED),
-        critical_places(stamp),
-        cell_size=view.cell_size,
-    )
-    n_hot, n_new = kc.hot_and_new(grid, changes)
     return Karta(
         f=f,
         view=view,
@@ -319,7 +351,7 @@ def compute(
         grid=grid,
         new_hotspots=changes,
         named=named,
-        map_grid=grid.join(named.select("col", "row", "where"), on=["col", "row"], how="left"),
+        map_grid=map_grid,
         hot_cells=hot_cells,
         n_hot=n_hot,
         n_new=n_new,
