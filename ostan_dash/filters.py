@@ -534,19 +534,39 @@ def subtype_options(df: pl.DataFrame, categories: Sequence[str]) -> dict[str, st
         if source == "est":
             out |= {f"est:{cat}:{k}": v for k, v in vocab.SUBTYPES.get(cat, {}).items()}
     if police and not df.is_empty():
-        pairs = (
-            df.lazy()
-            .filter((pl.col("source") == "polis") & pl.col("category").is_in(police))
+        chosen = set(police)
+        for cat, sub in _police_pairs(df):
+            if cat in chosen and sub:
+                out[f"polis:{cat}:{sub}"] = sub
+    return out
+
+
+_PAIRS_OF: dict[int, list[tuple[str, str]]] = {}
+"""``id(frame)`` → the police (group, type) pairs in it, for as long as that frame lives."""
+
+
+def _police_pairs(df: pl.DataFrame) -> list[tuple[str, str]]:
+    """Every police crime group and type present in ``df``, sorted; computed once per frame
+    object as :func:`_police_groups` is (a choice of police group scanned the whole frame for
+    its types on every rerun)."""
+    key = id(df)
+    found = _PAIRS_OF.get(key)
+    if found is None:
+        found = [
+            (str(cat), str(sub))
+            for cat, sub in df.lazy()
+            .filter(pl.col("source") == "polis")
             .select("category", "subtype")
             .unique()
             .collect()
             .with_columns(pl.col("category").cast(pl.Utf8))
             .sort("category", "subtype")
-        )
-        for cat, sub in pairs.iter_rows():
-            if sub:
-                out[f"polis:{cat}:{sub}"] = str(sub)
-    return out
+            .iter_rows()
+            if sub
+        ]
+        _PAIRS_OF[key] = found
+        weakref.finalize(df, _PAIRS_OF.pop, key, None)
+    return found
 
 
 # Filters that follow the user ----------------------------------------------------------------

@@ -253,8 +253,43 @@ def cell_rings(x0: np.ndarray, y0: np.ndarray, cell_size: float) -> np.ndarray:
     y0 = np.asarray(y0, float)
     xs = np.stack([x0, x0 + cell_size, x0 + cell_size, x0], axis=1)
     ys = np.stack([y0, y0, y0 + cell_size, y0 + cell_size], axis=1)
-    lon, lat = to_lonlat(xs.ravel(), ys.ravel())
+    lon, lat = _node_lonlat(xs.ravel(), ys.ravel(), cell_size)
     return np.stack([np.round(lon, 6), np.round(lat, 6)], axis=1).reshape(-1, 4, 2)
+
+
+_LATTICES: dict[float, tuple[int, int, np.ndarray, np.ndarray]] = {}
+"""Cell size → the WGS 84 coordinates of a block of grid nodes: first column and row index,
+longitudes and latitudes (rows × columns). Kept per process: the study area does not move."""
+MAX_LATTICE_NODES = 2_000_000
+
+
+def _node_lonlat(x: np.ndarray, y: np.ndarray, cell_size: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`to_lonlat` of grid nodes (multiples of ``cell_size``), each node transformed once
+    per process: neighbouring cells share their corners, and every click drew the same cells'
+    corners again (pyproj was a tenth of a Karta click). Points off the grid, or a block too
+    large to hold, are transformed directly."""
+    ix, iy = np.round(x / cell_size), np.round(y / cell_size)
+    on_grid = np.allclose(ix * cell_size, x, rtol=0, atol=1e-6) and np.allclose(
+        iy * cell_size, y, rtol=0, atol=1e-6
+    )
+    if x.size == 0 or not on_grid:
+        return to_lonlat(x, y)
+    i, j = ix.astype(np.int64), iy.astype(np.int64)
+    held = _LATTICES.get(cell_size)
+    lo_i, hi_i, lo_j, hi_j = int(i.min()), int(i.max()), int(j.min()), int(j.max())
+    if held is not None:
+        i0, j0, lon, _ = held
+        if lo_i >= i0 and lo_j >= j0 and hi_i < i0 + lon.shape[1] and hi_j < j0 + lon.shape[0]:
+            return held[2][j - j0, i - i0], held[3][j - j0, i - i0]
+        lo_i, lo_j = min(lo_i, i0), min(lo_j, j0)
+        hi_i, hi_j = max(hi_i, i0 + lon.shape[1] - 1), max(hi_j, j0 + lon.shape[0] - 1)
+    if (hi_i - lo_i + 1) * (hi_j - lo_j + 1) > MAX_LATTICE_NODES:
+        return to_lonlat(x, y)
+    gi, gj = np.meshgrid(np.arange(lo_i, hi_i + 1), np.arange(lo_j, hi_j + 1))
+    lon, lat = to_lonlat(gi.ravel() * cell_size, gj.ravel() * cell_size)
+    lattice = (lo_i, lo_j, lon.reshape(gi.shape), lat.reshape(gi.shape))
+    _LATTICES[cell_size] = lattice
+    return lattice[2][j - lo_j, i - lo_i], lattice[3][j - lo_j, i - lo_i]
 
 
 def cell_polygons(x0: np.ndarray, y0: np.ndarray, cell_size: float) -> list[list[list[float]]]:

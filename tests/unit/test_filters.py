@@ -298,3 +298,15 @@ def test_category_options_list_the_police_groups_of_each_frame(frame):
     fewer = frame.filter(frame["category"].cast(str) != "vald")
     assert [k for k in category_options(fewer) if k.startswith("polis:")] == ["polis:skadegorelse"]
     assert "polis:vald" in category_options(frame)
+
+
+def test_subtype_options_list_the_chosen_police_groups_types_of_each_frame(frame):
+    from ostan_dash.filters import subtype_options
+
+    opts = subtype_options(frame, ["polis:vald", "est:skadegorelse"])
+    assert opts["polis:vald:Misshandel"] == "Misshandel"
+    assert "polis:skadegorelse:Skadegörelse" not in opts  # a group not chosen
+    assert any(k.startswith("est:skadegorelse:") for k in opts)
+    fewer = frame.filter(frame["category"].cast(str) != "vald")
+    assert not [k for k in subtype_options(fewer, ["polis:vald"]) if k.startswith("polis:")]
+    assert "polis:vald:Misshandel" in subtype_options(frame, ["polis:vald"])

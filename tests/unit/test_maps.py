@@ -400,3 +400,15 @@ def test_point_rows_match_a_row_by_row_build():
     assert (
         maps.points_layer(frame, labels=labels).data is maps.points_layer(frame, labels=labels).data
     )
+
+
+def test_cell_rings_transform_grid_nodes_once_and_equal_the_direct_transform():
+    rng = np.random.default_rng(7)
+    for cell, shift in ((250.0, 0.0), (250.0, 40_000.0), (100.0, 0.0), (250.0, 3.3)):
+        x0 = rng.integers(2400, 2500, 300) * 250.0 + shift  # a second block further east
+        y0 = rng.integers(26000, 26100, 300) * 250.0
+        xs = np.stack([x0, x0 + cell, x0 + cell, x0], axis=1).ravel()
+        ys = np.stack([y0, y0, y0 + cell, y0 + cell], axis=1).ravel()
+        lon, lat = maps.to_lonlat(xs, ys)
+        direct = np.stack([np.round(lon, 6), np.round(lat, 6)], axis=1).reshape(-1, 4, 2)
+        assert np.array_equal(maps.cell_rings(x0, y0, cell), direct)
