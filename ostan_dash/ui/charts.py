@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 import polars as pl
+import streamlit as st
 
 from ostan_dash.ui import fmt
 
@@ -210,3 +212,28 @@ def change_bars(
     fig = _layout(fig, title=title, y_title="", x_title="Antal händelser", large=large)
     fig.update_yaxes(title=None)
     return fig
+
+
+MAX_HELD_ROWS = 20_000
+"""A chart whose frames are all this small is drawn once per inputs (:func:`chart`); Streamlit's
+hash of a larger frame is a sample of its rows."""
+
+
+def chart(build: Callable[..., go.Figure], /, *args: object, **kwargs: object) -> None:
+    """``st.plotly_chart`` of ``build(*args, **kwargs)`` (Swedish config, full width), drawn
+    once per inputs (issue 14): a rerun with the same inputs replays the element Streamlit
+    recorded instead of building the figure, which plotly validates and Streamlit validates
+    again (20–40 ms for Karta's hot-times heatmap). The key is the builder's name and every
+    argument, so an equal key is an equal chart whoever asks."""
+    frames = [a for a in (*args, *kwargs.values()) if isinstance(a, pl.DataFrame)]
+    if any(f.height > MAX_HELD_ROWS for f in frames):
+        st.plotly_chart(build(*args, **kwargs), config=PLOTLY_CONFIG, width="stretch")
+        return
+    _held_chart(f"{build.__module__}.{build.__qualname__}", build, args, kwargs)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _held_chart(
+    name: str, _build: Callable[..., go.Figure], args: tuple, kwargs: dict[str, object]
+) -> None:
+    st.plotly_chart(_build(*args, **kwargs), config=PLOTLY_CONFIG, width="stretch")

@@ -544,11 +544,7 @@ def hot_times(k: Karta) -> None:
         else hot_time_matrix(part)
     )
     title = say.hot_times_title(scopes[key], whole=scope.kind == kc.ALL, n=part.height)
-    st.plotly_chart(
-        karta_charts.hot_times(matrix, title=title, large=k.view.large),
-        config=charts.PLOTLY_CONFIG,
-        width="stretch",
-    )
+    charts.chart(karta_charts.hot_times, matrix, title=title, large=k.view.large)
     st.caption(say.AORISTIC)
 
 
@@ -556,12 +552,12 @@ def weekly(k: Karta) -> None:
     """Incidents per ISO week, the period beside the comparison period."""
     table = ac.weekly_comparison(k.now, k.before, bounds=k.bounds, comparison=k.comparison)
     labels = say.weekly_labels(k.bounds, k.comparison, filters.COMPARISONS[k.f.comparison])
-    st.plotly_chart(
-        karta_charts.weekly_comparison(
-            table, title=say.WEEKLY_TITLE, labels=labels, large=k.view.large
-        ),
-        config=charts.PLOTLY_CONFIG,
-        width="stretch",
+    charts.chart(
+        karta_charts.weekly_comparison,
+        table,
+        title=say.WEEKLY_TITLE,
+        labels=labels,
+        large=k.view.large,
     )
 
 
@@ -579,15 +575,12 @@ def season(k: Karta) -> None:
     if profile.is_empty():
         st.info(say.NO_MONTHS)
         return
-    st.plotly_chart(
-        karta_charts.month_profile(
-            kc.whole_months(profile, k.today),
-            title=say.SEASON_TITLE,
-            partial_year=k.today.year,
-            large=k.view.large,
-        ),
-        config=charts.PLOTLY_CONFIG,
-        width="stretch",
+    charts.chart(
+        karta_charts.month_profile,
+        kc.whole_months(profile, k.today),
+        title=say.SEASON_TITLE,
+        partial_year=k.today.year,
+        large=k.view.large,
     )
 
 

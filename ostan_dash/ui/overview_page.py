@@ -115,34 +115,28 @@ def flags(figures: ot.WeekFigures, names: dict[int, str], *, week: dt.date, year
 
 def trend(figures: ot.WeekFigures, *, week: dt.date, large: bool) -> None:
     """Händelser per vecka per source, the week highlighted."""
-    st.plotly_chart(
-        charts.weekly_trend(
-            figures.series.with_columns(pl.col("source").cast(pl.Utf8)),
-            group="source",
-            labels=texts.SOURCE_LABELS,
-            highlight_week=week,
-            large=large,
-            title=f"Händelser per vecka, de senaste {BASELINE_WEEKS + 1} veckorna",
-        ),
-        config=charts.PLOTLY_CONFIG,
-        width="stretch",
+    charts.chart(
+        charts.weekly_trend,
+        figures.series.with_columns(pl.col("source").cast(pl.Utf8)),
+        group="source",
+        labels=texts.SOURCE_LABELS,
+        highlight_week=week,
+        large=large,
+        title=f"Händelser per vecka, de senaste {BASELINE_WEEKS + 1} veckorna",
     )
 
 
 def category_chart(figures: ot.WeekFigures, *, week: dt.date, large: bool) -> None:
     """EST-rapporter per kategori: the week's bars against the expected."""
     st.subheader("EST-rapporter per kategori")
-    st.plotly_chart(
-        charts.change_bars(
-            ot.with_category_label(figures.by_category),
-            label="Kategori",
-            large=large,
-            title=f"{fmt.iso_week(week)} mot förväntat antal",
-            baseline="expected",
-            baseline_name="Förväntat",
-        ),
-        config=charts.PLOTLY_CONFIG,
-        width="stretch",
+    charts.chart(
+        charts.change_bars,
+        ot.with_category_label(figures.by_category),
+        label="Kategori",
+        large=large,
+        title=f"{fmt.iso_week(week)} mot förväntat antal",
+        baseline="expected",
+        baseline_name="Förväntat",
     )
 
 

@@ -15,9 +15,10 @@ from ostan_dash.store import queries, version_watch
 
 pytestmark = pytest.mark.db
 
-BUMP = "INSERT INTO settings (key, value) VALUES ('test_version_watch', '1'::jsonb) " + (
-    "ON CONFLICT (key) DO UPDATE SET value = to_jsonb(coalesce(settings.value::text::int, 0) + 1)"
-)
+BUMP = """
+    INSERT INTO settings (key, value) VALUES ('test_version_watch', '1'::jsonb)
+    ON CONFLICT (key) DO UPDATE SET value = to_jsonb(coalesce(settings.value::text::int, 0) + 1)
+"""
 
 
 def _db_version() -> int:
