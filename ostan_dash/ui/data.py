@@ -79,25 +79,25 @@ def sees_police_rows() -> bool:
     return bool(queries.sees_police_rows())
 
 
-@cached()
+@cached(shared=True)
 def areas(stamp: int) -> pl.DataFrame:
     """Areas with population and outlines."""
     return queries.areas()
 
 
-@cached()
+@cached(shared=True)
 def search_targets(stamp: int) -> pl.DataFrame:
     """Streets and places a map can be centred on (``store.streets.search_targets``)."""
     return streets.search_targets()
 
 
-@cached()
+@cached(shared=True)
 def organisations(stamp: int) -> pl.DataFrame:
     """Organisations."""
     return queries.organisations()
 
 
-@cached()
+@cached(shared=True)
 def population_cells(stamp: int) -> pl.DataFrame:
     """The population grid (SCB's befolkning på rutor or the demo's): one row per cell with
     ``cell_id, cell_size, x0, y0, population, daytime, year``; empty when none is loaded."""

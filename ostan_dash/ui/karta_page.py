@@ -52,12 +52,12 @@ def tabs() -> Sequence[Any]:
 
 # Every cache below is keyed by the database's data version (``stamp``, sql/024): a write from
 # any process shows on the next rerun, and nothing expires by a timer while a user clicks.
-@st.cache_data(max_entries=2, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False)
 def critical_places(stamp: int) -> pl.DataFrame:
     return places_store.places(critical_only=True)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def street_lines(codes: tuple[str, ...], stamp: int) -> pl.DataFrame:
     """The streets around the chosen areas, simplified, for the map."""
     return streets_store.for_map(codes)
@@ -304,6 +304,9 @@ class Karta:
     hot_cells: pl.DataFrame
     n_hot: int
     n_new: int
+    view_key: str = ""
+    """:func:`period_key` with the cell size, region and expectation: what the tested grid and
+    everything drawn from it are kept by (with the data version)."""
 
 
 def compute(
@@ -355,6 +358,7 @@ def compute(
         hot_cells=hot_cells,
         n_hot=n_hot,
         n_new=n_new,
+        view_key=view_key,
     )
 
 
@@ -390,12 +394,6 @@ def key_figures(k: Karta) -> None:
 def hotspot_map(k: Karta) -> None:
     """The search for a street or place, the map and its legend with what it leaves out."""
     v = k.view
-    density = (
-        ac.density_grid(k.now, density_raster(k.f.areas, k.stamp), bandwidth=ac.DENSITY_BANDWIDTH_M)
-        if v.density and k.now.height
-        else None
-    )
-    labels = filters.category_options(k.incidents)
     street_frame = street_lines(k.f.areas, k.stamp)
     targets = data.search_targets()
     shown = search_labels(targets)
@@ -408,19 +406,9 @@ def hotspot_map(k: Karta) -> None:
         key="karta_sok",
         help="Kartan centreras på gatan eller platsen och en blå ring markerar den.",
     )
-    deck, omitted = maps.hotspot_deck(
-        k.areas,
-        k.map_grid,
-        cell_size=v.cell_size,
-        points=k.now,
-        places=critical_places(k.stamp),
-        density=density,
-        density_cell_size=ac.DENSITY_CELL_M,
-        codes=k.f.areas,
-        point_labels={key: text.rsplit(" (", 1)[0] for key, text in labels.items()},
-        region=k.outline,
-        streets=street_frame,
-        focus=targets.row(sought, named=True) if sought is not None else None,
+    density = v.density and k.now.height > 0
+    deck, omitted = hotspot_deck(
+        k.view_key, data.version(k.incidents), k.stamp, density, sought, k, targets, street_frame
     )
     left, right = st.columns([4, 1])
     with left:
@@ -430,7 +418,7 @@ def hotspot_map(k: Karta) -> None:
         st.html(
             maps.legend_html(
                 cell_size=v.cell_size,
-                density=density is not None,
+                density=density,
                 alpha=ac.ALPHA,
                 expectation=v.expectation,
                 region=v.region,
@@ -446,9 +434,52 @@ def hotspot_map(k: Karta) -> None:
             st.caption(say.without_point(no_xy))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def outside_region(view_key: str, version: data.Fingerprint, _k: Karta) -> int:
+    """The period's incidents outside the studied region (:func:`ac.region_counts`), kept with
+    the tested grid's key."""
+    return ac.region_counts(_k.now, _k.study)[1]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def hotspot_deck(
+    view_key: str,
+    version: data.Fingerprint,
+    stamp: int,
+    density: bool,
+    sought: int | None,
+    _k: Karta,
+    _targets: pl.DataFrame,
+    _streets: pl.DataFrame,
+) -> tuple[maps.CompactDeck, int]:
+    """The map (:func:`maps.hotspot_deck`) and the number of cells it leaves out, kept with
+    the tested grid's key, the density choice and the place sought: a rerun with nothing
+    changed sends the deck already built (and written as JSON: :class:`maps.CompactDeck`)."""
+    k = _k
+    labels = filters.category_options(k.incidents)
+    return maps.hotspot_deck(
+        k.areas,
+        k.map_grid,
+        cell_size=k.view.cell_size,
+        points=k.now,
+        places=critical_places(stamp),
+        density=ac.density_grid(
+            k.now, density_raster(k.f.areas, stamp), bandwidth=ac.DENSITY_BANDWIDTH_M
+        )
+        if density
+        else None,
+        density_cell_size=ac.DENSITY_CELL_M,
+        codes=k.f.areas,
+        point_labels={key: text.rsplit(" (", 1)[0] for key, text in labels.items()},
+        region=k.outline,
+        streets=_streets,
+        focus=_targets.row(sought, named=True) if sought is not None else None,
+    )
+
+
 def method(k: Karta) -> None:
     """What makes a cell hot, and which cells were tested."""
-    _, outside = ac.region_counts(k.now, k.study)
+    outside = outside_region(k.view_key, data.version(k.incidents), k)
     where = say.studied_region(
         k.view.region,
         studied_km2=k.study.km2,

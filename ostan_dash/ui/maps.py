@@ -18,6 +18,7 @@ import html
 import json
 import math
 import threading
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
@@ -211,6 +212,18 @@ class CompactDeck(pdk.Deck):
     """
 
     def to_json(self) -> str:
+        """The deck as compact JSON, written once per deck object: a deck kept by the page
+        (``karta_page.hotspot_deck``) is sent again on every rerun without being encoded
+        again (decks are not changed after they are built)."""
+        held = _DECK_JSON.get(id(self))
+        if held is not None and held[0]() is self:
+            return held[1]
+        text = self._encoded()
+        _DECK_JSON[id(self)] = (weakref.ref(self), text)
+        weakref.finalize(self, _DECK_JSON.pop, id(self), None)
+        return text
+
+    def _encoded(self) -> str:
         raw: dict[str, str] = {}
 
         def default(o: object) -> object:
@@ -224,6 +237,10 @@ class CompactDeck(pdk.Deck):
         for token, rows in raw.items():
             text = text.replace(token, rows, 1)
         return text
+
+
+_DECK_JSON: dict[int, tuple[weakref.ref[CompactDeck], str]] = {}
+"""``id(deck)`` → the deck and its JSON (:meth:`CompactDeck.to_json`), while the deck lives."""
 
 
 @cache
@@ -871,7 +888,7 @@ def hotspot_deck(
     density_cell_size: float | None = None,
     streets: pl.DataFrame | None = None,
     focus: dict | None = None,
-) -> tuple[pdk.Deck, int]:
+) -> tuple[CompactDeck, int]:
     """The map of Karta och tider: areas, optional density, hot-spot grid, points, places.
 
     Parameters

@@ -44,13 +44,22 @@ class Versioned(Generic[P, R]):
 
 
 def cached(
-    *, max_entries: int = 2, show_spinner: bool | str = False, **options: Any
+    *,
+    max_entries: int = 2,
+    show_spinner: bool | str = False,
+    shared: bool = False,
+    **options: Any,
 ) -> Callable[[Callable[Concatenate[int, P], R]], Versioned[P, R]]:
     """``st.cache_data`` keyed by the data version, passed as the loader's first argument;
-    ``max_entries`` (two by default: the version in use and the one before) drops the rest."""
+    ``max_entries`` (two by default: the version in use and the one before) drops the rest.
+
+    ``shared``: ``st.cache_resource`` instead, the one held object for every caller, not a
+    copy unpickled on every call (a Polars frame, which no caller changes in place: the
+    population grid was unpickled on every Karta rerun)."""
 
     def wrap(load: Callable[Concatenate[int, P], R]) -> Versioned[P, R]:
-        held = st.cache_data(max_entries=max_entries, show_spinner=show_spinner, **options)(load)
+        cache = st.cache_resource if shared else st.cache_data
+        held = cache(max_entries=max_entries, show_spinner=show_spinner, **options)(load)
         return Versioned(held)
 
     return wrap
