@@ -274,39 +274,42 @@ def cell_rings(x0: np.ndarray, y0: np.ndarray, cell_size: float) -> np.ndarray:
     return np.stack([np.round(lon, 6), np.round(lat, 6)], axis=1).reshape(-1, 4, 2)
 
 
-_LATTICES: dict[float, tuple[int, int, np.ndarray, np.ndarray]] = {}
-"""Cell size → the WGS 84 coordinates of a block of grid nodes: first column and row index,
-longitudes and latitudes (rows × columns). Kept per process: the study area does not move."""
-MAX_LATTICE_NODES = 2_000_000
+_NODES: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+"""Cell size → grid nodes already transformed: their keys (row index · 2³² + column index,
+sorted), longitudes and latitudes. Kept per process (the grid does not move), emptied when it
+would pass :data:`MAX_NODES`."""
+MAX_NODES = 2_000_000
 
 
 def _node_lonlat(x: np.ndarray, y: np.ndarray, cell_size: float) -> tuple[np.ndarray, np.ndarray]:
     """:func:`to_lonlat` of grid nodes (multiples of ``cell_size``), each node transformed once
     per process: neighbouring cells share their corners, and every click drew the same cells'
-    corners again (pyproj was a tenth of a Karta click). Points off the grid, or a block too
-    large to hold, are transformed directly."""
+    corners again (pyproj was a tenth of a Karta click). Only nodes not seen before are
+    transformed. Points off the grid are transformed directly."""
     ix, iy = np.round(x / cell_size), np.round(y / cell_size)
     on_grid = np.allclose(ix * cell_size, x, rtol=0, atol=1e-6) and np.allclose(
         iy * cell_size, y, rtol=0, atol=1e-6
     )
-    if x.size == 0 or not on_grid:
+    if x.size == 0 or not on_grid or ix.min() < 0 or ix.max() >= 2**31:
         return to_lonlat(x, y)
-    i, j = ix.astype(np.int64), iy.astype(np.int64)
-    held = _LATTICES.get(cell_size)
-    lo_i, hi_i, lo_j, hi_j = int(i.min()), int(i.max()), int(j.min()), int(j.max())
-    if held is not None:
-        i0, j0, lon, _ = held
-        if lo_i >= i0 and lo_j >= j0 and hi_i < i0 + lon.shape[1] and hi_j < j0 + lon.shape[0]:
-            return held[2][j - j0, i - i0], held[3][j - j0, i - i0]
-        lo_i, lo_j = min(lo_i, i0), min(lo_j, j0)
-        hi_i, hi_j = max(hi_i, i0 + lon.shape[1] - 1), max(hi_j, j0 + lon.shape[0] - 1)
-    if (hi_i - lo_i + 1) * (hi_j - lo_j + 1) > MAX_LATTICE_NODES:
-        return to_lonlat(x, y)
-    gi, gj = np.meshgrid(np.arange(lo_i, hi_i + 1), np.arange(lo_j, hi_j + 1))
-    lon, lat = to_lonlat(gi.ravel() * cell_size, gj.ravel() * cell_size)
-    lattice = (lo_i, lo_j, lon.reshape(gi.shape), lat.reshape(gi.shape))
-    _LATTICES[cell_size] = lattice
-    return lattice[2][j - lo_j, i - lo_i], lattice[3][j - lo_j, i - lo_i]
+    keys, inverse = np.unique(
+        iy.astype(np.int64) * 2**32 + ix.astype(np.int64), return_inverse=True
+    )
+    known, lon, lat = _NODES.get(cell_size, (np.empty(0, np.int64), np.empty(0), np.empty(0)))
+    at = np.clip(np.searchsorted(known, keys), 0, max(len(known) - 1, 0))
+    seen = (known[at] == keys) if len(known) else np.zeros(len(keys), dtype=bool)
+    if not seen.all():
+        new = keys[~seen]
+        new_lon, new_lat = to_lonlat((new % 2**32) * cell_size, (new // 2**32) * cell_size)
+        if len(known) + len(new) > MAX_NODES:
+            known, lon, lat = np.empty(0, np.int64), np.empty(0), np.empty(0)
+        known = np.concatenate([known, new])
+        order = np.argsort(known, kind="stable")
+        known = known[order]
+        lon, lat = np.concatenate([lon, new_lon])[order], np.concatenate([lat, new_lat])[order]
+        _NODES[cell_size] = (known, lon, lat)
+        at = np.searchsorted(known, keys)
+    return lon[at][inverse], lat[at][inverse]
 
 
 def cell_polygons(x0: np.ndarray, y0: np.ndarray, cell_size: float) -> list[list[list[float]]]:
