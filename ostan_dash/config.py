@@ -90,6 +90,13 @@ def demo_mode() -> bool:
     return os.environ.get("OSTAN_DEMO", "1") == "1"
 
 
+def listens_for_versions() -> bool:
+    """Whether this process holds the data version in memory, kept fresh by the database's
+    notifications (``store/version_watch.py``); ``OSTAN_VERSION_LISTEN=0`` reads it on every
+    lookup instead (a process that reads from a replica: docs/larger-deployments.md)."""
+    return os.environ.get("OSTAN_VERSION_LISTEN", "1") != "0"
+
+
 def today() -> dt.date:
     """Today's date in Europe/Stockholm (``OSTAN_TODAY`` overrides it, for tests and demos)."""
     fixed = os.environ.get("OSTAN_TODAY", "").strip()

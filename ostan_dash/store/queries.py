@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ostan_dash.config import TZ_NAME
+from ostan_dash.config import TZ_NAME, listens_for_versions
 from ostan_dash.schema import Schema
 from ostan_dash.store import copy_frame, engine, read_frame, scalar, shared_scalar, version_watch
 
@@ -91,6 +91,8 @@ def data_version() -> int:
     Held in memory while this process listens for the database's notifications
     (:mod:`ostan_dash.store.version_watch`): no query at all then, except right after a commit
     of this process."""
+    if not listens_for_versions():
+        return int(shared_scalar("SELECT version FROM data_version") or 0)
     watch = version_watch.watch(engine())
     held = watch.current()
     if held is not None:

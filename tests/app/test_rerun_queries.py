@@ -8,28 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from ostan_dash import auth, store
 from ostan_dash.store import version_watch
 from tests.app.conftest import APP
+from tests.statements import statements_of
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
-
-
-def _statements_of(run) -> list[str]:
-    sent: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args) -> None:
-        sent.append(statement)
-
-    sa.event.listen(Engine, "before_cursor_execute", note)
-    try:
-        run()
-    finally:
-        sa.event.remove(Engine, "before_cursor_execute", note)
-    return sent
 
 
 def test_a_karta_rerun_with_nothing_changed_sends_no_query(as_role, monkeypatch):
@@ -40,7 +25,7 @@ def test_a_karta_rerun_with_nothing_changed_sends_no_query(as_role, monkeypatch)
     assert version_watch.watch(store.engine()).ready.wait(10)
     at.run()  # settles what the first run's reads left unsure
     assert not at.exception, at.exception
-    sent = _statements_of(at.run)
+    sent = statements_of(at.run)
     assert sent == [], "\n".join(s[:300] for s in sent)
     assert not at.exception, at.exception
 
@@ -50,5 +35,5 @@ def test_the_login_form_reads_the_credentials_every_time():
 
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
-    sent = _statements_of(at.run)
+    sent = statements_of(at.run)
     assert any("ostan_login_credentials" in s for s in sent), sent

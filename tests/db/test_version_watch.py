@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from ostan_dash import store
 from ostan_dash.store import queries, version_watch
+from tests.statements import statements_of
 
 pytestmark = pytest.mark.db
 
@@ -90,3 +91,15 @@ def test_without_a_listener_every_reader_asks_the_database(watch):
     assert watch.current() is None
     idle = version_watch.Watch(store.engine())  # never started
     assert idle.current() is None
+
+
+def test_a_process_told_not_to_listen_asks_the_database_every_time(monkeypatch):
+    monkeypatch.setenv("OSTAN_VERSION_LISTEN", "0")
+    before = dict(version_watch._WATCHES)
+    version_watch._WATCHES.clear()
+    try:
+        read = statements_of(queries.data_version)
+        assert read == ["SELECT version FROM data_version"]
+        assert not version_watch._WATCHES  # no listener started
+    finally:
+        version_watch._WATCHES.update(before)
