@@ -97,8 +97,9 @@ def data_version() -> int:
     held = watch.current()
     if held is not None:
         return held
+    started = watch.read_started()
     read = int(shared_scalar("SELECT version FROM data_version") or 0)
-    watch.saw(read)
+    watch.saw(read, started)
     return read
 
 

@@ -12,8 +12,9 @@ Why the held number is never wrong in a way that matters:
 * **Never old data under a new number.** The thread reads the version *after* a notification,
   that is after the write committed, so a number it holds is never ahead of the data.
 * **A write of this process shows at once.** Every commit through SQLAlchemy in this process
-  marks the held number unsure once its connection is back in the pool (the commit done); the next :func:`current` then returns ``None`` and the caller
-  asks the database (one query), as it always did. A user who saves sees the save on the same
+  is counted once its connection is back in the pool (the commit done); until a read of the
+  version that started after it is back, :meth:`Watch.current` returns ``None`` and callers
+  ask the database (one query), as they always did. A user who saves sees the save on the same
   rerun, whatever the notification's timing.
 * **Another process's write shows when its notification arrives** (within milliseconds of its
   commit), without a timer in anyone's click path. The thread also re-reads the version every
@@ -54,7 +55,10 @@ class Watch:
 
     engine: Engine
     version: int | None = None
-    unsure: bool = False
+    commits: int = 0
+    """Commits of this process so far (counted once each is done)."""
+    settled: int = 0
+    """The most commits a caller's own read of the version has started after."""
     stopped: threading.Event = field(default_factory=threading.Event)
     ready: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -66,23 +70,29 @@ class Watch:
 
     def current(self) -> int | None:
         """The held version, or ``None`` when the caller must ask the database: no listener
-        yet or any more, or a commit of this process since the last read."""
+        yet or any more, or a commit of this process that no caller's read has followed yet
+        (every caller asks until one such read is back: :meth:`read_started`, :meth:`saw`)."""
         with self.lock:
-            if self.version is None or self.unsure:
-                self.unsure = False  # the caller's own read, starting now, settles it
+            if self.version is None or self.settled < self.commits:
                 return None
             return self.version
 
-    def saw(self, version: int) -> None:
-        """A version the caller read itself (after a commit of this process): never lower
-        the held number for it, the thread's own reads are the authority."""
+    def read_started(self) -> int:
+        """Note that a caller starts its own read now: the commits it will include."""
         with self.lock:
+            return self.commits
+
+    def saw(self, version: int, started: int) -> None:
+        """A version a caller read itself, its read started after ``started`` commits of this
+        process: those are settled, and the held number rises to it (never falls)."""
+        with self.lock:
+            self.settled = max(self.settled, started)
             if self.version is not None and version > self.version:
                 self.version = version
 
-    def mark_unsure(self) -> None:
+    def committed(self) -> None:
         with self.lock:
-            self.unsure = True
+            self.commits += 1
 
     def stop(self) -> None:
         """End the thread (within :data:`WAKE_S`) and close its connection."""
@@ -118,7 +128,7 @@ class Watch:
         cparams = {**cparams, "application_name": "ostan-dash-dataversion", "autocommit": True}
         with psycopg.connect(*cargs, **cparams) as conn:
             conn.execute(f"LISTEN {CHANNEL}")  # before the first read: nothing slips between
-            self._set(_read(conn))
+            self._set(_read(conn), fresh=True)
             self.ready.set()
             log.info("Dataversionen hålls i minnet (LISTEN %s)", CHANNEL)
             idle = 0.0
@@ -131,9 +141,15 @@ class Watch:
                     idle = 0.0
                     self._set(_read(conn))
 
-    def _set(self, version: int) -> None:
+    def _set(self, version: int, *, fresh: bool = False) -> None:
+        """The thread's own read: on a new connection as it is (the database may have been
+        replaced), else never below what a caller already saw (a read that began before a
+        commit of this process can end after that caller's own read)."""
         with self.lock:
-            self.version = version
+            if fresh or self.version is None:
+                self.version = version
+            else:
+                self.version = max(self.version, version)
 
 
 def _read(conn: psycopg.Connection) -> int:
@@ -172,13 +188,12 @@ def _committing(conn: sa.Connection) -> None:
 
 
 def _checked_in(_dbapi: object, record: object) -> None:
-    """A pooled connection came back after a commit, so the commit is done: every held
-    version becomes unsure, and the next :func:`Watch.current` sends its caller to the
-    database, whose answer now includes the commit."""
+    """A pooled connection came back after a commit, so the commit is done: it is counted,
+    and :meth:`Watch.current` sends callers to the database, whose answer now includes it."""
     info = getattr(record, "info", None)
     if info is not None and info.pop(_COMMITTED, False):
         for w in list(_WATCHES.values()):
-            w.mark_unsure()
+            w.committed()
 
 
 _COMMITTED = "ostan_committed"

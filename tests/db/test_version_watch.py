@@ -70,13 +70,20 @@ def test_a_commit_of_this_process_sends_the_next_reader_to_the_database(watch):
     held = watch.current()
     with store.begin() as c:
         c.execute(sa.text(BUMP))
-    assert watch.current() is None  # the caller must read, whatever the notification's timing
-    # and the page's reader then has the new version at once
-    version_watch._WATCHES.pop("test")
+    assert watch.current() is None  # callers must read, whatever the notification's timing
+    assert watch.current() is None  # every caller, until one read after the commit is back
+    started = watch.read_started()
+    watch.saw(_db_version(), started)
+    assert watch.current() == _db_version() > held
+
+
+def test_the_pages_reader_has_this_process_write_at_once():
+    before = queries.data_version()
+    store.execute(BUMP)
     try:
-        assert queries.data_version() == _db_version() > held
+        assert queries.data_version() == _db_version() > before
     finally:
-        version_watch._WATCHES["test"] = watch
+        store.execute("DELETE FROM settings WHERE key = 'test_version_watch'")
 
 
 def test_a_read_only_transaction_keeps_the_held_version(watch):
@@ -103,3 +110,14 @@ def test_a_process_told_not_to_listen_asks_the_database_every_time(monkeypatch):
         assert not version_watch._WATCHES  # no listener started
     finally:
         version_watch._WATCHES.update(before)
+
+
+def test_the_threads_late_read_never_lowers_what_a_caller_saw():
+    w = version_watch.Watch(store.engine())  # not started: only its bookkeeping
+    w._set(4, fresh=True)
+    w.committed()
+    w.saw(5, w.read_started())  # a caller's read after this process's commit
+    w._set(4)  # the thread's read that began before the commit ends after it
+    assert w.current() == 5
+    w._set(3, fresh=True)  # a new connection: the database may have been replaced
+    assert w.current() == 3
