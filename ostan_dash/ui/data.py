@@ -3,9 +3,8 @@
 Every cache is keyed by the database's data version (``sql/024_data_version.sql``), which the
 database raises with every write to the tables the pages read, from any process or session.
 A rerun takes the version (held in memory, ``store/version_watch.py``) and gets the held frame
-while nothing changed,
-a fresh read right after anything did; there is no timer in a user's click path, and the held
-frames of older versions are dropped (``max_entries``).
+while nothing changed, a fresh read right after anything did; there is no timer in a user's
+click path, and the held frames of older versions are dropped (``max_entries``).
 """
 
 from __future__ import annotations

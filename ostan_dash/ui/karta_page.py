@@ -304,7 +304,7 @@ class Karta:
     hot_cells: pl.DataFrame
     n_hot: int
     n_new: int
-    view_key: str = ""
+    view_key: str
     """:func:`period_key` with the cell size, region and expectation: what the tested grid and
     everything drawn from it are kept by (with the data version)."""
 
