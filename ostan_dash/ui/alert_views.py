@@ -37,6 +37,8 @@ FAILED = "Bevakningen kunde inte sparas eller läsas. Felet är sparat i servern
 SAVED = "Bevakningen är sparad. E-post går till {adress}."
 REMOVED = "Bevakningen är borttagen."
 
+OPEN_KEY = "bevakningar"
+"""The expander's state: open (True) or closed."""
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _STATUS = {"skickad": "Skickad", "skickar": "Skickas", "misslyckad": "Misslyckades"}
 
@@ -56,8 +58,14 @@ def describe(row: dict) -> str:
 
 
 def subscriptions_section(user: auth.User) -> None:
-    """The user's subscriptions, a form for a new one, pause/remove, and what was sent."""
-    with st.expander(TITLE, expanded=False):
+    """The user's subscriptions, a form for a new one, pause/remove, and what was sent.
+
+    Drawn only while the expander is open (Streamlit 1.67's lazy expander, its state in
+    ``st.session_state["bevakningar"]``): a rerun of Översikt with it closed reads nothing."""
+    box = st.expander(TITLE, expanded=False, key=OPEN_KEY, on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.caption(INTRO)
         try:
             mine = alerts_store.subscriptions(user_id=user.id)

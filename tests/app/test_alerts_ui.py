@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from ostan_dash.ui.alert_views import OPEN_KEY
+
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
 ADDRESS = "bevakning-apptest@example.se"
@@ -30,6 +32,9 @@ def test_a_user_adds_pauses_and_removes_a_subscription(as_role, engine, clean):
     at = as_role("lasare")
     assert not at.exception, at.exception
     assert any(e.label == "Mina bevakningar" for e in at.expander)
+    assert "E-post" not in _form(at)[1]  # closed: nothing inside is drawn (nor read)
+    at.session_state[OPEN_KEY] = True  # the user opens it
+    at.run()
     selects, inputs = _form(at)
     selects["Villkor"].select("kategori_hog")
     selects["Kategori (för kategori över det förväntade)"].select("skadegorelse")

@@ -17,10 +17,11 @@ from tests.statements import statements_of
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
 
-def test_a_karta_rerun_with_nothing_changed_sends_no_query(as_role, monkeypatch):
+@pytest.mark.parametrize("page", ["content/karta.py", "content/oversikt.py"])
+def test_a_rerun_with_nothing_changed_sends_no_query(as_role, monkeypatch, page):
     monkeypatch.setattr(auth, "RECHECK", dt.timedelta(hours=1))  # a slow machine stays inside it
     at = as_role("analytiker")
-    at.switch_page("content/karta.py")
+    at.switch_page(page)
     at.run()
     assert version_watch.watch(store.engine()).ready.wait(10)
     at.run()  # settles what the first run's reads left unsure
