@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -495,34 +495,40 @@ def category_options(df: pl.DataFrame, source: str = "alla") -> dict[str, str]:
     return out
 
 
-_GROUPS_OF: dict[int, list[str]] = {}
-"""``id(frame)`` → the police groups in it, for as long as that frame lives."""
+_PER_FRAME: dict[tuple[str, int], list] = {}
+"""(what, ``id(frame)``) → a list computed from that frame, for as long as the frame lives."""
+
+
+def _once_per_frame(what: str, df: pl.DataFrame, compute: Callable[[pl.DataFrame], list]) -> list:
+    """``compute(df)``, once per frame object. The incident frame is held per data version and
+    never changed in place (``ui.data``), so what is derived from it is too: every rerun of
+    every page with the filter panel asked again (a scan of the whole frame). The entry goes
+    when the frame does (``weakref.finalize``), before its ``id`` can be reused."""
+    key = (what, id(df))
+    found = _PER_FRAME.get(key)
+    if found is None:
+        found = _PER_FRAME[key] = compute(df)
+        weakref.finalize(df, _PER_FRAME.pop, key, None)
+    return found
 
 
 def _police_groups(df: pl.DataFrame) -> list[str]:
-    """The police crime groups present in ``df``, sorted; computed once per frame object.
+    """The police crime groups present in ``df``, sorted; computed once per frame object."""
+    return list(_once_per_frame("groups", df, _groups_in))
 
-    The incident frame is held per data version and never changed in place (``ui.data``), so
-    its groups are too: every rerun of every page with the filter panel asked for them (a scan
-    of the whole frame). The entry goes when the frame does (``weakref.finalize``), before
-    its ``id`` can be reused."""
-    key = id(df)
-    found = _GROUPS_OF.get(key)
-    if found is None:
-        # Unique on the categorical column first: casting every row to text cost ~0.4 s
-        # per 2.5 M rows.
-        found = (
-            df.lazy()
-            .filter(pl.col("source") == "polis")
-            .select(pl.col("category").unique())
-            .collect()["category"]
-            .cast(pl.Utf8)
-            .sort()
-            .to_list()
-        )
-        _GROUPS_OF[key] = found
-        weakref.finalize(df, _GROUPS_OF.pop, key, None)
-    return list(found)
+
+def _groups_in(df: pl.DataFrame) -> list[str]:
+    # Unique on the categorical column first: casting every row to text cost ~0.4 s per 2.5 M
+    # rows.
+    return (
+        df.lazy()
+        .filter(pl.col("source") == "polis")
+        .select(pl.col("category").unique())
+        .collect()["category"]
+        .cast(pl.Utf8)
+        .sort()
+        .to_list()
+    )
 
 
 def subtype_options(df: pl.DataFrame, categories: Sequence[str]) -> dict[str, str]:
@@ -541,32 +547,25 @@ def subtype_options(df: pl.DataFrame, categories: Sequence[str]) -> dict[str, st
     return out
 
 
-_PAIRS_OF: dict[int, list[tuple[str, str]]] = {}
-"""``id(frame)`` → the police (group, type) pairs in it, for as long as that frame lives."""
-
-
 def _police_pairs(df: pl.DataFrame) -> list[tuple[str, str]]:
     """Every police crime group and type present in ``df``, sorted; computed once per frame
-    object as :func:`_police_groups` is (a choice of police group scanned the whole frame for
-    its types on every rerun)."""
-    key = id(df)
-    found = _PAIRS_OF.get(key)
-    if found is None:
-        found = [
-            (str(cat), str(sub))
-            for cat, sub in df.lazy()
-            .filter(pl.col("source") == "polis")
-            .select("category", "subtype")
-            .unique()
-            .collect()
-            .with_columns(pl.col("category").cast(pl.Utf8))
-            .sort("category", "subtype")
-            .iter_rows()
-            if sub
-        ]
-        _PAIRS_OF[key] = found
-        weakref.finalize(df, _PAIRS_OF.pop, key, None)
-    return found
+    object (a choice of police group scanned the whole frame for its types on every rerun)."""
+    return _once_per_frame("pairs", df, _pairs_in)
+
+
+def _pairs_in(df: pl.DataFrame) -> list[tuple[str, str]]:
+    return [
+        (str(cat), str(sub))
+        for cat, sub in df.lazy()
+        .filter(pl.col("source") == "polis")
+        .select("category", "subtype")
+        .unique()
+        .collect()
+        .with_columns(pl.col("category").cast(pl.Utf8))
+        .sort("category", "subtype")
+        .iter_rows()
+        if sub
+    ]
 
 
 # Filters that follow the user ----------------------------------------------------------------

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from ostan_dash.ui import fmt
+from ostan_dash.ui import export, fmt
 
 PALETTE = ["#1f5f8b", "#e07b39", "#4b9e5f", "#b0413e", "#7e5ea8", "#8c6d46", "#4aa3b5", "#c2a83e"]
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
@@ -214,19 +214,15 @@ def change_bars(
     return fig
 
 
-MAX_HELD_ROWS = 20_000
-"""A chart whose frames are all this small is drawn once per inputs (:func:`chart`); Streamlit's
-hash of a larger frame is a sample of its rows."""
-
-
 def chart(build: Callable[..., go.Figure], /, *args: object, **kwargs: object) -> None:
     """``st.plotly_chart`` of ``build(*args, **kwargs)`` (Swedish config, full width), drawn
     once per inputs (issue 14): a rerun with the same inputs replays the element Streamlit
     recorded instead of building the figure, which plotly validates and Streamlit validates
     again (20–40 ms for Karta's hot-times heatmap). The key is the builder's name and every
-    argument, so an equal key is an equal chart whoever asks."""
+    argument, so an equal key is an equal chart whoever asks; frames over
+    :data:`export.MAX_HELD_ROWS` are drawn directly."""
     frames = [a for a in (*args, *kwargs.values()) if isinstance(a, pl.DataFrame)]
-    if any(f.height > MAX_HELD_ROWS for f in frames):
+    if any(f.height > export.MAX_HELD_ROWS for f in frames):
         st.plotly_chart(build(*args, **kwargs), config=PLOTLY_CONFIG, width="stretch")
         return
     _held_chart(f"{build.__module__}.{build.__qualname__}", build, args, kwargs)

@@ -361,8 +361,9 @@ def table(
 
 
 MAX_HELD_ROWS = 20_000
-"""Tables up to this many rows are drawn once per content (:func:`_shown`); Streamlit's hash
-of a larger frame is a sample of its rows, which could mistake one table for another."""
+"""Tables and charts whose frames have up to this many rows are drawn once per content
+(:func:`_shown`, :func:`ostan_dash.ui.charts.chart`); Streamlit's hash of a larger frame is a
+sample of its rows, which could mistake one table for another."""
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
