@@ -6,6 +6,8 @@ datetimes here, so every analysis bins in local time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from ostan_dash.config import TZ_NAME, listens_for_versions
@@ -26,28 +28,34 @@ INCIDENT_SCHEMA: Schema = {
     "organisation_id": pl.Int32,
 }
 
-_INCIDENTS_SQL = """
+_INCIDENTS_TEMPLATE = """
 SELECT i.id, 'est' AS source, i.category, i.subtype, i.object_type,
        floor(extract(epoch FROM i.occurred_from))::bigint AS t_from,
        floor(extract(epoch FROM i.occurred_to))::bigint AS t_to,
        ST_X(i.geom) AS x, ST_Y(i.geom) AS y, i.area_id, i.organisation_id
 FROM incidents i
-WHERE i.occurred_from >= %(since)s
+WHERE i.occurred_from >= %(since)s{est}
 UNION ALL
 SELECT p.id, 'polis' AS source, p.crime_group, p.crime_type, NULL,
        floor(extract(epoch FROM p.occurred_from))::bigint,
        floor(extract(epoch FROM p.occurred_to))::bigint,
        ST_X(p.geom), ST_Y(p.geom), p.area_id, NULL
 FROM police_crimes p
-WHERE p.occurred_from >= %(since)s AND p.location_precision IS NULL
+WHERE p.occurred_from >= %(since)s AND p.location_precision IS NULL{police}
 UNION ALL
 SELECT v.id, 'polis' AS source, v.crime_group, v.crime_type, NULL,
        floor(extract(epoch FROM v.occurred_from))::bigint,
        floor(extract(epoch FROM v.occurred_to))::bigint,
        NULL, NULL, v.area_id, NULL
 FROM police_crimes_by_area v
-WHERE v.occurred_from >= %(since)s AND NOT ostan_sees_police_rows()
+WHERE v.occurred_from >= %(since)s AND NOT ostan_sees_police_rows(){by_area}
 """
+_INCIDENTS_SQL = _INCIDENTS_TEMPLATE.format(est="", police="", by_area="")
+_INCIDENTS_BY_ID_SQL = _INCIDENTS_TEMPLATE.format(
+    est=" AND i.id = ANY(%(est_ids)s::bigint[])",
+    police=" AND p.id = ANY(%(police_ids)s::bigint[])",
+    by_area=" AND v.id = ANY(%(police_ids)s::bigint[])",
+)
 # Police crimes come with their point only to those the database lets see them row by row
 # (sql/014_police_rows.sql); everyone else gets them per area, with x and y null. The police's
 # public events (location_precision set: no point, no area, sql/018) are no crimes of the
@@ -63,15 +71,26 @@ def epoch_to_local(col: str) -> pl.Expr:
     )
 
 
-def incidents(since: str = "1900-01-01") -> pl.DataFrame:
-    """All EST reports and police-reported crimes since ``since`` in one frame.
+def incidents(
+    since: str = "1900-01-01",
+    *,
+    est_ids: Sequence[int] | None = None,
+    police_ids: Sequence[int] | None = None,
+) -> pl.DataFrame:
+    """All EST reports and police-reported crimes since ``since`` in one frame; with ``est_ids``
+    or ``police_ids`` only those rows (the others of none), as they are now (the hot frame's
+    refresh, :mod:`ostan_dash.store.hot`).
 
     Columns: id, source (``est`` | ``polis``), category (EST category or police crime group),
     subtype (EST subtype or police crime type), object_type, occurred_from, occurred_to
     (Europe/Stockholm), x, y (SWEREF 99 TM metres; null for police crimes known only by area),
     area_id, organisation_id.
     """
-    raw = copy_frame(_INCIDENTS_SQL, {"since": since}, schema=INCIDENT_SCHEMA)
+    if est_ids is None and police_ids is None:
+        raw = copy_frame(_INCIDENTS_SQL, {"since": since}, schema=INCIDENT_SCHEMA)
+    else:
+        ids = {"est_ids": list(est_ids or ()), "police_ids": list(police_ids or ())}
+        raw = copy_frame(_INCIDENTS_BY_ID_SQL, {"since": since} | ids, schema=INCIDENT_SCHEMA)
     if raw.is_empty():
         raw = pl.DataFrame(schema=INCIDENT_SCHEMA)
     return raw.with_columns(

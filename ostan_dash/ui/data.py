@@ -9,6 +9,7 @@ click path, and the held frames of older versions are dropped (``max_entries``).
 
 from __future__ import annotations
 
+import threading
 import weakref
 
 import polars as pl
@@ -58,9 +59,22 @@ _VISIBILITY = "ostan_visibility"
 def _incidents(visibility: str, stamp: int) -> pl.DataFrame:
     """Keyed by what the database lets the reader see and by the data version; the read itself
     runs under the user's role, so the database decides the rows (the key only keeps the kinds
-    of frame apart)."""
-    frame = hot.incidents()
-    return remember(frame, stamp, visibility)
+    of frame apart). A new data version refreshes the frame last held for the same visibility
+    by the rows that changed (``hot.hold``), instead of reading every row again."""
+    with _LATEST_LOCK:
+        last = _LATEST.get(visibility)
+    frame = last[0]() if last is not None else None
+    held = hot.hold(base=hot.Held(frame, last[1]) if frame is not None and last else None)
+    with _LATEST_LOCK:
+        _LATEST[visibility] = (weakref.ref(held.frame), held.snapshot)
+    return remember(held.frame, stamp, visibility)
+
+
+_LATEST: dict[str, tuple[weakref.ref[pl.DataFrame], str | None]] = {}
+"""Per visibility key, the frame last read and its database snapshot: the base of the next
+refresh while the cache still holds it (a weak reference: a frame the cache dropped is not
+kept alive for it)."""
+_LATEST_LOCK = threading.Lock()
 
 
 def remember(frame: pl.DataFrame, stamp: int, visibility: str) -> pl.DataFrame:
@@ -121,6 +135,7 @@ def clear() -> None:
     this only frees the held frames at once)."""
     _incidents.clear()
     _LOADED_AT.clear()
+    _LATEST.clear()
     areas.clear()
     organisations.clear()
     population_cells.clear()
@@ -131,3 +146,4 @@ def clear_process() -> None:
     bench between scales: another database may have the same data version)."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    _LATEST.clear()

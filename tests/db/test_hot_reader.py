@@ -4,6 +4,7 @@ with their points and for one who sees them per area only."""
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
@@ -75,8 +76,9 @@ def test_the_snapshot_of_the_current_version_is_read_instead_of_the_database(mon
     monkeypatch.setattr(hot, "SNAPSHOT_DIR", tmp_path / "hot")
     path = hot.snapshot_path()
     assert path is not None and path.name.endswith(f"-{queries.data_version()}.arrow")
+    snapshot = hot.snapshot_now()
     frame = hot.read_binary()
-    hot._write_snapshot(frame, path)
+    hot._write_snapshot(frame, path, snapshot)
     assert path.stat().st_mode & 0o777 == 0o600
     assert path.parent.stat().st_mode & 0o777 == 0o700
 
@@ -84,11 +86,45 @@ def test_the_snapshot_of_the_current_version_is_read_instead_of_the_database(mon
         raise AssertionError("read the database although the snapshot was there")
 
     monkeypatch.setattr(hot, "read_binary", no_database)
-    _same(hot.incidents(), frame)
+    monkeypatch.setattr(queries, "incidents", no_database)
+    held = hot.hold()
+    assert held.snapshot == snapshot  # kept in the file, and nothing changed since
+    _same(held.frame, frame)
     # A file of the same key and another version is what the next write removes.
     newer = path.with_name(path.name.rsplit("-", 1)[0] + "-999999999.arrow")
     hot._write_snapshot(frame, newer)
     assert newer.exists() and not path.exists()
+
+
+def test_a_restarted_server_reads_its_older_file_and_only_the_rows_changed_since(
+    engine, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(hot, "SNAPSHOT_DIR", tmp_path / "hot")
+    path = hot.snapshot_path()
+    assert path is not None
+    hot._write_snapshot(hot.read_binary(), path, hot.snapshot_now())
+    with engine.begin() as c:
+        crime = c.execute(
+            sa.text(
+                "INSERT INTO police_crimes (external_id, crime_type, crime_group, occurred_from, "
+                "occurred_to, area_id) SELECT 'HOT-RESTART-1', 'Snatteri', 'stold', now(), now(), "
+                "min(id) FROM areas RETURNING id"
+            )
+        ).scalar_one()
+    try:
+        assert hot.snapshot_path() != path  # the data version moved on
+
+        def no_whole_read(*args, **kwargs):
+            raise AssertionError("read every row although a file and the change log were there")
+
+        monkeypatch.setattr(hot, "read_binary", no_whole_read)
+        held = hot.hold()
+        assert crime in held.frame.filter(pl.col("source") == "polis")["id"].to_list()
+        monkeypatch.undo()
+        _same(held.frame, hot.read_binary())
+    finally:
+        with engine.begin() as c:
+            c.execute(sa.text("DELETE FROM police_crimes WHERE id = :i"), {"i": crime})
 
 
 def test_each_visibility_has_its_own_snapshot(engine, monkeypatch, tmp_path):

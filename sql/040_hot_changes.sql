@@ -1,0 +1,104 @@
+-- 040 (issue 14): the hot incident frame is refreshed by what changed, not read again whole.
+-- Each app process holds every EST report and police crime in memory (ostan_dash/store/hot.py).
+-- Until now any write, one report included, made every process read the whole frame again
+-- (2.5 M rows: 5 s of binary COPY). Now each writing statement on incidents and police_crimes
+-- also logs the ids it touched, under its transaction id. A process keeps the snapshot it read
+-- its frame in (pg_current_snapshot()); the changes it lacks are exactly the logged rows whose
+-- transaction that snapshot does not see (pg_visible_in_snapshot, PostgreSQL docs 9.27
+-- "Transaction ID and Snapshot Information Functions"), whatever order writers commit in. It
+-- reads those rows again by id and keeps the rest of its frame.
+CREATE TABLE IF NOT EXISTS hot_changes (
+    id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    xid    xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    source text NOT NULL CHECK (source IN ('est', 'polis')),
+    ids    bigint[],  -- NULL: every row of the source (TRUNCATE)
+    at     timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS hot_changes_xid_idx ON hot_changes (xid);
+COMMENT ON TABLE hot_changes IS
+    'Id:n som varje skrivande sats på incidents och police_crimes rörde, per transaktion (040)';
+
+-- The highest transaction id whose rows were pruned from hot_changes: a process whose snapshot
+-- may not have seen it reads its frame whole.
+CREATE TABLE IF NOT EXISTS hot_changes_pruned (
+    upto xid8 NOT NULL
+);
+COMMENT ON TABLE hot_changes_pruned IS
+    'Högsta transaktions-id som rensats ur hot_changes (040)';
+
+-- SECURITY DEFINER: the writers' roles may not write the log themselves, only cause it.
+CREATE OR REPLACE FUNCTION ostan_log_hot_changes() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+DECLARE
+    src text := CASE TG_TABLE_NAME WHEN 'incidents' THEN 'est' ELSE 'polis' END;
+    new_id bigint;
+    gone xid8;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        INSERT INTO hot_changes (source, ids) VALUES (src, NULL) RETURNING id INTO new_id;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO hot_changes (source, ids)
+        SELECT src, array_agg(id) FROM old_rows HAVING count(*) > 0 RETURNING id INTO new_id;
+    ELSE
+        INSERT INTO hot_changes (source, ids)
+        SELECT src, array_agg(id) FROM new_rows HAVING count(*) > 0 RETURNING id INTO new_id;
+    END IF;
+    -- Every 128th entry prunes what is older than two days; the pruned transaction ids are
+    -- remembered, so no process takes a pruned change for no change.
+    IF new_id % 128 = 0 THEN
+        WITH pruned AS (
+            DELETE FROM hot_changes WHERE at < now() - interval '2 days' RETURNING xid
+        )
+        SELECT max(xid) INTO gone FROM pruned;
+        IF gone IS NOT NULL THEN
+            INSERT INTO hot_changes_pruned (upto) VALUES (gone);
+            DELETE FROM hot_changes_pruned WHERE upto < gone;
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION ostan_log_hot_changes() FROM PUBLIC;
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['incidents', 'police_crimes'] LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_hot_insert', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_hot_update', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_hot_delete', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_hot_truncate', t);
+        -- A trigger with a transition table may have one event only.
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION ostan_log_hot_changes()',
+                       t || '_hot_insert', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING NEW TABLE AS new_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION ostan_log_hot_changes()',
+                       t || '_hot_update', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION ostan_log_hot_changes()',
+                       t || '_hot_delete', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I '
+                       'FOR EACH STATEMENT EXECUTE FUNCTION ostan_log_hot_changes()',
+                       t || '_hot_truncate', t);
+    END LOOP;
+END $$;
+
+-- What a frame read in snapshot ``since`` lacks: per source the ids to read again, or a row with
+-- ids NULL when the frame must be read whole (a TRUNCATE, or changes pruned that ``since`` may
+-- not have seen). Ids only; the rows themselves are read under the reader's own role.
+CREATE OR REPLACE FUNCTION ostan_hot_changes(since pg_snapshot)
+    RETURNS TABLE (source text, ids bigint[])
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+    SELECT 'est', NULL::bigint[]
+    WHERE EXISTS (SELECT 1 FROM hot_changes_pruned WHERE upto >= pg_snapshot_xmin(since))
+    UNION ALL
+    SELECT c.source, c.ids FROM hot_changes c
+    WHERE c.xid >= pg_snapshot_xmin(since) AND NOT pg_visible_in_snapshot(c.xid, since)
+$$;
+REVOKE ALL ON FUNCTION ostan_hot_changes(pg_snapshot) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ostan_hot_changes(pg_snapshot) TO ostan_web, ostan_lasare,
+    ostan_rapportor, ostan_analytiker, ostan_admin;
+REVOKE ALL ON hot_changes, hot_changes_pruned FROM PUBLIC;
