@@ -1,5 +1,7 @@
 """A report filed by another process shows on the very next rerun (issue 14): the incident
-cache is keyed by the database's data version, not a timer. No sleeping, no cache clearing."""
+cache is keyed by the database's data version, not a timer. No sleeping, no cache clearing.
+And the held frame is refreshed by the rows that changed, not read again whole
+(sql/040_hot_changes.sql)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import sqlalchemy as sa
 
 from ostan_dash import config, store
 from ostan_dash.analysis.overview import last_complete_week
+from ostan_dash.store import hot
 from ostan_dash.ui import fmt
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
@@ -19,12 +22,17 @@ def _est_this_week(at) -> str:
     return {m.label: m for m in at.metric}["EST-rapporter"].value
 
 
-def test_a_report_committed_elsewhere_shows_on_the_next_rerun(as_role):
+def test_a_report_committed_elsewhere_shows_on_the_next_rerun(as_role, monkeypatch):
     at = as_role("analytiker")
     assert not at.exception, at.exception
     shown = _est_this_week(at)
     at.run()
     assert _est_this_week(at) == shown  # held, not re-read: nothing changed
+
+    def whole_read(*args, **kwargs):
+        raise AssertionError("the whole frame was read again for one report")
+
+    monkeypatch.setattr(hot, "read_binary", whole_read)
 
     week = last_complete_week(config.today())
     noon = dt.datetime.combine(week + dt.timedelta(days=2), dt.time(12), tzinfo=config.TZ)
