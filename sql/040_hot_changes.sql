@@ -3,7 +3,7 @@
 -- Until now any write, one report included, made every process read the whole frame again
 -- (2.5 M rows: 5 s of binary COPY). Now each writing statement on incidents and police_crimes
 -- also logs the ids it touched, under its transaction id. A process keeps the snapshot it read
--- its frame in (pg_current_snapshot()); the changes it lacks are exactly the logged rows whose
+-- its frame in (pg_current_snapshot(), with the log's own oid); the changes it lacks are exactly the logged rows whose
 -- transaction that snapshot does not see (pg_visible_in_snapshot, PostgreSQL docs 9.27
 -- "Transaction ID and Snapshot Information Functions"), whatever order writers commit in. It
 -- reads those rows again by id and keeps the rest of its frame.
@@ -85,20 +85,37 @@ BEGIN
     END LOOP;
 END $$;
 
--- What a frame read in snapshot ``since`` lacks: per source the ids to read again, or a row with
--- ids NULL when the frame must be read whole (a TRUNCATE, or changes pruned that ``since`` may
--- not have seen). Ids only; the rows themselves are read under the reader's own role.
-CREATE OR REPLACE FUNCTION ostan_hot_changes(since pg_snapshot)
+-- The snapshot a reader keeps with its frame: the log's table oid and pg_current_snapshot(). The
+-- oid names this very log: a database restored (--clean recreates the table) or created anew
+-- has another, and then nothing the log says can be trusted against the frame.
+CREATE OR REPLACE FUNCTION ostan_hot_snapshot() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
+$$
+    SELECT 'hot_changes'::regclass::oid::text || '/' || pg_current_snapshot()::text
+$$;
+
+-- What a frame read in snapshot ``since`` (ostan_hot_snapshot()) lacks: per source the ids to
+-- read again, or a row with ids NULL when the frame must be read whole (a TRUNCATE, changes
+-- pruned that ``since`` may not have seen, or another log than the one ``since`` was taken
+-- of). Ids only; the rows themselves are read under the reader's own role.
+CREATE OR REPLACE FUNCTION ostan_hot_changes(since text)
     RETURNS TABLE (source text, ids bigint[])
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
 $$
-    SELECT 'est', NULL::bigint[]
-    WHERE EXISTS (SELECT 1 FROM hot_changes_pruned WHERE upto >= pg_snapshot_xmin(since))
+    WITH s AS (
+        SELECT split_part(since, '/', 1) = 'hot_changes'::regclass::oid::text AS same_log,
+               CAST(split_part(since, '/', 2) AS pg_snapshot) AS snap
+    )
+    SELECT 'est', NULL::bigint[] FROM s
+    WHERE NOT s.same_log
+       OR EXISTS (SELECT 1 FROM hot_changes_pruned WHERE upto >= pg_snapshot_xmin(s.snap))
     UNION ALL
-    SELECT c.source, c.ids FROM hot_changes c
-    WHERE c.xid >= pg_snapshot_xmin(since) AND NOT pg_visible_in_snapshot(c.xid, since)
+    SELECT c.source, c.ids FROM s JOIN hot_changes c
+        ON c.xid >= pg_snapshot_xmin(s.snap) AND NOT pg_visible_in_snapshot(c.xid, s.snap)
+    WHERE s.same_log
 $$;
-REVOKE ALL ON FUNCTION ostan_hot_changes(pg_snapshot) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION ostan_hot_changes(pg_snapshot) TO ostan_web, ostan_lasare,
-    ostan_rapportor, ostan_analytiker, ostan_admin;
+REVOKE ALL ON FUNCTION ostan_hot_snapshot() FROM PUBLIC;
+REVOKE ALL ON FUNCTION ostan_hot_changes(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ostan_hot_snapshot(), ostan_hot_changes(text) TO ostan_web,
+    ostan_lasare, ostan_rapportor, ostan_analytiker, ostan_admin;
 REVOKE ALL ON hot_changes, hot_changes_pruned FROM PUBLIC;

@@ -102,6 +102,10 @@ def bench_scale(
             read = timed(queries.incidents, repeat=1)  # the CSV reader, for comparison
             read_binary = timed(hot.read_binary, repeat=2)
             read_snapshot = snapshot_read(frame)
+            from ostan_dash.bench import refresh as bench_refresh
+
+            progress(f"Skala {scale}: händelseramen efter en skrivning …")
+            after_writes = bench_refresh.after_writes()
             progress(f"Skala {scale}: Översikt och Karta som hela sidor …")
             from ostan_dash.bench import pages as bench_pages
 
@@ -132,6 +136,7 @@ def bench_scale(
                 "read_from_database": read,
                 "read_binary_from_database": read_binary,
                 "read_local_snapshot": read_snapshot,
+                "refresh_after_writes": after_writes,
                 "data_path_cold": cold,
                 "data_path_cached_frame": warm,
                 "floor_in_memory": floor,

@@ -32,7 +32,7 @@ are removed). The version is read before the data, so a file may hold newer rows
 number says, never older. ``OSTAN_HOT_SNAPSHOTS=0`` turns it off.
 
 **Refreshed by what changed** (``sql/040_hot_changes.sql``). Before a frame is read, the
-database's snapshot is taken (``pg_current_snapshot()``) and kept with it (:class:`Held`, and
+database's snapshot is taken (``ostan_hot_snapshot()``) and kept with it (:class:`Held`, and
 in the file's metadata). Every writing statement on ``incidents`` and
 ``police_crimes`` logs the ids it touched under its transaction id, so when the data version
 moves, :func:`refreshed` asks which logged transactions that snapshot did not see
@@ -333,7 +333,7 @@ def by_time(frame: pl.DataFrame) -> pl.DataFrame:
 @dataclasses.dataclass(frozen=True)
 class Held:
     """An incident frame and the database snapshot taken before it was read
-    (``pg_current_snapshot()`` as text; ``None`` when unknown: then any change reads it whole)."""
+    (``ostan_hot_snapshot()``; ``None`` when unknown: then any change reads it whole)."""
 
     frame: pl.DataFrame
     snapshot: str | None
@@ -344,20 +344,25 @@ MAX_REFRESH_SHARE = 0.1
 
 
 def snapshot_now() -> str:
-    """The database's current snapshot (``pg_current_snapshot()``), taken before a read."""
+    """The database's current snapshot with the change log's identity
+    (``ostan_hot_snapshot()``), taken before a read."""
     with _reading() as c:
-        return str(c.execute(sa.text("SELECT pg_current_snapshot()::text")).scalar_one())
+        return str(c.execute(sa.text("SELECT ostan_hot_snapshot()")).scalar_one())
 
 
 def changed_ids(snapshot: str) -> tuple[list[int], list[int]] | None:
     """The ids of the EST reports and of the police crimes written by transactions
     ``snapshot`` did not see (``sql/040_hot_changes.sql``); ``None`` when the frame must be
-    read whole (a ``TRUNCATE``, or the log pruned past the snapshot)."""
-    with _reading() as c:
-        found = c.execute(
-            sa.text("SELECT source, ids FROM ostan_hot_changes(CAST(:s AS pg_snapshot))"),
-            {"s": snapshot},
-        ).all()
+    read whole (a ``TRUNCATE``, the log pruned past the snapshot, a log restored or made
+    anew since, or a snapshot the database cannot read: logged)."""
+    try:
+        with _reading() as c:
+            found = c.execute(
+                sa.text("SELECT source, ids FROM ostan_hot_changes(:s)"), {"s": snapshot}
+            ).all()
+    except sa.exc.DBAPIError:
+        log.warning("Ändringsloggen kunde inte läsas; händelserna läses om hela", exc_info=True)
+        return None
     est: set[int] = set()
     police: set[int] = set()
     for source, ids in found:
@@ -386,9 +391,28 @@ def refreshed(held: Held, since: str = "1900-01-01") -> Held | None:
     touched = ((pl.col("source") == "est") & pl.col("id").is_in(est)) | (
         (pl.col("source") == "polis") & pl.col("id").is_in(police)
     )
-    kept = held.frame.filter(~touched)
-    merged = kept.merge_sorted(fresh, key="occurred_from") if fresh.height else kept
-    return Held(by_time(merged), snapshot)
+    return Held(by_time(inserted(held.frame.filter(~touched), fresh)), snapshot)
+
+
+MAX_CHUNKS = 64
+"""A refreshed frame of more chunks than this is made one again (later scans stay fast)."""
+
+
+def inserted(frame: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """``rows`` put into ``frame`` in order of ``occurred_from`` (both already in that order):
+    each row's place found by binary search and the frame cut there, without copying it (a
+    merge copies every row: 0.2–0.3 s at 2.5 M rows, this 1–35 ms for 1–1 000 rows). Made one
+    chunk again when the pieces exceed :data:`MAX_CHUNKS`."""
+    if rows.is_empty():
+        return frame
+    places = frame["occurred_from"].search_sorted(rows["occurred_from"], side="right").to_list()
+    parts, start = [], 0
+    for i, place in enumerate(places):
+        parts += [frame.slice(start, place - start), rows.slice(i, 1)]
+        start = place
+    parts.append(frame.slice(start))
+    out = pl.concat(parts, rechunk=False)
+    return out.rechunk() if out.n_chunks() > MAX_CHUNKS else out
 
 
 def incidents(since: str = "1900-01-01") -> pl.DataFrame:

@@ -156,10 +156,10 @@ def test_police_rows_are_refreshed_under_the_readers_role(engine, cleanup):
 
 
 def test_a_truncate_is_logged_as_every_row(db):
-    before = db.execute(sa.text("SELECT pg_current_snapshot()::text")).scalar_one()
+    before = db.execute(sa.text("SELECT ostan_hot_snapshot()")).scalar_one()
     db.execute(sa.text("TRUNCATE police_crimes CASCADE"))
     found = db.execute(
-        sa.text("SELECT source, ids FROM ostan_hot_changes(CAST(:s AS pg_snapshot))"), {"s": before}
+        sa.text("SELECT source, ids FROM ostan_hot_changes(:s)"), {"s": before}
     ).all()
     assert ("polis", None) in [tuple(r) for r in found]
 
@@ -170,6 +170,15 @@ def test_a_log_pruned_past_the_snapshot_means_a_whole_read(engine, cleanup):
         c.execute(sa.text("INSERT INTO hot_changes_pruned (upto) VALUES (pg_current_xact_id())"))
     assert hot.changed_ids(held.snapshot) is None
     assert hot.refreshed(held) is None
+
+
+def test_a_snapshot_of_another_log_or_none_at_all_means_a_whole_read():
+    """A database restored or made anew has another log (its table's oid): the frame's
+    snapshot says nothing about it. A snapshot the database cannot read is logged, not shown."""
+    log_oid, snapshot = hot.snapshot_now().split("/")
+    assert hot.changed_ids(f"{int(log_oid) + 1}/{snapshot}") is None
+    assert hot.changed_ids("inte en ögonblicksbild") is None
+    assert hot.changed_ids(f"{log_oid}/{snapshot}") is not None
 
 
 def test_the_log_prunes_entries_older_than_two_days_and_remembers_them(db):
@@ -199,7 +208,7 @@ def test_the_log_prunes_entries_older_than_two_days_and_remembers_them(db):
 def test_the_apps_login_and_a_reader_may_ask_what_changed(app_db):
     app_db.execute(sa.text("SET LOCAL ROLE ostan_lasare"))
     found = app_db.execute(
-        sa.text("SELECT count(*) FROM ostan_hot_changes(pg_current_snapshot())")
+        sa.text("SELECT count(*) FROM ostan_hot_changes(ostan_hot_snapshot())")
     ).scalar_one()
     assert found == 0
     with pytest.raises(sa.exc.ProgrammingError):
