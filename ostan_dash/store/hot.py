@@ -51,6 +51,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -285,23 +286,24 @@ def snapshot_path(since: str = "1900-01-01") -> Path | None:
 def _write_snapshot(frame: pl.DataFrame, path: Path, snapshot: str | None = None) -> None:
     """Write ``frame`` to ``path`` atomically (only this user may read it), with the database
     snapshot it was read in in the file's metadata (one file, so the two always go together),
-    and remove the files of older versions of the same key."""
+    and remove the files of older versions of the same key. A failure is logged and leaves no
+    file behind."""
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        table = frame.to_arrow()
+        table = frame.rechunk().to_arrow()  # one dictionary per column, as an IPC file needs
         if snapshot is not None:
             table = table.replace_schema_metadata({_SNAPSHOT_KEY: snapshot})
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as out, pa.ipc.new_file(out, table.schema) as writer:
             writer.write_table(table)
         tmp.replace(path)
-        prefix = path.name.rsplit("-", 1)[0] + "-"
-        for old in path.parent.glob(f"{prefix}*.arrow"):
+        for old in _files(path):
             if old != path:
                 old.unlink(missing_ok=True)
-    except OSError:
+    except (OSError, pa.ArrowException, pl.exceptions.PolarsError):
         log.exception("Ögonblicksbilden av händelser kunde inte skrivas (%s)", path)
+        tmp.unlink(missing_ok=True)
 
 
 _SNAPSHOT_KEY = b"ostan_pg_snapshot"
@@ -432,6 +434,8 @@ def hold(since: str = "1900-01-01", *, base: Held | None = None) -> Held:
     if base is not None:
         done = refreshed(base, since)
         if done is not None:
+            if path is not None and _file_age_s(path) > FILE_EVERY_S:
+                _write_in_background(done, path)
             return done
     snapshot = snapshot_now()
     try:
@@ -445,16 +449,32 @@ def hold(since: str = "1900-01-01", *, base: Held | None = None) -> Held:
     return held
 
 
+FILE_EVERY_S = 3600
+"""A refreshed frame is also written to a file when the newest file of its key is older than
+this: a restart then has few changes to read, and the log's two days are never outlived."""
+
+
+def _files(path: Path) -> list[Path]:
+    """The snapshot files with ``path``'s key, newest data version first."""
+    prefix = path.name.rsplit("-", 1)[0] + "-"
+    found = [p for p in path.parent.glob(f"{prefix}*.arrow") if p.stem[len(prefix) :].isdigit()]
+    return sorted(found, key=lambda p: int(p.stem[len(prefix) :]), reverse=True)
+
+
+def _file_age_s(path: Path) -> float:
+    """Seconds since the newest file with ``path``'s key was written (infinite when none)."""
+    files = _files(path)
+    try:
+        return time.time() - files[0].stat().st_mtime if files else float("inf")
+    except OSError:
+        return float("inf")
+
+
 def _newest_file(path: Path) -> Held | None:
     """The frame of the newest snapshot file with ``path``'s key (any data version), mapped,
     not copied (0.08 s for 2.5 M rows against 0.4–0.7 s; a newer file replaces it by rename,
     so the mapped one stays as it was until unmapped), with its database snapshot."""
-    prefix = path.name.rsplit("-", 1)[0] + "-"
-    files = sorted(
-        path.parent.glob(f"{prefix}*.arrow"),
-        key=lambda p: int(p.stem.rsplit("-", 1)[1]),
-        reverse=True,
-    )
+    files = _files(path)
     if not files:
         return None
     try:

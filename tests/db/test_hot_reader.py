@@ -118,13 +118,35 @@ def test_a_restarted_server_reads_its_older_file_and_only_the_rows_changed_since
             raise AssertionError("read every row although a file and the change log were there")
 
         monkeypatch.setattr(hot, "read_binary", no_whole_read)
+        monkeypatch.setattr(hot, "FILE_EVERY_S", 0)  # the old file is older than that
         held = hot.hold()
         assert crime in held.frame.filter(pl.col("source") == "polis")["id"].to_list()
+        monkeypatch.setattr(hot, "FILE_EVERY_S", 3600)
+        # The refreshed frame was written for the new version; the next start begins there.
+        newer = hot.snapshot_path()
+        assert newer is not None and _written(newer)
+        assert _same_held(hot.hold(), held)
         monkeypatch.undo()
         _same(held.frame, hot.read_binary())
     finally:
         with engine.begin() as c:
             c.execute(sa.text("DELETE FROM police_crimes WHERE id = :i"), {"i": crime})
+
+
+def _written(path, timeout_s: float = 30) -> bool:
+    import time
+
+    until = time.monotonic() + timeout_s
+    while time.monotonic() < until:
+        if path.exists():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _same_held(a: hot.Held, b: hot.Held) -> bool:
+    _same(a.frame, b.frame)
+    return a.snapshot is not None and b.snapshot is not None
 
 
 def test_each_visibility_has_its_own_snapshot(engine, monkeypatch, tmp_path):
