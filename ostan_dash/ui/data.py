@@ -131,11 +131,10 @@ def version(frame: pl.DataFrame) -> Fingerprint:
 
 
 def clear() -> None:
-    """Forget cached data (after a write; the data version already makes every process see it,
-    this only frees the held frames at once)."""
-    _incidents.clear()
-    _LOADED_AT.clear()
-    _LATEST.clear()
+    """Forget the small cached frames after a write of this process (areas, organisations,
+    the population grid). The incident frame is kept: the write raised the data version, so the
+    next rerun refreshes it by the rows that changed (``hot.hold``) instead of reading every
+    row again, which dropping it here would force."""
     areas.clear()
     organisations.clear()
     population_cells.clear()
