@@ -25,11 +25,12 @@ client + server CPU 1.93 → 1.48 s, the frames identical.
 **The local snapshot.** What was read is also written to an Arrow IPC file under
 ``var/hot/`` (0600, in a 0700 directory), named by the database, what the reader may see
 (``ostan_visibility_key()``, the key the process cache uses) and the data version read before
-the data. A process that starts, or whose cache was cleared, reads that file in a fraction of
-a second instead of asking PostgreSQL to send every row again; a write anywhere raises the
-version, so the next read misses the file and writes a new one (older files of the same key
-are removed). The version is read before the data, so a file may hold newer rows than its
-number says, never older. ``OSTAN_HOT_SNAPSHOTS=0`` turns it off.
+the data. A process that starts, or whose cache was cleared, maps the newest such file in a
+fraction of a second instead of asking PostgreSQL to send every row again, and refreshes it by
+what changed since (below). A whole read writes a new file, and so does a refresh when the
+newest file is over :data:`FILE_EVERY_S` old (older files of the same key are removed). The
+version is read before the data, so a file may hold newer rows than its number says, never
+older. ``OSTAN_HOT_SNAPSHOTS=0`` turns it off.
 
 **Refreshed by what changed** (``sql/040_hot_changes.sql``). Before a frame is read, the
 database's snapshot is taken (``ostan_hot_snapshot()``) and kept with it (:class:`Held`, and
@@ -40,8 +41,9 @@ moves, :func:`refreshed` asks which logged transactions that snapshot did not se
 role, and keeps the rest of the held frame: a report filed costs one small read instead of
 every row again. A change the snapshot did see is never missed and one it did not see is never
 skipped, whatever order writers commit in; re-reading a row twice is harmless. The whole frame
-is read again after a ``TRUNCATE``, when the log was pruned past the snapshot, or when more
-than :data:`MAX_REFRESH_SHARE` of the frame changed.
+is read again after a ``TRUNCATE``, when the log was pruned past the snapshot or is another
+log (a restored or new database), or when more than :data:`MAX_REFRESH_SHARE` of the frame
+changed.
 """
 
 from __future__ import annotations
@@ -345,11 +347,16 @@ MAX_REFRESH_SHARE = 0.1
 """Above this share of the frame's rows changed, the frame is read whole instead."""
 
 
-def snapshot_now() -> str:
+def snapshot_now() -> str | None:
     """The database's current snapshot with the change log's identity
-    (``ostan_hot_snapshot()``), taken before a read."""
-    with _reading() as c:
-        return str(c.execute(sa.text("SELECT ostan_hot_snapshot()")).scalar_one())
+    (``ostan_hot_snapshot()``), taken before a read; ``None`` when the database cannot say
+    (logged: the frame is then read whole on every change, as before sql/040)."""
+    try:
+        with _reading() as c:
+            return str(c.execute(sa.text("SELECT ostan_hot_snapshot()")).scalar_one())
+    except sa.exc.DBAPIError:
+        log.warning("Ingen ögonblicksbild av databasen; händelserna läses om hela", exc_info=True)
+        return None
 
 
 def changed_ids(snapshot: str) -> tuple[list[int], list[int]] | None:
@@ -381,6 +388,8 @@ def refreshed(held: Held, since: str = "1900-01-01") -> Held | None:
     if held.snapshot is None:
         return None
     snapshot = snapshot_now()
+    if snapshot is None:
+        return None
     changed = changed_ids(held.snapshot)
     if changed is None:
         return None
