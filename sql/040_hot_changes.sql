@@ -62,26 +62,22 @@ $$;
 REVOKE ALL ON FUNCTION ostan_log_hot_changes() FROM PUBLIC;
 
 DO $$
-DECLARE t text;
+DECLARE
+    t text;
+    ev text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['incidents', 'police_crimes'] LOOP
-        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_hot_insert', t);
-        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_hot_update', t);
-        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_hot_delete', t);
-        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_hot_truncate', t);
-        -- A trigger with a transition table may have one event only.
-        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION ostan_log_hot_changes()',
-                       t || '_hot_insert', t);
-        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING NEW TABLE AS new_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION ostan_log_hot_changes()',
-                       t || '_hot_update', t);
-        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION ostan_log_hot_changes()',
-                       t || '_hot_delete', t);
-        EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I '
-                       'FOR EACH STATEMENT EXECUTE FUNCTION ostan_log_hot_changes()',
-                       t || '_hot_truncate', t);
+        FOREACH ev IN ARRAY ARRAY['insert', 'update', 'delete', 'truncate'] LOOP
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_hot_' || ev, t);
+            -- A trigger with a transition table may have one event only.
+            EXECUTE format(
+                'CREATE TRIGGER %I AFTER %s ON %I %s '
+                'FOR EACH STATEMENT EXECUTE FUNCTION ostan_log_hot_changes()',
+                t || '_hot_' || ev, upper(ev), t,
+                CASE ev WHEN 'delete' THEN 'REFERENCING OLD TABLE AS old_rows'
+                        WHEN 'truncate' THEN ''
+                        ELSE 'REFERENCING NEW TABLE AS new_rows' END);
+        END LOOP;
     END LOOP;
 END $$;
 
