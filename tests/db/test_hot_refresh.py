@@ -5,6 +5,9 @@ row read; a TRUNCATE or a pruned log sends the reader back to a whole read."""
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+
 import polars as pl
 import pytest
 import sqlalchemy as sa
@@ -213,3 +216,61 @@ def test_the_apps_login_and_a_reader_may_ask_what_changed(app_db):
     assert found == 0
     with pytest.raises(sa.exc.ProgrammingError):
         app_db.execute(sa.text("SELECT * FROM hot_changes"))
+
+
+def test_writers_committing_in_any_order_never_leave_the_refreshed_frame_behind(engine, cleanup):
+    """Three writers insert, move and delete reports in open transactions and commit in a
+    random order, while the frame is refreshed now and then: after every refresh it equals a
+    whole read taken at the same moment (each writer touches only its own rows, so no one
+    waits for a lock)."""
+    rng = random.Random(20261206)
+    held = hot.hold(base=None)
+    writers = [engine.connect() for _ in range(3)]
+    open_tx: list = [None, None, None]
+    own: list[list[int]] = [[], [], []]
+    refreshes = 0
+    try:
+        for step in range(90):
+            k = rng.randrange(3)
+            c = writers[k]
+            op = rng.choice(["insert", "insert", "move", "delete", "commit", "refresh"])
+            if op in ("insert", "move", "delete") and open_tx[k] is None:
+                open_tx[k] = c.begin()
+            if op == "insert":
+                day = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(700))
+                new = c.execute(_REPORT, {"t": f"{day} 12:00+01"}).scalar_one()
+                own[k].append(new)
+                cleanup["incidents"].append(new)
+            elif op == "move" and own[k]:
+                c.execute(
+                    sa.text(
+                        "UPDATE incidents SET occurred_from = occurred_from - :d, "
+                        "occurred_to = occurred_to - :d WHERE id = :i"
+                    ),
+                    {"d": dt.timedelta(days=rng.randrange(1, 300)), "i": rng.choice(own[k])},
+                )
+            elif op == "delete" and own[k]:
+                gone = own[k].pop(rng.randrange(len(own[k])))
+                c.execute(sa.text("DELETE FROM incidents WHERE id = :i"), {"i": gone})
+            elif op == "commit" and open_tx[k] is not None:
+                open_tx[k].commit()
+                open_tx[k] = None
+            elif op == "refresh":
+                fresh = hot.refreshed(held)
+                assert fresh is not None, f"step {step}: read whole"
+                _same(fresh.frame, _whole())
+                held, refreshes = fresh, refreshes + 1
+        for k, tx in enumerate(open_tx):
+            if tx is not None:
+                tx.commit()
+                open_tx[k] = None
+        fresh = hot.refreshed(held)
+        assert fresh is not None
+        _same(fresh.frame, _whole())
+    finally:
+        for tx in open_tx:
+            if tx is not None:
+                tx.rollback()
+        for c in writers:
+            c.close()
+    assert refreshes >= 5
