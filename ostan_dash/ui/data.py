@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections import OrderedDict
 
 import polars as pl
 import streamlit as st
@@ -55,26 +56,52 @@ def visibility(stamp: int) -> str:
 _VISIBILITY = "ostan_visibility"
 
 
-@st.cache_resource(max_entries=2, show_spinner="Läser händelser …")
 def _incidents(visibility: str, stamp: int) -> pl.DataFrame:
-    """Keyed by what the database lets the reader see and by the data version; the read itself
-    runs under the user's role, so the database decides the rows (the key only keeps the kinds
-    of frame apart). A new data version refreshes the frame last held for the same visibility
-    by the rows that changed (``hot.hold``), instead of reading every row again."""
-    with _LATEST_LOCK:
-        last = _LATEST.get(visibility)
-    frame = last[0]() if last is not None else None
-    held = hot.hold(base=hot.Held(frame, last[1]) if frame is not None and last else None)
-    with _LATEST_LOCK:
-        _LATEST[visibility] = (weakref.ref(held.frame), held.snapshot)
-    return remember(held.frame, stamp, visibility)
+    """The frame of what the database lets the reader see, at data version ``stamp`` or newer:
+    one frame per visibility key, held once per process (:data:`_HELD`). A newer version
+    refreshes it by the rows that changed (``hot.hold``) instead of reading every row again; an
+    older one (a session that read the version a moment before) gets the held, newer frame.
+    The read runs under the user's role, so the database decides the rows (the key only keeps
+    the kinds of frame apart)."""
+    found = _held(visibility)
+    if found is not None and found[0] >= stamp:
+        return found[1].frame
+    with _reader(visibility):  # one read per visibility at a time; the others wait for it
+        found = _held(visibility)
+        if found is not None and found[0] >= stamp:
+            return found[1].frame
+        with st.spinner("Läser händelser …"):  # shown only if it takes a while
+            fresh = hot.hold(base=found[1] if found is not None else None)
+        remember(fresh.frame, stamp, visibility)
+        with _HELD_LOCK:
+            _HELD[visibility] = (stamp, fresh)
+            _HELD.move_to_end(visibility)
+            while len(_HELD) > HELD_VISIBILITIES:
+                _HELD.popitem(last=False)
+        return fresh.frame
 
 
-_LATEST: dict[str, tuple[weakref.ref[pl.DataFrame], str | None]] = {}
-"""Per visibility key, the frame last read and its database snapshot: the base of the next
-refresh while the cache still holds it (a weak reference: a frame the cache dropped is not
-kept alive for it)."""
-_LATEST_LOCK = threading.Lock()
+HELD_VISIBILITIES = 2
+"""Frames kept per process, one per visibility key, the least recently read going first."""
+_HELD: OrderedDict[str, tuple[int, hot.Held]] = OrderedDict()
+"""Visibility key → the data version its frame was last read or refreshed at, and the frame
+with its database snapshot (the base of the next refresh). Only the newest frame of a
+visibility is held: a refresh lets the one before it go."""
+_HELD_LOCK = threading.Lock()
+_READERS: dict[str, threading.Lock] = {}
+
+
+def _held(visibility: str) -> tuple[int, hot.Held] | None:
+    with _HELD_LOCK:
+        found = _HELD.get(visibility)
+        if found is not None:
+            _HELD.move_to_end(visibility)
+        return found
+
+
+def _reader(visibility: str) -> threading.Lock:
+    with _HELD_LOCK:
+        return _READERS.setdefault(visibility, threading.Lock())
 
 
 def remember(frame: pl.DataFrame, stamp: int, visibility: str) -> pl.DataFrame:
@@ -141,8 +168,10 @@ def clear() -> None:
 
 
 def clear_process() -> None:
-    """Forget every cached read and resource of this process, not only the incident data (the
+    """Forget every cached read and resource of this process, the incident frames included (the
     bench between scales: another database may have the same data version)."""
     st.cache_data.clear()
     st.cache_resource.clear()
-    _LATEST.clear()
+    with _HELD_LOCK:
+        _HELD.clear()
+    _LOADED_AT.clear()

@@ -274,3 +274,55 @@ def test_writers_committing_in_any_order_never_leave_the_refreshed_frame_behind(
         for c in writers:
             c.close()
     assert refreshes >= 5
+
+
+def test_the_page_cache_holds_one_frame_per_visibility_and_refreshes_it(
+    engine, cleanup, monkeypatch
+):
+    """ui/data.py: the same or an older data version gets the held frame without a read; a
+    newer one after a report refreshes it, and the frame before is let go (one frame per
+    visibility, not one per version)."""
+    import gc
+    import weakref
+
+    from ostan_dash.ui import data
+
+    data.clear_process()
+    visibility = queries.visibility_key()
+    stamp = queries.data_version()
+    first = data._incidents(visibility, stamp)
+    reads: list[object] = []
+    monkeypatch.setattr(hot, "read_binary", lambda *a, **k: reads.append(a) or _whole())
+    assert data._incidents(visibility, stamp) is first
+    assert data._incidents(visibility, stamp - 1) is first  # a session a version behind
+    with engine.begin() as c:
+        cleanup["incidents"].append(c.execute(_REPORT, {"t": "2024-06-06 06:00+02"}).scalar_one())
+    gone = weakref.ref(first)
+    fresh = data._incidents(visibility, queries.data_version())
+    assert fresh is not first and cleanup["incidents"][0] in _est_ids(fresh)
+    assert reads == []  # refreshed, not read whole
+    del first
+    gc.collect()
+    assert gone() is None
+    data.clear_process()
+
+
+def test_each_visibility_keeps_a_frame_of_its_own(engine):
+    from ostan_dash.ui import data
+
+    data.clear_process()
+    frames = {}
+    for role in ("lasare", "analytiker"):
+        with engine.connect() as c:
+            user = c.execute(
+                sa.text("SELECT id FROM users WHERE username = :u"), {"u": role}
+            ).scalar_one()
+        store.bind(user, role)
+        try:
+            frames[role] = data._incidents(queries.visibility_key(), queries.data_version())
+        finally:
+            store.bind(None, None)
+    police = [f.filter(pl.col("source") == "polis") for f in frames.values()]
+    assert police[0]["x"].null_count() != police[1]["x"].null_count()
+    assert len(data._HELD) == 2
+    data.clear_process()
