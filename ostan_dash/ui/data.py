@@ -3,8 +3,10 @@
 Every cache is keyed by the database's data version (``sql/024_data_version.sql``), which the
 database raises with every write to the tables the pages read, from any process or session.
 A rerun takes the version (held in memory, ``store/version_watch.py``) and gets the held frame
-while nothing changed, a fresh read right after anything did; there is no timer in a user's
-click path, and the held frames of older versions are dropped (``max_entries``).
+while nothing changed, a fresh one right after anything did; there is no timer in a user's
+click path, and the held frames of older versions are dropped (``max_entries``). The incident
+frame, the largest, is held once per visibility and refreshed by the rows that changed
+(:func:`_incidents`, ``store/hot.py``).
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ what its reader could see."""
 
 def incidents() -> pl.DataFrame:
     """The EST reports this user may see (``sql/032_sharing_policy.sql``), and the police-reported
-    crimes this user may see row by row (``sql/014_police_rows.sql``): one frame per visibility
-    and data version, held once per process and never mutated."""
+    crimes this user may see row by row (``sql/014_police_rows.sql``): one frame per visibility,
+    held once per process, at least as new as the data version and never mutated (a newer
+    version makes a new frame)."""
     stamp = current_version()
     return _incidents(visibility(stamp), stamp)
 
