@@ -48,3 +48,16 @@ def test_rows_before_the_first_and_after_the_last_find_their_ends():
     )
     out = hot.inserted(frame, rows)
     assert out["id"][0] == 900 and out["id"][-1] == 901 and out.height == 102
+
+
+@pytest.mark.parametrize("n_gone", [0, 1, 5, 300])
+def test_rows_removed_by_cutting_equal_a_filter(n_gone):
+    rng = np.random.default_rng(100 + n_gone)
+    frame = _frame(rng, 2_000, 0)
+    gone = rng.choice(frame["id"].to_numpy(), n_gone, replace=False).tolist()
+    out = hot.removed(frame, pl.col("id").is_in(gone))
+    assert_frame_equal(out, frame.filter(~pl.col("id").is_in(gone)))
+    if n_gone == 0:
+        assert out is frame
+    # The refresh puts the new rows in next; with none, the pieces are made one again.
+    assert hot.inserted(out, frame.head(0)).n_chunks() <= hot.MAX_CHUNKS
