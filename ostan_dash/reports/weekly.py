@@ -30,6 +30,7 @@ from ostan_dash.analysis import areas_compare as ac
 from ostan_dash.analysis import events as events_ahead
 from ostan_dash.analysis import overview
 from ostan_dash.analysis.hottimes import hot_time_matrix
+from ostan_dash.filters import period_expr
 from ostan_dash.reports import flagged, sentences
 from ostan_dash.reports.flagged import MAX_CHANGES
 from ostan_dash.reports.periods import Period
@@ -136,8 +137,8 @@ def week_story(
         )
         for key, label in SOURCE_LABELS.items()
     ]
-    week_frame = incidents.filter(
-        pl.col("occurred_from").dt.date().is_between(week_start, week_start + dt.timedelta(days=6))
+    week_frame = incidents.filter(  # instants against local midnights: no per-row date
+        period_expr((week_start, week_start + dt.timedelta(days=6)))
     )
     changes = change_rows(by_cat, by_area, _NO_CELLS)
     story += change_sentences(changes, week_frame, area_names, limit=1) or [
