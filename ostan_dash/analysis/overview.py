@@ -41,6 +41,33 @@ def with_week(df: pl.LazyFrame | pl.DataFrame, *, time_col: str = "occurred_from
     return df.lazy().with_columns(week_start=pl.col(time_col).dt.date().dt.truncate("1w"))
 
 
+def with_week_sorted(
+    df: pl.DataFrame, first: dt.date, last: dt.date, *, time_col: str = "occurred_from"
+) -> pl.DataFrame:
+    """``df`` with ``week_start`` as :func:`with_week` gives it, for a frame in order of
+    ``time_col`` (``store.hot.by_time``): the rows of each week from the one starting ``first``
+    to the one starting ``last`` are found by binary search on the local Monday midnights, so
+    no row is converted to a local date (rows outside those weeks get null). Any other frame
+    gets :func:`with_week`."""
+    column = df[time_col]
+    dtype = column.dtype
+    if not (isinstance(dtype, pl.Datetime) and column.flags["SORTED_ASC"]):
+        return with_week(df, time_col=time_col).collect()
+    zone = ZoneInfo(dtype.time_zone) if dtype.time_zone else None
+    mondays = [first + dt.timedelta(weeks=k) for k in range((last - first).days // 7 + 2)]
+    edges = column.search_sorted(
+        pl.Series([dt.datetime.combine(m, dt.time(), tzinfo=zone) for m in mondays]).cast(dtype),
+        side="left",
+    ).to_numpy()
+    days = np.full(df.height, np.iinfo(np.int32).min, dtype=np.int32)
+    epoch = dt.date(1970, 1, 1)
+    for monday, a, b in zip(mondays, edges[:-1], edges[1:], strict=False):
+        days[a:b] = (monday - epoch).days
+    week = pl.Series("week_start", days).cast(pl.Date)
+    week = week.set(pl.Series(days == np.iinfo(np.int32).min), None)
+    return df.with_columns(week)
+
+
 def in_weeks(
     df: pl.LazyFrame | pl.DataFrame,
     first: dt.date,

@@ -72,13 +72,13 @@ def week_figures(
     rerun that changes none of them – the meeting mode, a download – reuses them). The frame is
     not hashed (leading underscore); ``version`` stands for it."""
     # Only the weeks the tests read, cut out of the time-ordered frame by binary search before
-    # any row is filtered (a third of ten years' rows), their local week computed once for the
-    # four tables instead of once each.
+    # any row is filtered (a third of ten years' rows), their local week found once for the four
+    # tables, by binary search too.
     first = week - dt.timedelta(
         weeks=overview.weeks_needed(years, baseline_weeks=BASELINE_WEEKS) - 1
     )
-    weeks_read = overview.with_week(in_period(_incidents, (first, week + dt.timedelta(days=6))))
-    scope = ot.in_scope(weeks_read.collect(), chosen)
+    weeks_read = in_period(_incidents, (first, week + dt.timedelta(days=6)))
+    scope = ot.in_scope(overview.with_week_sorted(weeks_read, first, week), chosen)
     figures = ot.week_figures(scope, week_start=week, years=years, baseline_weeks=BASELINE_WEEKS)
     story = weekly.week_story(
         figures.by_source,
