@@ -72,7 +72,9 @@ def number_series(values: pl.Series, decimals: int = 0) -> pl.Series:
         .otherwise(pl.col("down") % 2 == 1)
     )
     frame = frame.with_columns(
-        digits=pl.when(p.is_finite()).then((pl.col("down") + up.cast(pl.Float64)).cast(pl.Int64))
+        digits=pl.when(p.is_finite() & (p < _EXACT)).then(
+            (pl.col("down") + up.cast(pl.Float64)).cast(pl.Int64)
+        )
     )
     whole = frame.select((digits // 10**decimals).max()).item()
     grouped = _grouped(digits // 10**decimals, len(str(whole or 0)))
@@ -88,7 +90,18 @@ def number_series(values: pl.Series, decimals: int = 0) -> pl.Series:
         .then(pl.lit(MINUS) + grouped)
         .otherwise(grouped)
     )
-    return frame.select(text.alias(values.name)).to_series()
+    out = frame.select(text.alias(values.name)).to_series()
+    # From 2^53 the scaled value's whole digits are no longer exact in a float (and past 2^63
+    # not even an integer column's): the few such values (never a tooltip's) are written one
+    # by one.
+    huge = frame.select(p.is_finite() & (p >= _EXACT)).to_series().arg_true()
+    if huge.len():
+        out = out.scatter(huge, [number(x, decimals) for x in values.gather(huge).to_list()])
+    return out
+
+
+_EXACT = 2.0**53
+"""Below this a float holds every whole number exactly."""
 
 
 def _grouped(whole: pl.Expr, width: int) -> pl.Expr:

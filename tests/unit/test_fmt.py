@@ -65,6 +65,10 @@ def test_number_series_writes_what_number_writes():
         1_000_000.0,
         1_000_999_000.0,
         12_345_678_901.0,
+        9_007_199_254_740_993.0,  # past 2^53: whole digits no longer exact in a float
+        -1.234_567_890_123_456_7e16,
+        123_456_789_012_345.67,  # exact at 0 decimals, past 2^53 once scaled by 100
+        9.87e20,
         -9876.25,
         0.125,
         2.675,
