@@ -3,10 +3,10 @@
 -- Until now any write, one report included, made every process read the whole frame again
 -- (2.5 M rows: 5 s of binary COPY). Now each writing statement on incidents and police_crimes
 -- also logs the ids it touched, under its transaction id. A process keeps the snapshot it read
--- its frame in (pg_current_snapshot(), with the log's own oid); the changes it lacks are exactly the logged rows whose
--- transaction that snapshot does not see (pg_visible_in_snapshot, PostgreSQL docs 9.27
--- "Transaction ID and Snapshot Information Functions"), whatever order writers commit in. It
--- reads those rows again by id and keeps the rest of its frame.
+-- its frame in (pg_current_snapshot(), with the log's own oid); the changes it lacks are
+-- exactly the logged rows whose transaction that snapshot does not see (pg_visible_in_snapshot,
+-- PostgreSQL docs 9.27 "Transaction ID and Snapshot Information Functions"), whatever order
+-- writers commit in. It reads those rows again by id and keeps the rest of its frame.
 CREATE TABLE IF NOT EXISTS hot_changes (
     id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     xid    xid8 NOT NULL DEFAULT pg_current_xact_id(),
