@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 
-from ostan_dash import store
 from ostan_dash.store import hot, queries
+from tests.acting import acting_as
 
 pytestmark = pytest.mark.db
 
@@ -28,16 +28,9 @@ def test_binary_frame_equals_the_csv_frame(engine, role):
     if role is None:
         _same(hot.read_binary(), queries.incidents())
         return
-    with engine.connect() as c:
-        user = c.execute(
-            sa.text("SELECT id FROM users WHERE username = :u"), {"u": role}
-        ).scalar_one()
-    store.bind(user, role)
-    try:
+    with acting_as(engine, role):
         binary, csv = hot.read_binary(), queries.incidents()
         sees_points = queries.sees_police_rows()
-    finally:
-        store.bind(None, None)
     _same(binary, csv)
     police = binary.filter(binary["source"].cast(str) == "polis")
     assert police.height > 0
@@ -62,14 +55,6 @@ def test_a_stream_it_cannot_read_falls_back_to_csv_and_says_so(monkeypatch, capl
         r.name == "ostan_dash.store.hot" and r.levelname == "ERROR" and r.exc_info
         for r in caplog.records
     )
-
-
-def _as(engine, role):
-    with engine.connect() as c:
-        user = c.execute(
-            sa.text("SELECT id FROM users WHERE username = :u"), {"u": role}
-        ).scalar_one()
-    store.bind(user, role)
 
 
 def test_the_snapshot_of_the_current_version_is_read_instead_of_the_database(monkeypatch, tmp_path):
@@ -153,10 +138,7 @@ def test_each_visibility_has_its_own_snapshot(engine, monkeypatch, tmp_path):
     monkeypatch.setattr(hot, "SNAPSHOT_DIR", tmp_path / "hot")
     paths, sees = {}, {}
     for role in ("lasare", "analytiker"):
-        _as(engine, role)
-        try:
+        with acting_as(engine, role):
             paths[role], sees[role] = hot.snapshot_path(), queries.visibility_key()
-        finally:
-            store.bind(None, None)
     assert sees["lasare"] != sees["analytiker"]  # the demo's reader sees fewer police points
     assert paths["lasare"] != paths["analytiker"]

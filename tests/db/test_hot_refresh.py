@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from polars.testing import assert_frame_equal
 
-from ostan_dash import store
 from ostan_dash.store import hot, queries
+from tests.acting import acting_as
 
 pytestmark = pytest.mark.db
 
@@ -138,10 +138,7 @@ def test_a_write_in_progress_at_the_read_is_caught_when_it_commits(engine, clean
 def test_police_rows_are_refreshed_under_the_readers_role(engine, cleanup):
     """A reader who sees police crimes by area only gets the new crime without its point, as
     a whole read under that role gives it."""
-    with engine.connect() as c:
-        user = c.execute(sa.text("SELECT id FROM users WHERE username = 'lasare'")).scalar_one()
-    store.bind(user, "lasare")
-    try:
+    with acting_as(engine, "lasare"):
         held = hot.hold(base=None)
         with engine.begin() as c:
             crime = c.execute(_CRIME, {"ext": "HOT-REFRESH-2", "t": "2024-02-02 02:00+01"})
@@ -150,8 +147,6 @@ def test_police_rows_are_refreshed_under_the_readers_role(engine, cleanup):
         assert fresh is not None
         _same(fresh.frame, _whole())
         assert not queries.sees_police_rows()
-    finally:
-        store.bind(None, None)
     row = fresh.frame.filter(
         (pl.col("source") == "polis") & (pl.col("id") == cleanup["police_crimes"][0])
     )
@@ -313,15 +308,8 @@ def test_each_visibility_keeps_a_frame_of_its_own(engine):
     data.clear_process()
     frames = {}
     for role in ("lasare", "analytiker"):
-        with engine.connect() as c:
-            user = c.execute(
-                sa.text("SELECT id FROM users WHERE username = :u"), {"u": role}
-            ).scalar_one()
-        store.bind(user, role)
-        try:
+        with acting_as(engine, role):
             frames[role] = data._incidents(queries.visibility_key(), queries.data_version())
-        finally:
-            store.bind(None, None)
     police = [f.filter(pl.col("source") == "polis") for f in frames.values()]
     assert police[0]["x"].null_count() != police[1]["x"].null_count()
     assert len(data._HELD) == 2
