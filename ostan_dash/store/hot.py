@@ -441,11 +441,6 @@ def inserted(frame: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     return out.rechunk() if out.n_chunks() > MAX_CHUNKS else out
 
 
-def incidents(since: str = "1900-01-01") -> pl.DataFrame:
-    """Every EST report and police crime the acting user may see (:func:`hold`'s frame)."""
-    return hold(since).frame
-
-
 def hold(since: str = "1900-01-01", *, base: Held | None = None) -> Held:
     """Every EST report and police crime the acting user may see (see ``queries.incidents``)
     with the snapshot it was read in. ``base``, or else the newest snapshot file of this

@@ -49,7 +49,7 @@ def test_a_stream_it_cannot_read_falls_back_to_csv_and_says_so(monkeypatch, capl
 
     monkeypatch.setattr(hot, "parse_binary_copy", unreadable)
     monkeypatch.setattr(hot, "SNAPSHOTS", False)
-    frame = hot.incidents()
+    frame = hot.hold().frame
     _same(frame, queries.incidents())
     assert any(
         r.name == "ostan_dash.store.hot" and r.levelname == "ERROR" and r.exc_info
