@@ -429,16 +429,15 @@ def inserted(frame: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     each row's place found by binary search and the frame cut there, without copying it (a
     merge copies every row: 0.2–0.3 s at 2.5 M rows, this 1–35 ms for 1–1 000 rows). Made one
     chunk again when the pieces (its own included) exceed :data:`MAX_CHUNKS`."""
-    if rows.is_empty():
-        return frame.rechunk() if frame.n_chunks() > MAX_CHUNKS else frame
-    places = frame["occurred_from"].search_sorted(rows["occurred_from"], side="right").to_list()
-    parts, start = [], 0
-    for i, place in enumerate(places):
-        parts += [frame.slice(start, place - start), rows.slice(i, 1)]
-        start = place
-    parts.append(frame.slice(start))
-    out = pl.concat(parts, rechunk=False)
-    return out.rechunk() if out.n_chunks() > MAX_CHUNKS else out
+    if not rows.is_empty():
+        places = frame["occurred_from"].search_sorted(rows["occurred_from"], side="right")
+        parts, start = [], 0
+        for i, place in enumerate(places.to_list()):
+            parts += [frame.slice(start, place - start), rows.slice(i, 1)]
+            start = place
+        parts.append(frame.slice(start))
+        frame = pl.concat(parts, rechunk=False)
+    return frame.rechunk() if frame.n_chunks() > MAX_CHUNKS else frame
 
 
 def hold(since: str = "1900-01-01", *, base: Held | None = None) -> Held:
